@@ -1,0 +1,52 @@
+// /api/v1/check, /api/v1/probes/{id}/run, /api/v1/status, /api/v1/probes/{id}/results: probing on demand and its results.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ErrorResponses, IdParams } from '../schemas/common.js';
+import { CheckResultSchema } from '../schemas/check.js';
+import { CheckInput, ResultsQuery, ResultsResponse, StatusQuery, StatusResponse } from '../schemas/probing.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from '../schemas/server.js';
+import { ValidationError } from '../domain/errors.js';
+import { isValidHost } from '../domain/targets.js';
+import type { ProbeEngine } from '../engine/probe-engine.js';
+import type { ApiOptions } from './context.js';
+
+const tags = ['probing'];
+
+export const probingRoutes: FastifyPluginAsyncTypebox<ApiOptions & { engine: ProbeEngine }> = async (app, { service, engine }) => {
+  app.post('/check', {
+    schema: { tags, summary: 'Run one check without saving anything ("Test connection")', body: CheckInput, response: { 200: CheckResultSchema, ...ErrorResponses } },
+  }, async (request) => {
+    const { host, port, timeoutMs, networkInterface, serverId } = request.body;
+    if (!isValidHost(host)) throw new ValidationError([{ field: 'host', message: 'must be a DNS name (RFC 1123) or an IPv4/IPv6 address' }]);
+    if (service.allowlist.verdict(host) === 'denied') {
+      throw new ValidationError([{ field: 'host', message: `"${host}" is outside the targets this gateway may probe (GATEWAY_ALLOWED_TARGETS=${service.allowlist.spec})` }]);
+    }
+    const server = serverId === undefined ? null : service.store.servers.get(serverId);
+    return engine.checkOnce({
+      host,
+      port,
+      timeoutMs: timeoutMs ?? server?.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      networkInterface: networkInterface !== undefined ? networkInterface : server?.networkInterface ?? null,
+    });
+  });
+
+  app.post('/probes/:id/run', {
+    schema: { tags, summary: 'Run a stored probe now and return its result', params: IdParams, response: { 200: CheckResultSchema, ...ErrorResponses } },
+  }, async (request) => engine.runProbe(request.params.id));
+
+  app.get('/status', {
+    schema: { tags, summary: 'The latest state of every probe', querystring: StatusQuery, response: { 200: StatusResponse, ...ErrorResponses } },
+  }, async (request) => {
+    const { serverId, state } = request.query;
+    const all = engine.status().filter((s) => serverId === undefined || s.serverId === serverId);
+    const summary = { up: 0, down: 0, nodata: 0, disabled: 0 };
+    for (const item of all) summary[item.state]++;
+    return { summary, items: state === undefined ? all : all.filter((s) => s.state === state) };
+  });
+
+  app.get('/probes/:id/results', {
+    schema: { tags, summary: 'Recent results of a probe, newest first', params: IdParams, querystring: ResultsQuery, response: { 200: ResultsResponse, ...ErrorResponses } },
+  }, async (request) => {
+    service.store.probes.get(request.params.id); // 404 for an unknown probe
+    return { items: engine.results(request.params.id, request.query.limit) };
+  });
+};

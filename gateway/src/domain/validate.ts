@@ -1,0 +1,100 @@
+// Rules that span fields or need facts from the store; the schemas have already checked each field alone. Pure.
+import type { FieldProblem } from '../schemas/common.js';
+import type { Threshold } from '../schemas/threshold.js';
+import type { ServerValues } from '../store/servers.js';
+import type { ProbeValues } from '../store/probes.js';
+import type { ScheduleValues } from '../store/schedules.js';
+import { isValidTimeZone } from '../probing/windows.js';
+import { isValidHost, type TargetAllowlist } from './targets.js';
+
+export function thresholdProblems(thresholds: readonly Threshold[], field = 'thresholds'): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const seen = new Set<string>();
+  thresholds.forEach((threshold, index) => {
+    const at = `${field}[${index}]`;
+    const key = `${threshold.kind}/${threshold.level}`;
+    if (seen.has(key)) problems.push({ field: at, message: `repeats kind ${threshold.kind} at level ${threshold.level}; keep one` });
+    seen.add(key);
+    if (threshold.kind === 'availabilityRatio') {
+      if (threshold.value === undefined || threshold.value <= 0 || threshold.value > 100) {
+        problems.push({ field: `${at}.value`, message: 'must be a percentage above 0 and at most 100 for availabilityRatio' });
+      }
+    } else if (threshold.kind === 'connectTime') {
+      if (threshold.value === undefined || threshold.value <= 0 || threshold.value > 60000) {
+        problems.push({ field: `${at}.value`, message: 'must be milliseconds above 0 and at most 60000 for connectTime' });
+      }
+    } else if (threshold.value !== undefined) {
+      problems.push({ field: `${at}.value`, message: 'is not used by kind availability; leave it out' });
+    }
+    if (threshold.window !== undefined && threshold.kind !== 'availabilityRatio') {
+      problems.push({ field: `${at}.window`, message: 'applies only to kind availabilityRatio' });
+    }
+  });
+  return problems;
+}
+
+export interface ServerFacts {
+  /** Smallest intervalSeconds among the server's probes that inherit its connect timeout. */
+  shortestInheritingIntervalSeconds: number | null;
+}
+
+export function serverProblems(values: ServerValues, facts: ServerFacts): FieldProblem[] {
+  const problems = thresholdProblems(values.thresholds);
+  const interval = facts.shortestInheritingIntervalSeconds;
+  if (interval !== null && values.connectTimeoutMs >= interval * 1000) {
+    problems.push({
+      field: 'connectTimeoutMs',
+      message: `must be below ${interval * 1000} ms: probes of this server without their own timeout run every ${interval} s`,
+    });
+  }
+  return problems;
+}
+
+export interface ProbeFacts {
+  serverConnectTimeoutMs: number;
+  scheduleExists: (id: number) => boolean;
+  allowlist: TargetAllowlist;
+}
+
+export function probeProblems(values: ProbeValues, facts: ProbeFacts): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (!isValidHost(values.host)) {
+    problems.push({ field: 'host', message: 'must be a DNS name (RFC 1123: letters, digits and hyphens, labels of 1-63) or an IPv4/IPv6 address' });
+  } else if (facts.allowlist.verdict(values.host) === 'denied') {
+    problems.push({ field: 'host', message: `"${values.host}" is outside the targets this gateway may probe (GATEWAY_ALLOWED_TARGETS=${facts.allowlist.spec})` });
+  }
+  if ((values.windowBegin === null) !== (values.windowEnd === null)) {
+    const missing = values.windowBegin === null ? 'windowBegin' : 'windowEnd';
+    problems.push({ field: missing, message: 'is required when the other end of the time window is set' });
+  }
+  const timeoutMs = values.timeoutMs ?? facts.serverConnectTimeoutMs;
+  if (timeoutMs >= values.intervalSeconds * 1000) {
+    const field = values.timeoutMs === null ? 'intervalSeconds' : 'timeoutMs';
+    problems.push({
+      field,
+      message: values.timeoutMs === null
+        ? `must be longer than the server's connect timeout (${timeoutMs} ms) that this probe inherits`
+        : `must be below the interval (${values.intervalSeconds * 1000} ms)`,
+    });
+  }
+  if (values.scheduleId !== null && !facts.scheduleExists(values.scheduleId)) {
+    problems.push({ field: 'scheduleId', message: `refers to schedule ${values.scheduleId}, which does not exist` });
+  }
+  problems.push(...thresholdProblems(values.thresholds));
+  return problems;
+}
+
+export function scheduleProblems(values: ScheduleValues): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (!isValidTimeZone(values.timeZone)) {
+    problems.push({ field: 'timeZone', message: `"${values.timeZone}" is not an IANA time zone (e.g. Europe/Berlin, UTC)` });
+  }
+  values.exclusions.forEach((date, index) => {
+    // The pattern allows 2026-02-31; a real calendar date round-trips through Date.
+    if (new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) {
+      problems.push({ field: `exclusions[${index}]`, message: `"${date}" is not a calendar date` });
+    }
+  });
+  return problems;
+}
+

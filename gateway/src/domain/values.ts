@@ -1,0 +1,86 @@
+// Turns API input (create, full replace or patch) into complete values, defaults applied: pure.
+import { DEFAULT_CONNECT_TIMEOUT_MS, type ServerInput, type ServerPatch } from '../schemas/server.js';
+import { DEFAULT_INTERVAL_SECONDS, type ProbeInput, type ProbePatch } from '../schemas/probe.js';
+import type { ScheduleInput } from '../schemas/schedule.js';
+import type { ServerValues } from '../store/servers.js';
+import type { ProbeValues } from '../store/probes.js';
+import type { ScheduleValues } from '../store/schedules.js';
+
+/** Who is editing and which gateway this is: the defaults that are not constants. */
+export interface EditContext {
+  user: string;
+  gatewayId: string;
+}
+
+function withoutVersion<T extends { version?: number | undefined }>(input: T): Omit<T, 'version'> {
+  const { version: _version, ...rest } = input;
+  return rest;
+}
+
+export function serverValues(input: ServerInput, context: EditContext): ServerValues {
+  return {
+    name: input.name,
+    description: input.description ?? null,
+    organization: input.organization ?? null,
+    owner: input.owner ?? context.user,
+    role: input.role ?? null,
+    site: input.site ?? null,
+    gateway: input.gateway ?? context.gatewayId,
+    sharedAccount: input.sharedAccount ?? null,
+    networkInterface: input.networkInterface ?? null,
+    connectTimeoutMs: input.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    enabled: input.enabled ?? true,
+    thresholds: input.thresholds ?? [],
+  };
+}
+
+export function patchedServerValues(current: ServerValues, patch: ServerPatch, context: EditContext): ServerValues {
+  const merged = { ...current, ...withoutVersion(patch) };
+  return { ...merged, gateway: merged.gateway ?? context.gatewayId, owner: merged.owner ?? context.user };
+}
+
+export function probeValues(input: ProbeInput, context: EditContext): ProbeValues {
+  return {
+    name: input.name,
+    description: input.description ?? null,
+    owner: input.owner ?? context.user,
+    scheduleId: input.scheduleId ?? null,
+    windowBegin: input.windowBegin ?? null,
+    windowEnd: input.windowEnd ?? null,
+    intervalSeconds: input.intervalSeconds ?? DEFAULT_INTERVAL_SECONDS,
+    host: input.host,
+    port: input.port,
+    timeoutMs: input.timeoutMs ?? null,
+    enabled: input.enabled ?? true,
+    thresholds: input.thresholds ?? [],
+  };
+}
+
+export function patchedProbeValues(current: ProbeValues, patch: ProbePatch): ProbeValues {
+  return { ...current, ...withoutVersion(patch) };
+}
+
+export function scheduleValues(input: ScheduleInput): ScheduleValues {
+  return {
+    name: input.name,
+    description: input.description ?? null,
+    timeZone: input.timeZone,
+    windows: input.windows ?? [],
+    exclusions: input.exclusions ?? [],
+  };
+}
+
+/** The configurable part of a stored object, for patching it. */
+export function pick<T extends object, K extends keyof T>(object: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((key) => [key, object[key]])) as Pick<T, K>;
+}
+
+export const SERVER_VALUE_KEYS = [
+  'name', 'description', 'organization', 'owner', 'role', 'site', 'gateway', 'sharedAccount', 'networkInterface',
+  'connectTimeoutMs', 'enabled', 'thresholds',
+] as const satisfies readonly (keyof ServerValues)[];
+
+export const PROBE_VALUE_KEYS = [
+  'name', 'description', 'owner', 'scheduleId', 'windowBegin', 'windowEnd', 'intervalSeconds', 'host', 'port', 'timeoutMs',
+  'enabled', 'thresholds',
+] as const satisfies readonly (keyof ProbeValues)[];

@@ -1,0 +1,313 @@
+// Runs this gateway's probes: keeps the scheduler, the metrics and the recent results in step with the stored configuration.
+import type { ConfigChange, ConfigService } from '../domain/config-service.js';
+import { ApiError, NotFoundError } from '../domain/errors.js';
+import type { ProbeMetrics, ProbeMetricLabels } from '../metrics/index.js';
+import type { Resolver } from '../probing/resolve.js';
+import { Scheduler } from '../probing/scheduler.js';
+import { checkTcp } from '../probing/tcp.js';
+import type { CheckRequest, CheckResult } from '../probing/types.js';
+import { isActive, type ScheduleSpec } from '../probing/windows.js';
+import type { CheckResultView, ProbeStatus } from '../schemas/check.js';
+import type { Probe } from '../schemas/probe.js';
+import type { Server } from '../schemas/server.js';
+import { guardedResolver } from './guarded-resolver.js';
+import { ResultHistory, resultView, targetOf } from './results.js';
+
+export interface ProbeEngineOptions {
+  service: ConfigService;
+  metrics: ProbeMetrics;
+  resolver: Resolver;
+  /** Zone of probe time windows for probes without a schedule. */
+  timeZone: string;
+  maxInFlight: number;
+  /** Results kept per probe for GET /probes/{id}/results. */
+  historySize?: number;
+  /** How often the latest results are written to the store. */
+  persistIntervalMs?: number;
+  check?: (request: CheckRequest, deps: { resolver: Resolver }) => Promise<CheckResult>;
+}
+
+/** A probe as the engine runs it: the stored probe, its server and schedule, and what it has seen. */
+interface RunningProbe {
+  probe: Probe;
+  server: Server;
+  schedule: ScheduleSpec | null;
+  request: CheckRequest;
+  history: ResultHistory;
+  active: boolean;
+}
+
+interface Waiter {
+  resolve: (result: CheckResult) => void;
+  reject: (error: Error) => void;
+}
+
+const MINUTE_MS = 60_000;
+
+export class ProbeEngine {
+  private readonly service: ConfigService;
+  private readonly metrics: ProbeMetrics;
+  private readonly resolver: Resolver;
+  private readonly scheduler: Scheduler;
+  private readonly check: NonNullable<ProbeEngineOptions['check']>;
+  private readonly historySize: number;
+  private readonly running = new Map<number, RunningProbe>();
+  /** Callers of runProbe waiting for a probe's next result. */
+  private readonly waiters = new Map<number, Waiter[]>();
+  /** Probes whose latest result is not yet in the store. */
+  private readonly unsaved = new Set<number>();
+  private unsubscribe: (() => void) | null = null;
+  private persistTimer: NodeJS.Timeout | null = null;
+  private windowTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: ProbeEngineOptions) {
+    this.service = options.service;
+    this.metrics = options.metrics;
+    this.resolver = guardedResolver(options.resolver, options.service.allowlist);
+    this.check = options.check ?? checkTcp;
+    this.historySize = options.historySize ?? 10;
+    this.scheduler = new Scheduler({
+      maxInFlight: options.maxInFlight,
+      runCheck: (id) => this.runScheduled(Number(id)),
+      isActive: (id, at) => this.refreshActive(Number(id), at),
+      onLag: (lagMs) => this.metrics.observeSchedulerLag(lagMs),
+      onInFlightChange: (n) => this.metrics.setInFlight(n),
+      onSkip: (_id, _dueAt, reason) => { if (reason === 'overlap') this.metrics.countSkippedRun(); },
+    });
+  }
+
+  get gatewayId(): string {
+    return this.service.gatewayId;
+  }
+
+  /** Loads this gateway's probes, starts the scheduler and follows configuration changes from then on. */
+  start(): void {
+    this.unsubscribe = this.service.onChange((change) => this.apply(change));
+    const { store } = this.service;
+    const servers = new Map(store.servers.all().map((s) => [s.id, s]));
+    const schedules = new Map(store.schedules.all().map((s) => [s.id, s]));
+    for (const probe of store.probes.all(this.gatewayId)) {
+      this.place(probe, servers.get(probe.serverId)!, probe.scheduleId === null ? null : schedules.get(probe.scheduleId) ?? null);
+    }
+    this.scheduler.start();
+    this.armWindowSweep();
+    this.persistTimer = setInterval(() => this.persist(), this.options.persistIntervalMs ?? 5000);
+    this.persistTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    if (this.persistTimer) clearInterval(this.persistTimer);
+    if (this.windowTimer) clearTimeout(this.windowTimer);
+    await this.scheduler.stop();
+    this.persist();
+  }
+
+  get probeCount(): number {
+    return this.running.size;
+  }
+
+  /** Runs a stored probe now and returns its result, whether or not it is scheduled here. */
+  async runProbe(probeId: number): Promise<CheckResultView> {
+    const entry = this.running.get(probeId);
+    if (entry) {
+      const next = new Promise<CheckResult>((resolve, reject) => {
+        this.waiters.set(probeId, [...(this.waiters.get(probeId) ?? []), { resolve, reject }]);
+      });
+      // False means a run is already going or queued: its result is the one to wait for.
+      this.scheduler.runNow(String(probeId));
+      return resultView(await next, this.gatewayId);
+    }
+    // Disabled, or assigned to another gateway: check it from here once, without scheduling or metrics.
+    const { store } = this.service;
+    const probe = store.probes.get(probeId);
+    const server = store.servers.get(probe.serverId);
+    const result = await this.check(requestFor(probe, server), { resolver: this.resolver });
+    const view = resultView(result, this.gatewayId);
+    store.probes.saveResults([{ probeId, result: view }]);
+    return view;
+  }
+
+  /** One check that is not stored: the wizard's "Test connection". */
+  async checkOnce(request: CheckRequest): Promise<CheckResultView> {
+    return resultView(await this.check(request, { resolver: this.resolver }), this.gatewayId);
+  }
+
+  results(probeId: number, limit?: number): CheckResultView[] {
+    const entry = this.running.get(probeId);
+    if (entry) return entry.history.list(limit).map((r) => resultView(r, this.gatewayId));
+    const stored = this.service.store.probes.get(probeId).lastResult;
+    return stored ? [stored] : [];
+  }
+
+  /** The state of every stored probe: up, down, no data (outside its window or not run yet) or disabled. */
+  status(): ProbeStatus[] {
+    const { store } = this.service;
+    const servers = new Map(store.servers.all().map((s) => [s.id, s]));
+    return store.probes.all().map((probe) => {
+      const server = servers.get(probe.serverId)!;
+      const entry = this.running.get(probe.id);
+      const latest = entry?.history.latest;
+      const lastResult = latest ? resultView(latest, this.gatewayId) : probe.lastResult;
+      const enabled = probe.enabled && server.enabled;
+      const inWindow = entry?.active ?? false;
+      const state = !enabled ? 'disabled' : !inWindow || !latest ? 'nodata' : latest.outcome === 'success' ? 'up' : 'down';
+      return {
+        probeId: probe.id,
+        serverId: server.id,
+        probe: probe.name,
+        server: server.name,
+        target: targetOf(probe.host, probe.port),
+        enabled,
+        state,
+        inWindow,
+        lastResult,
+      };
+    });
+  }
+
+  // --- keeping in step with the configuration
+
+  private apply(change: ConfigChange): void {
+    const { store } = this.service;
+    for (const id of change.removedProbeIds) this.unplace(id);
+    const affected = new Set(change.probeIds);
+    for (const serverId of change.serverIds) {
+      for (const [id, entry] of this.running) if (entry.server.id === serverId) affected.add(id);
+      try {
+        for (const probe of store.probes.ofServer(serverId)) affected.add(probe.id);
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+      }
+    }
+    for (const scheduleId of change.scheduleIds) {
+      for (const [id, entry] of this.running) if (entry.probe.scheduleId === scheduleId) affected.add(id);
+    }
+    for (const id of affected) {
+      let probe: Probe;
+      try {
+        probe = store.probes.get(id);
+      } catch (error) {
+        if (error instanceof NotFoundError) { this.unplace(id); continue; }
+        throw error;
+      }
+      const server = store.servers.get(probe.serverId);
+      const schedule = probe.scheduleId === null ? null : store.schedules.get(probe.scheduleId);
+      this.place(probe, server, schedule);
+    }
+  }
+
+  /** Schedules a probe if it is enabled and runs from this gateway; otherwise makes sure it is not scheduled here. */
+  private place(probe: Probe, server: Server, schedule: ScheduleSpec | null): void {
+    if (!probe.enabled || !server.enabled || server.gateway !== this.gatewayId) {
+      this.unplace(probe.id);
+      return;
+    }
+    const previous = this.running.get(probe.id);
+    const entry: RunningProbe = {
+      probe,
+      server,
+      schedule: schedule && { timeZone: schedule.timeZone, windows: schedule.windows, exclusions: schedule.exclusions },
+      request: requestFor(probe, server),
+      history: previous?.history ?? new ResultHistory(this.historySize),
+      active: previous?.active ?? true,
+    };
+    this.running.set(probe.id, entry);
+    this.metrics.upsertProbe(String(probe.id), labelsOf(probe, server, this.gatewayId));
+    this.refreshActive(probe.id, Date.now());
+    this.scheduler.upsert(String(probe.id), probe.intervalSeconds * 1000);
+  }
+
+  private unplace(probeId: number): void {
+    if (!this.running.delete(probeId)) return;
+    this.scheduler.remove(String(probeId));
+    this.metrics.removeProbe(String(probeId));
+    this.unsaved.delete(probeId);
+    this.settleWaiters(probeId, (waiter) => waiter.reject(new ApiError(409, `probe ${probeId} was deleted, disabled or moved to another gateway while it ran`)));
+  }
+
+  // --- running checks
+
+  private async runScheduled(probeId: number): Promise<void> {
+    const entry = this.running.get(probeId);
+    if (!entry) return;
+    const result = await this.check(entry.request, { resolver: this.resolver });
+    // The probe may have been removed while the check ran (then nothing is recorded) or changed (the new entry keeps the history).
+    const current = this.running.get(probeId);
+    if (!current) return;
+    current.history.add(result);
+    if (current.active) this.metrics.record(String(probeId), result);
+    this.unsaved.add(probeId);
+    this.settleWaiters(probeId, (waiter) => waiter.resolve(result));
+  }
+
+  private settleWaiters(probeId: number, settle: (waiter: Waiter) => void): void {
+    const waiting = this.waiters.get(probeId);
+    if (!waiting) return;
+    this.waiters.delete(probeId);
+    for (const waiter of waiting) settle(waiter);
+  }
+
+  /** Whether the probe may run now; also hides or shows its availability series when that changes. */
+  private refreshActive(probeId: number, atMs: number): boolean {
+    const entry = this.running.get(probeId);
+    if (!entry) return false;
+    const active = isActive(atMs, entry.probe, entry.schedule, this.options.timeZone);
+    if (active !== entry.active) {
+      entry.active = active;
+      this.metrics.setActive(String(probeId), active);
+    }
+    return active;
+  }
+
+  /**
+   * Windows and schedules change state on whole minutes; re-evaluating the probes that have one just after each
+   * minute makes the availability series vanish when a window closes, not at the probe's next due time.
+   */
+  private armWindowSweep(): void {
+    const delay = MINUTE_MS - (Date.now() % MINUTE_MS) + 5;
+    this.windowTimer = setTimeout(() => {
+      const now = Date.now();
+      for (const [id, entry] of this.running) {
+        if (entry.schedule !== null || entry.probe.windowBegin !== null) this.refreshActive(id, now);
+      }
+      this.armWindowSweep();
+    }, delay);
+    this.windowTimer.unref();
+  }
+
+  /** Writes the latest result of every probe that ran since the last write, in one transaction. */
+  private persist(): void {
+    if (this.unsaved.size === 0) return;
+    const batch = [];
+    for (const probeId of this.unsaved) {
+      const latest = this.running.get(probeId)?.history.latest;
+      if (latest) batch.push({ probeId, result: resultView(latest, this.gatewayId) });
+    }
+    this.unsaved.clear();
+    // A probe deleted since its check has no row left; its UPDATE changes nothing.
+    this.service.store.probes.saveResults(batch);
+  }
+}
+
+function requestFor(probe: Probe, server: Server): CheckRequest {
+  return {
+    host: probe.host,
+    port: probe.port,
+    timeoutMs: probe.effectiveTimeoutMs,
+    networkInterface: server.networkInterface,
+  };
+}
+
+function labelsOf(probe: Probe, server: Server, gateway: string): ProbeMetricLabels {
+  return {
+    gateway,
+    server: server.name,
+    server_id: String(server.id),
+    probe: probe.name,
+    probe_id: String(probe.id),
+    target: targetOf(probe.host, probe.port),
+    role: server.role ?? '',
+    site: server.site ?? '',
+  };
+}

@@ -1,0 +1,228 @@
+// Serializes OpenTelemetry ResourceMetrics to the Prometheus text exposition format 0.0.4, in chunks.
+
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { diag, type Attributes } from '@opentelemetry/api';
+import { DataPointType, type DataPoint, type Histogram, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+
+export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+/** Bytes per chunk handed to the consumer; one chunk is well under a millisecond of work. */
+const CHUNK_BYTES = 1 << 20;
+
+/** Room for a formatted number plus the line's punctuation. */
+const NUMBER_AND_PUNCTUATION_BYTES = 48;
+
+/**
+ * Writes ResourceMetrics as Prometheus text. Unlike the exporter's stock serializer, which needs
+ * ~3 s for 10k probes, it:
+ * - writes UTF-8 bytes straight into Buffers, the form the socket wants, instead of concatenating
+ *   strings (millions of small strings and their garbage collection were the stock cost);
+ * - caches each attributes object's label block (`a="1",b="2"`, escaped, as bytes) in a WeakMap,
+ *   so a producer that hands out the same attributes object for a series on every scrape (the
+ *   probe producer does) pays for escaping once per label change, not once per scrape;
+ * - yields the text in chunks and gives the event loop a turn after each, so a 50k-probe scrape
+ *   never stalls the gateway's checks and API. A data point is never split across turns, so a
+ *   producer's histogram is read as one consistent whole;
+ * - writes no otel_scope_* labels and no target_info: the `gateway` label says where a series
+ *   comes from, and scope or resource labels would add bytes to every sample.
+ */
+export class PrometheusTextSerializer {
+  private readonly labelBlocks = new WeakMap<Attributes, Buffer>();
+  private readonly bucketBounds = new WeakMap<number[], Buffer[]>();
+
+  async *serialize(resourceMetrics: ResourceMetrics): AsyncGenerator<Buffer> {
+    const out = new ChunkWriter();
+    for (const scope of resourceMetrics.scopeMetrics) {
+      for (const metric of scope.metrics) {
+        if (metric.dataPoints.length === 0) continue;
+        const type = prometheusType(metric);
+        if (type === undefined) {
+          diag.warn(`Prometheus text has no type for ${metric.descriptor.name}; not exported`);
+          continue;
+        }
+        const name = prometheusName(metric);
+        out.writeText(`# HELP ${name} ${escapeHelp(metric.descriptor.description || metric.descriptor.name)}\n# TYPE ${name} ${type}\n`);
+        const names = { sample: Buffer.from(name), bucket: Buffer.from(`${name}_bucket`), sum: Buffer.from(`${name}_sum`), count: Buffer.from(`${name}_count`) };
+        for (const point of metric.dataPoints as DataPoint<number | Histogram>[]) {
+          const labels = this.labelBlock(point.attributes);
+          if (typeof point.value === 'number') out.writeSample(names.sample, labels, undefined, point.value);
+          else this.writeHistogram(out, names, labels, point.value);
+          if (out.hasFullChunks()) {
+            yield* out.takeFullChunks();
+            await nextTurn();
+          }
+        }
+      }
+    }
+    yield* out.takeAll();
+  }
+
+  private writeHistogram(out: ChunkWriter, names: Record<'bucket' | 'sum' | 'count', Buffer>, labels: Buffer, value: Histogram): void {
+    const bounds = this.formattedBounds(value.buckets.boundaries);
+    const { counts } = value.buckets;
+    let cumulative = 0;
+    for (let i = 0; i < counts.length; i++) {
+      cumulative += counts[i]!;
+      out.writeSample(names.bucket, labels, bounds[i] ?? INFINITE_BOUND, cumulative);
+    }
+    if (value.sum !== undefined) out.writeSample(names.sum, labels, undefined, value.sum);
+    out.writeSample(names.count, labels, undefined, value.count);
+  }
+
+  private labelBlock(attributes: Attributes): Buffer {
+    let block = this.labelBlocks.get(attributes);
+    if (block === undefined) {
+      block = Buffer.from(renderLabels(attributes));
+      this.labelBlocks.set(attributes, block);
+    }
+    return block;
+  }
+
+  /** `le="0.005"` for each finite bound, built once per boundaries array. */
+  private formattedBounds(boundaries: number[]): Buffer[] {
+    let bounds = this.bucketBounds.get(boundaries);
+    if (bounds === undefined) {
+      bounds = boundaries.map((bound) => Buffer.from(`le="${formatValue(bound)}"`));
+      this.bucketBounds.set(boundaries, bounds);
+    }
+    return bounds;
+  }
+}
+
+const INFINITE_BOUND = Buffer.from('le="+Inf"');
+const [OPEN_BRACE, CLOSE_BRACE, COMMA, SPACE, NEWLINE] = [...Buffer.from('{}, \n')] as [number, number, number, number, number];
+
+/** Fills fixed-size Buffers with sample lines, starting a new one when a line would not fit. */
+class ChunkWriter {
+  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private length = 0;
+  private full: Buffer[] = [];
+
+  /** `name{labels,extraLabel} value\n`; the braces are left out when there are no labels at all. */
+  writeSample(name: Buffer, labels: Buffer, extraLabel: Buffer | undefined, value: number): void {
+    this.reserve(name.length + labels.length + (extraLabel?.length ?? 0) + NUMBER_AND_PUNCTUATION_BYTES);
+    const chunk = this.chunk;
+    let at = this.length;
+    chunk.set(name, at);
+    at += name.length;
+    if (labels.length > 0 || extraLabel !== undefined) {
+      chunk[at++] = OPEN_BRACE;
+      chunk.set(labels, at);
+      at += labels.length;
+      if (extraLabel !== undefined) {
+        if (labels.length > 0) chunk[at++] = COMMA;
+        chunk.set(extraLabel, at);
+        at += extraLabel.length;
+      }
+      chunk[at++] = CLOSE_BRACE;
+    }
+    chunk[at++] = SPACE;
+    at = writeNumber(chunk, at, value);
+    chunk[at++] = NEWLINE;
+    this.length = at;
+  }
+
+  writeText(text: string): void {
+    const bytes = Buffer.from(text);
+    this.reserve(bytes.length);
+    this.chunk.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+
+  hasFullChunks(): boolean {
+    return this.full.length > 0;
+  }
+
+  takeFullChunks(): Buffer[] {
+    const full = this.full;
+    this.full = [];
+    return full;
+  }
+
+  takeAll(): Buffer[] {
+    if (this.length > 0) this.full.push(this.chunk.subarray(0, this.length));
+    this.length = 0;
+    return this.takeFullChunks();
+  }
+
+  private reserve(bytes: number): void {
+    if (this.length + bytes <= this.chunk.length) return;
+    if (this.length > 0) this.full.push(this.chunk.subarray(0, this.length));
+    // The consumer may still be writing the old chunk to a socket, so it is never reused.
+    this.chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes));
+    this.length = 0;
+  }
+}
+
+/**
+ * Most values are counts; writing their digits directly skips a string per sample, which at
+ * ~1M samples a scrape was a tenth of the serializer's time.
+ */
+function writeNumber(chunk: Buffer, at: number, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) return at + chunk.write(formatValue(value), at, 'latin1');
+  let digits = 1;
+  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  let rest = value;
+  for (let i = digits - 1; i >= 0; i--) {
+    chunk[at + i] = 48 + (rest % 10);
+    rest = Math.floor(rest / 10);
+  }
+  return at + digits;
+}
+
+/** `a="1",b="2"`: attribute keys made valid label names, values escaped; undefined values dropped. */
+function renderLabels(attributes: Attributes): string {
+  const pairs: string[] = [];
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value === undefined) continue;
+    const text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    pairs.push(`${sanitizeName(key)}="${escapeLabelValue(text)}"`);
+  }
+  return pairs.join(',');
+}
+
+/** Label values escape backslash, double quote and line feed; everything else, any Unicode included, is literal. */
+function escapeLabelValue(value: string): string {
+  return value.replace(/[\\"\n]/g, escapeChar);
+}
+
+/** HELP text escapes only backslash and line feed. */
+function escapeHelp(text: string): string {
+  return text.replace(/[\\\n]/g, escapeChar);
+}
+
+function escapeChar(char: string): string {
+  return char === '\n' ? '\\n' : `\\${char}`;
+}
+
+/** OTel allows `.`, `-` and `/` in names; Prometheus names are `[a-zA-Z_:][a-zA-Z0-9_:]*` (colons left to recording rules). */
+function sanitizeName(name: string): string {
+  const cleaned = name.replace(/[^a-zA-Z0-9_]/g, '_');
+  return /^[0-9]/.test(cleaned) ? `_${cleaned}` : cleaned;
+}
+
+function prometheusName(metric: MetricData): string {
+  const name = sanitizeName(metric.descriptor.name);
+  const isCounter = metric.dataPointType === DataPointType.SUM && metric.isMonotonic;
+  return isCounter && !name.endsWith('_total') ? `${name}_total` : name;
+}
+
+function prometheusType(metric: MetricData): 'counter' | 'gauge' | 'histogram' | undefined {
+  switch (metric.dataPointType) {
+    case DataPointType.SUM:
+      return metric.isMonotonic ? 'counter' : 'gauge';
+    case DataPointType.GAUGE:
+      return 'gauge';
+    case DataPointType.HISTOGRAM:
+      return 'histogram';
+    // Text format 0.0.4 cannot carry exponential histograms; the gateway's views never make one.
+    case DataPointType.EXPONENTIAL_HISTOGRAM:
+      return undefined;
+  }
+}
+
+function formatValue(value: number): string {
+  if (value === Infinity) return '+Inf';
+  if (value === -Infinity) return '-Inf';
+  return String(value);
+}

@@ -1,0 +1,316 @@
+// Decides when each probe's check runs: a fixed per-probe phase on its interval, one timer for all probes, a global in-flight cap.
+
+/** The time source and the one timer the scheduler uses; injected so tests can drive time. */
+export interface SchedulerClock {
+  now(): number;
+  setTimer(fn: () => void, ms: number): unknown;
+  clearTimer(handle: unknown): void;
+}
+
+/** Why a due occurrence did not run: its probe was outside its window, or its previous run had not finished. */
+export type SkipReason = 'inactive' | 'overlap';
+
+export interface SchedulerOptions {
+  /** Checks running at once, across all probes; due checks beyond it wait in a FIFO queue. */
+  maxInFlight: number;
+  /** Runs one check; `dueAt` is the scheduled instant (epoch ms). A rejection goes to `onError`. */
+  runCheck: (probeId: string, dueAt: number) => Promise<void>;
+  /** Asked at each due instant; false skips that occurrence without calling `runCheck`. */
+  isActive?: (probeId: string, atMs: number) => boolean;
+  clock?: SchedulerClock;
+  /** Actual start minus due time of every started check, queue wait included (for `runNow`, the queue wait alone). */
+  onLag?: (lagMs: number) => void;
+  onInFlightChange?: (inFlight: number) => void;
+  onSkip?: (probeId: string, dueAt: number, reason: SkipReason) => void;
+  /** A `runCheck` that rejected or an `isActive` that threw (that occurrence is skipped). */
+  onError?: (probeId: string, error: unknown) => void;
+}
+
+/** Where in its interval a probe runs: stable per id (so a restart keeps it) and spread evenly over ids. */
+export function phaseOffsetMs(probeId: string, intervalMs: number): number {
+  return fnv1a(probeId) % intervalMs;
+}
+
+/** The first instant at or after `nowMs` on the probe's grid, i.e. with (t - phase) a multiple of the interval. */
+export function nextDueAt(nowMs: number, probeId: string, intervalMs: number): number {
+  const sinceSlot = mod(nowMs - phaseOffsetMs(probeId, intervalMs), intervalMs);
+  return sinceSlot === 0 ? nowMs : nowMs - sinceSlot + intervalMs;
+}
+
+// 32-bit FNV-1a over UTF-16 code units, then murmur3's finalizer. Plain FNV-1a mixes its low
+// bits poorly (the lowest is just the parity of the characters' lowest bits), and `% intervalMs`
+// leans on the low bits when the interval has a large power-of-two factor: 10,000 ids over a
+// 65,536 ms interval spread visibly unevenly without the finalizer, evenly with it.
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  }
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return (hash ^ (hash >>> 16)) >>> 0;
+}
+
+function mod(a: number, n: number): number {
+  return ((a % n) + n) % n;
+}
+
+interface ProbeState {
+  probeId: string;
+  intervalMs: number;
+  /** Bumped whenever the probe's pending occurrence is replaced or cancelled; older heap entries are then ignored. */
+  generation: number;
+}
+
+/** A pending occurrence in the heap. Entries are never updated in place, only superseded (see `generation`). */
+interface Occurrence {
+  dueAt: number;
+  /** Insertion order, so probes due at the same instant start in the order they were armed. */
+  sequence: number;
+  state: ProbeState;
+  generation: number;
+}
+
+const realClock: SchedulerClock = {
+  now: () => Date.now(),
+  setTimer: (fn, ms) => setTimeout(fn, ms),
+  clearTimer: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** setTimeout's ceiling; a longer wait is taken in steps (the timer fires early, finds nothing due, re-arms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export class Scheduler {
+  private readonly clock: SchedulerClock;
+  private readonly probes = new Map<string, ProbeState>();
+  private readonly heap: Occurrence[] = [];
+  private sequence = 0;
+  // A Map iterates in insertion order, so it serves as the FIFO queue and still lets `remove`
+  // drop a waiting probe in O(1). Keyed by probe id: a probe is queued at most once.
+  private readonly waiting = new Map<string, number>();
+  private readonly running = new Map<string, Promise<void>>();
+  private timer: unknown = null;
+  private timerAt = Infinity;
+  private started = false;
+  private readonly skipped = { inactive: 0, overlap: 0 };
+
+  constructor(private readonly options: SchedulerOptions) {
+    if (!Number.isInteger(options.maxInFlight) || options.maxInFlight < 1) {
+      throw new RangeError(`maxInFlight must be a positive integer, got ${options.maxInFlight}`);
+    }
+    this.clock = options.clock ?? realClock;
+  }
+
+  /** Probes scheduled. */
+  get size(): number {
+    return this.probes.size;
+  }
+
+  /** Checks running now. */
+  get inFlight(): number {
+    return this.running.size;
+  }
+
+  /** Due checks waiting for a free in-flight slot. */
+  get queued(): number {
+    return this.waiting.size;
+  }
+
+  /** Occurrences skipped since construction, by reason. */
+  get skippedCounts(): Readonly<Record<SkipReason, number>> {
+    return { ...this.skipped };
+  }
+
+  /**
+   * Adds a probe, or changes its interval. A new interval puts the probe on its new grid from the
+   * first slot after now and cancels the pending slot of the old one, so the change never adds a run.
+   * The same interval again changes nothing.
+   */
+  upsert(probeId: string, intervalMs: number): void {
+    if (!Number.isInteger(intervalMs) || intervalMs < 1) {
+      throw new RangeError(`intervalMs must be a positive integer, got ${intervalMs}`);
+    }
+    const existing = this.probes.get(probeId);
+    if (existing !== undefined && existing.intervalMs === intervalMs) return;
+    if (existing === undefined) {
+      const state: ProbeState = { probeId, intervalMs, generation: 0 };
+      this.probes.set(probeId, state);
+      if (this.started) this.arm(state, nextDueAt(this.clock.now(), probeId, intervalMs));
+    } else {
+      existing.intervalMs = intervalMs;
+      existing.generation++;
+      if (this.started) this.arm(existing, nextDueAt(this.clock.now() + 1, probeId, intervalMs));
+    }
+  }
+
+  /** Stops scheduling a probe. A check of it already running finishes; nothing is armed again. */
+  remove(probeId: string): void {
+    const state = this.probes.get(probeId);
+    if (state === undefined) return;
+    state.generation++;
+    this.probes.delete(probeId);
+    this.waiting.delete(probeId);
+  }
+
+  /**
+   * Runs a probe's check now, outside its grid and regardless of its window, within the in-flight
+   * cap. False when the probe is unknown or its previous check is still running or waiting.
+   */
+  runNow(probeId: string): boolean {
+    if (!this.probes.has(probeId) || !this.started || this.isBusy(probeId)) return false;
+    this.startOrQueue(probeId, this.clock.now());
+    return true;
+  }
+
+  /** Arms every probe from now. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const now = this.clock.now();
+    for (const state of this.probes.values()) {
+      state.generation++;
+      this.arm(state, nextDueAt(now, state.probeId, state.intervalMs));
+    }
+  }
+
+  /** Clears the timer and the queue, then waits for the checks already running. */
+  async stop(): Promise<void> {
+    this.started = false;
+    if (this.timer !== null) this.clock.clearTimer(this.timer);
+    this.timer = null;
+    this.timerAt = Infinity;
+    this.heap.length = 0;
+    this.waiting.clear();
+    await Promise.all(this.running.values());
+  }
+
+  private isBusy(probeId: string): boolean {
+    return this.running.has(probeId) || this.waiting.has(probeId);
+  }
+
+  private arm(state: ProbeState, dueAt: number): void {
+    heapPush(this.heap, { dueAt, sequence: this.sequence++, state, generation: state.generation });
+    // Only an earlier deadline moves the timer: re-arming on every upsert would churn 50,000
+    // timers at start-up, and a timer that fires with nothing due simply re-arms.
+    if (dueAt < this.timerAt) this.setTimer(dueAt);
+  }
+
+  private setTimer(dueAt: number): void {
+    if (this.timer !== null) this.clock.clearTimer(this.timer);
+    this.timerAt = dueAt;
+    const delay = Math.min(Math.max(0, dueAt - this.clock.now()), MAX_TIMER_MS);
+    this.timer = this.clock.setTimer(() => this.onTimer(), delay);
+  }
+
+  private onTimer(): void {
+    this.timer = null;
+    this.timerAt = Infinity;
+    const now = this.clock.now();
+    while (this.heap.length > 0 && this.heap[0]!.dueAt <= now) {
+      const occurrence = heapPop(this.heap)!;
+      const { state } = occurrence;
+      if (occurrence.generation !== state.generation) continue;
+      // Re-arm from the due time, not from when the check ends, so the grid never drifts. After a
+      // stall longer than the interval (a suspended host, a blocked loop), continue with the
+      // first slot after now: one late run, not a burst of catch-up runs.
+      let next = occurrence.dueAt + state.intervalMs;
+      if (next <= now) next = nextDueAt(now + 1, state.probeId, state.intervalMs);
+      heapPush(this.heap, { dueAt: next, sequence: this.sequence++, state, generation: state.generation });
+      this.due(state, occurrence.dueAt);
+    }
+    if (this.started && this.heap.length > 0) this.setTimer(this.heap[0]!.dueAt);
+  }
+
+  private due(state: ProbeState, dueAt: number): void {
+    // A check still running (or waiting) when its next occurrence comes is slower than its
+    // interval. Queueing another run behind it would pile runs up without bound and report stale
+    // data late; skipping keeps one run per probe and makes the slowness visible as a skip.
+    if (this.isBusy(state.probeId)) {
+      this.skip(state.probeId, dueAt, 'overlap');
+      return;
+    }
+    let active: boolean;
+    try {
+      active = this.options.isActive?.(state.probeId, dueAt) ?? true;
+    } catch (error) {
+      this.options.onError?.(state.probeId, error);
+      active = false;
+    }
+    if (!active) {
+      this.skip(state.probeId, dueAt, 'inactive');
+      return;
+    }
+    this.startOrQueue(state.probeId, dueAt);
+  }
+
+  private skip(probeId: string, dueAt: number, reason: SkipReason): void {
+    this.skipped[reason]++;
+    this.options.onSkip?.(probeId, dueAt, reason);
+  }
+
+  private startOrQueue(probeId: string, dueAt: number): void {
+    if (this.running.size < this.options.maxInFlight) this.startRun(probeId, dueAt);
+    else this.waiting.set(probeId, dueAt);
+  }
+
+  private startRun(probeId: string, dueAt: number): void {
+    this.options.onLag?.(this.clock.now() - dueAt);
+    const run = this.execute(probeId, dueAt);
+    this.running.set(probeId, run);
+    this.options.onInFlightChange?.(this.running.size);
+  }
+
+  private async execute(probeId: string, dueAt: number): Promise<void> {
+    try {
+      await this.options.runCheck(probeId, dueAt);
+    } catch (error) {
+      this.options.onError?.(probeId, error);
+    }
+    this.running.delete(probeId);
+    this.options.onInFlightChange?.(this.running.size);
+    this.startWaiting();
+  }
+
+  private startWaiting(): void {
+    for (const [probeId, dueAt] of this.waiting) {
+      if (this.running.size >= this.options.maxInFlight) return;
+      this.waiting.delete(probeId);
+      this.startRun(probeId, dueAt);
+    }
+  }
+}
+
+// A binary min-heap ordered by (dueAt, sequence).
+
+function before(a: Occurrence, b: Occurrence): boolean {
+  return a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.sequence < b.sequence);
+}
+
+function heapPush(heap: Occurrence[], item: Occurrence): void {
+  let i = heap.push(item) - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (!before(item, heap[parent]!)) break;
+    heap[i] = heap[parent]!;
+    i = parent;
+  }
+  heap[i] = item;
+}
+
+function heapPop(heap: Occurrence[]): Occurrence | undefined {
+  const top = heap[0];
+  const last = heap.pop();
+  if (top === undefined || last === undefined || heap.length === 0) return top;
+  let i = 0;
+  for (;;) {
+    const left = 2 * i + 1;
+    if (left >= heap.length) break;
+    const right = left + 1;
+    const child = right < heap.length && before(heap[right]!, heap[left]!) ? right : left;
+    if (!before(heap[child]!, last)) break;
+    heap[i] = heap[child]!;
+    i = child;
+  }
+  heap[i] = last;
+  return top;
+}

@@ -1,0 +1,122 @@
+// One TCP connect check: resolve the host, connect within the timeout, time both, close without sending data.
+import net from 'node:net';
+import { localAddressFor } from './interface.js';
+import { DnsError, type Resolution, type Resolver } from './resolve.js';
+import type { CheckOutcome, CheckRequest, CheckResult } from './types.js';
+
+export interface TcpCheckDeps {
+  resolver: Resolver;
+}
+
+/** Runs one check; never rejects: every failure is a CheckResult with its outcome and the system's message. */
+export async function checkTcp(request: CheckRequest, deps: TcpCheckDeps): Promise<CheckResult> {
+  const startedAt = Date.now();
+  const started = performance.now();
+
+  let resolution: Resolution;
+  try {
+    resolution = await deps.resolver.resolve(request.host, request.timeoutMs);
+  } catch (err) {
+    return result(err instanceof DnsError ? 'dns_error' : 'error', messageOf(err), startedAt, null, null);
+  }
+
+  let localAddress: string | undefined;
+  if (request.networkInterface) {
+    try {
+      localAddress = localAddressFor(request.networkInterface, resolution.family);
+    } catch (err) {
+      return result('interface_error', messageOf(err), startedAt, resolution, null);
+    }
+  }
+
+  // DNS and connect share one budget. Whole milliseconds keep the common case (an IP literal, no DNS) on the
+  // same timer list as every other check with that timeout, which is what makes Node's timers cheap.
+  const remainingMs = Math.round(request.timeoutMs - (performance.now() - started));
+  if (remainingMs < 1) {
+    return result('timeout', `resolving ${request.host} used the whole ${request.timeoutMs} ms timeout`, startedAt, resolution, null);
+  }
+  return connect(resolution, request.port, localAddress, remainingMs, request.timeoutMs, startedAt);
+}
+
+function connect(
+  resolution: Resolution,
+  port: number,
+  localAddress: string | undefined,
+  remainingMs: number,
+  timeoutMs: number,
+  startedAt: number,
+): Promise<CheckResult> {
+  return new Promise((resolve) => {
+    const socket = new net.Socket();
+    let timer: NodeJS.Timeout | undefined;
+    let connectStarted = 0;
+
+    // Runs once: after destroy() the socket emits neither 'connect' nor 'error', and the timer is cleared.
+    const finish = (outcome: CheckOutcome, error: string | null, connectMs: number | null) => {
+      clearTimeout(timer);
+      // destroy() closes with a FIN, the ordinary end of a connection: the target sees a client that left.
+      // resetAndDestroy() would spare us the TIME_WAIT state, but the target would log "connection reset by peer".
+      // (Data the target sent before we close still makes the kernel reset; closing right at 'connect' makes that rare.)
+      socket.destroy();
+      resolve(result(outcome, error, startedAt, resolution, connectMs));
+    };
+    socket.once('connect', () => finish('success', null, performance.now() - connectStarted));
+    socket.on('error', (err: NodeJS.ErrnoException) => finish(failureOf(err), err.message, null));
+
+    connectStarted = performance.now();
+    try {
+      socket.connect({ host: resolution.address, port, localAddress, family: resolution.family });
+    } catch (err) {
+      // Thrown for arguments Node rejects before any system call, such as a port out of range.
+      finish('error', messageOf(err), null);
+      return;
+    }
+    timer = setTimeout(
+      () => finish('timeout', `connect to ${resolution.address}:${port} timed out after ${timeoutMs} ms`, null),
+      remainingMs,
+    );
+  });
+}
+
+/** The failure reason of a socket error. */
+function failureOf(err: NodeJS.ErrnoException): CheckOutcome {
+  // A failed bind means the local address is not (or no longer) assigned here: the setting is wrong, not the target.
+  if (err.syscall === 'bind') return 'interface_error';
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return 'refused';
+    case 'ETIMEDOUT':
+      return 'timeout';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'EHOSTDOWN':
+    case 'ENETDOWN':
+    case 'EADDRNOTAVAIL':
+      return 'unreachable';
+    default:
+      return 'error';
+  }
+}
+
+function result(
+  outcome: CheckOutcome,
+  error: string | null,
+  startedAt: number,
+  resolution: Resolution | null,
+  connectMs: number | null,
+): CheckResult {
+  return {
+    outcome,
+    error,
+    startedAt,
+    dnsMs: resolution?.dnsMs ?? null,
+    connectMs,
+    actualHost: resolution?.actualHost ?? null,
+    actualIpv4: resolution?.family === 4 ? resolution.address : null,
+    actualAddress: resolution?.address ?? null,
+  };
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,39 @@
+// The values that cross the probing boundary: what one check needs, and what it reports.
+
+/** Why a check failed; a small fixed set so metrics and alert rules can rely on it. */
+export type FailureReason = 'refused' | 'timeout' | 'dns_error' | 'unreachable' | 'interface_error' | 'error';
+
+/** The `result` label of `tcpprobe_checks_total`: success or a failure reason. */
+export type CheckOutcome = 'success' | FailureReason;
+
+export const CHECK_OUTCOMES: readonly CheckOutcome[] = [
+  'success', 'refused', 'timeout', 'dns_error', 'unreachable', 'interface_error', 'error',
+];
+
+export interface CheckRequest {
+  /** DNS name (RFC 1123) or an IPv4/IPv6 literal. */
+  host: string;
+  port: number;
+  /** Budget for DNS plus connect. */
+  timeoutMs: number;
+  /** Local adapter to connect from: an interface name (its first IPv4, or IPv6 for IPv6 targets) or a local IP. */
+  networkInterface?: string | null;
+}
+
+export interface CheckResult {
+  outcome: CheckOutcome;
+  /** Error text for a failed check (the system's message, e.g. "connect ECONNREFUSED 127.0.0.1:9"). */
+  error: string | null;
+  /** Wall-clock start of the check, epoch milliseconds. */
+  startedAt: number;
+  /** Name resolution time; null when the host is an IP literal or resolution never finished. */
+  dnsMs: number | null;
+  /** From the connect call to the established connection, monotonic clock; null unless connected. */
+  connectMs: number | null;
+  /** The name finally connected to, after following CNAMEs; the host itself when no CNAME. */
+  actualHost: string | null;
+  /** The IPv4 address used; null for an IPv6 connection or when resolution failed. */
+  actualIpv4: string | null;
+  /** The address actually used (IPv4 or IPv6). */
+  actualAddress: string | null;
+}

@@ -1,0 +1,25 @@
+// Threshold overrides on servers and probes: stored and validated here, turned into alert rules by the plugin.
+import { Type, type Static } from 'typebox';
+import { Duration, RULE } from './common.js';
+
+export const THRESHOLD_KINDS = ['availability', 'availabilityRatio', 'connectTime'] as const;
+export const THRESHOLD_LEVELS = ['warning', 'critical'] as const;
+
+export const Threshold = Type.Object(
+  {
+    kind: Type.Enum(THRESHOLD_KINDS, {
+      description: 'availability: down for `for`; availabilityRatio: percent up over `window` below `value`; connectTime: above `value` ms for `for`',
+    }),
+    level: Type.Enum(THRESHOLD_LEVELS),
+    value: Type.Optional(Type.Number({ minimum: 0, description: 'percent for availabilityRatio, milliseconds for connectTime; unused for availability' })),
+    for: Type.Optional(Duration),
+    window: Type.Optional(Type.Union([Duration], { description: 'availabilityRatio: the window the ratio is taken over (default 1h)' })),
+    team: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_.:-]*$', [RULE]: 'be letters, digits, _ . : or -' })),
+    contactPoint: Type.Optional(Type.String({ maxLength: 190 })),
+    runbookUrl: Type.Optional(Type.String({ maxLength: 2048, pattern: '^https?://\\S+$', [RULE]: 'be an http(s) URL' })),
+  },
+  { additionalProperties: false },
+);
+export type Threshold = Static<typeof Threshold>;
+
+export const Thresholds = Type.Array(Threshold, { maxItems: 20 });

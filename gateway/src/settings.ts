@@ -1,0 +1,104 @@
+// Gateway settings from the environment (flags mirror them), validated, with defaults.
+import { hostname } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseAllowlist, type TargetAllowlist } from './domain/targets.js';
+import { isValidTimeZone } from './probing/windows.js';
+
+export interface Settings {
+  host: string;
+  port: number;
+  dbFile: string;
+  /** Folder for the database and a generated token. */
+  dataDir: string;
+  apiToken: string | undefined;
+  apiTokenFile: string | undefined;
+  gatewayId: string;
+  allowlist: TargetAllowlist;
+  /** DNS servers (ip or ip:port) for probes; empty uses the system resolver. */
+  dnsServers: string[];
+  /** Zone of probe time windows when a probe has no schedule. */
+  timeZone: string;
+  /** Checks running at once; more wait in a queue. */
+  maxInFlight: number;
+  bodyLimitBytes: number;
+  logLevel: string;
+  controlPlaneUrl: string | undefined;
+  controlPlaneToken: string | undefined;
+}
+
+type Env = Record<string, string | undefined>;
+
+const FLAGS = {
+  host: 'GATEWAY_HOST',
+  port: 'GATEWAY_PORT',
+  db: 'GATEWAY_DB',
+  'api-token-file': 'GATEWAY_API_TOKEN_FILE',
+  'gateway-id': 'GATEWAY_ID',
+  'allowed-targets': 'GATEWAY_ALLOWED_TARGETS',
+  'dns-servers': 'GATEWAY_DNS_SERVERS',
+  'time-zone': 'GATEWAY_TIME_ZONE',
+  'max-in-flight': 'GATEWAY_MAX_IN_FLIGHT',
+  'log-level': 'GATEWAY_LOG_LEVEL',
+  'control-plane-url': 'GATEWAY_CONTROL_PLANE_URL',
+} as const;
+
+export class SettingsError extends Error {}
+
+/** Flags (`--port 9000`) win over the environment; the token itself is only read from the environment or a file. */
+export function readSettings(env: Env = process.env, argv: string[] = process.argv.slice(2)): Settings {
+  const { values } = parseArgs({
+    args: argv,
+    options: Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' as const }])),
+    strict: true,
+  });
+  const merged: Env = { ...env };
+  for (const [flag, name] of Object.entries(FLAGS)) {
+    const value = values[flag];
+    if (typeof value === 'string') merged[name] = value;
+  }
+  const get = (name: string) => {
+    const value = merged[name]?.trim();
+    return value === '' ? undefined : value;
+  };
+
+  const dbFile = resolve(get('GATEWAY_DB') ?? './data/gateway.db');
+  const gatewayId = get('GATEWAY_ID') ?? hostname();
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(gatewayId)) {
+    throw new SettingsError(`GATEWAY_ID "${gatewayId}" must be 1-64 letters, digits, _ . or - and start with a letter or digit`);
+  }
+  const timeZone = get('GATEWAY_TIME_ZONE') ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (!isValidTimeZone(timeZone)) throw new SettingsError(`GATEWAY_TIME_ZONE "${timeZone}" is not an IANA time zone`);
+  let allowlist: TargetAllowlist;
+  try {
+    allowlist = parseAllowlist(get('GATEWAY_ALLOWED_TARGETS'));
+  } catch (error) {
+    throw new SettingsError((error as Error).message);
+  }
+  return {
+    host: get('GATEWAY_HOST') ?? '127.0.0.1',
+    port: integer(get('GATEWAY_PORT'), 'GATEWAY_PORT', 8080, 0, 65535),
+    dbFile,
+    dataDir: dirname(dbFile),
+    apiToken: get('GATEWAY_API_TOKEN'),
+    apiTokenFile: get('GATEWAY_API_TOKEN_FILE'),
+    gatewayId,
+    allowlist,
+    dnsServers: (get('GATEWAY_DNS_SERVERS') ?? '').split(/[\s,]+/).filter(Boolean),
+    timeZone,
+    maxInFlight: integer(get('GATEWAY_MAX_IN_FLIGHT'), 'GATEWAY_MAX_IN_FLIGHT', 512, 1, 100000),
+    bodyLimitBytes: integer(get('GATEWAY_BODY_LIMIT_BYTES'), 'GATEWAY_BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    logLevel: get('GATEWAY_LOG_LEVEL') ?? 'info',
+    controlPlaneUrl: get('GATEWAY_CONTROL_PLANE_URL'),
+    controlPlaneToken: get('GATEWAY_CONTROL_PLANE_TOKEN'),
+  };
+}
+
+function integer(text: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new SettingsError(`${name} must be a whole number between ${min} and ${max}, not "${text}"`);
+  }
+  return value;
+}

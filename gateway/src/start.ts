@@ -1,0 +1,75 @@
+// Wires a running gateway together: store, token, config service, HTTP API; returns a handle to stop it.
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { buildApp } from './app.js';
+import { loadApiToken, type ApiToken } from './auth.js';
+import { ConfigService } from './domain/config-service.js';
+import { GATEWAY_HEARTBEAT_MS } from './api/gateways.js';
+import type { Settings } from './settings.js';
+import { ConfigStore } from './store/index.js';
+import { GATEWAY_VERSION } from './version.js';
+import { createMetrics, metricsRoute, type GatewayMetrics } from './metrics/index.js';
+import { createResolver } from './probing/resolve.js';
+import { ProbeEngine } from './engine/probe-engine.js';
+import { probingRoutes } from './api/probing.js';
+
+export interface RunningGateway {
+  app: FastifyInstance;
+  service: ConfigService;
+  engine: ProbeEngine;
+  metrics: GatewayMetrics;
+  token: ApiToken;
+  /** Base URL the API listens on, e.g. http://127.0.0.1:8080 */
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startGateway(settings: Settings, logger: FastifyServerOptions['logger'] = false): Promise<RunningGateway> {
+  const store = ConfigStore.open(settings.dbFile);
+  const token = loadApiToken(settings);
+  const service = new ConfigService(store, { gatewayId: settings.gatewayId, allowlist: settings.allowlist });
+  const metrics = createMetrics({ gateway: settings.gatewayId });
+  const engine = new ProbeEngine({
+    service,
+    metrics: metrics.probeMetrics,
+    resolver: createResolver({ servers: settings.dnsServers }),
+    timeZone: settings.timeZone,
+    maxInFlight: settings.maxInFlight,
+  });
+  let ready = false;
+  const app = await buildApp({
+    service,
+    apiToken: token.token,
+    logger,
+    bodyLimitBytes: settings.bodyLimitBytes,
+    isReady: () => ready,
+    extend: async (root) => {
+      await root.register(metricsRoute, { metrics });
+      await root.register(probingRoutes, { prefix: '/api/v1', service, engine });
+    },
+  });
+
+  const address = await app.listen({ host: settings.host, port: settings.port });
+  const url = address.replace('[::]', '[::1]').replace('0.0.0.0', '127.0.0.1');
+  const heartbeat = () => store.gateways.touch({ id: settings.gatewayId, version: GATEWAY_VERSION, address: url }, new Date().toISOString());
+  heartbeat();
+  const heartbeatTimer = setInterval(heartbeat, GATEWAY_HEARTBEAT_MS).unref();
+  engine.start();
+  ready = true;
+
+  return {
+    app,
+    service,
+    engine,
+    metrics,
+    token,
+    url,
+    async close() {
+      ready = false;
+      clearInterval(heartbeatTimer);
+      await app.close();
+      await engine.stop();
+      await metrics.shutdown();
+      store.close();
+    },
+  };
+}

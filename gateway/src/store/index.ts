@@ -1,0 +1,42 @@
+// The configuration store: one SQLite database and a repository per resource.
+import { openDatabase, type Db } from './database.js';
+import { GatewayRepository } from './gateways.js';
+import { ProbeRepository } from './probes.js';
+import { ScheduleRepository } from './schedules.js';
+import { ServerRepository } from './servers.js';
+
+export class ConfigStore {
+  readonly servers: ServerRepository;
+  readonly probes: ProbeRepository;
+  readonly schedules: ScheduleRepository;
+  readonly gateways: GatewayRepository;
+
+  constructor(readonly db: Db) {
+    this.servers = new ServerRepository(db);
+    this.probes = new ProbeRepository(db);
+    this.schedules = new ScheduleRepository(db);
+    this.gateways = new GatewayRepository(db);
+  }
+
+  static open(file: string): ConfigStore {
+    return new ConfigStore(openDatabase(file));
+  }
+
+  /** Runs `work` in one transaction: all of its writes land, or none. Nested calls join the outer one. */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  isHealthy(): boolean {
+    return this.db.prepare('SELECT 1').pluck().get() === 1;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+export type { ServerValues } from './servers.js';
+export type { ProbeValues } from './probes.js';
+export type { ScheduleValues } from './schedules.js';
+export type { GatewayRecord } from './gateways.js';

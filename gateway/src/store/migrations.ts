@@ -1,0 +1,86 @@
+// Numbered schema migrations, applied in order at start-up; a migration, once released, never changes.
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'gateways, schedules, probe servers and probes',
+    sql: `
+      CREATE TABLE gateways (
+        id            TEXT PRIMARY KEY,
+        version       TEXT NOT NULL,
+        address       TEXT,
+        registered_at TEXT NOT NULL,
+        last_seen_at  TEXT NOT NULL
+      );
+
+      CREATE TABLE schedules (
+        id              INTEGER PRIMARY KEY,
+        name            TEXT NOT NULL UNIQUE,
+        description     TEXT,
+        time_zone       TEXT NOT NULL,
+        windows_json    TEXT NOT NULL,
+        exclusions_json TEXT NOT NULL,
+        version         INTEGER NOT NULL,
+        created_at      TEXT NOT NULL,
+        created_by      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL,
+        updated_by      TEXT NOT NULL
+      );
+
+      CREATE TABLE servers (
+        id                 INTEGER PRIMARY KEY,
+        name               TEXT NOT NULL UNIQUE,
+        description        TEXT,
+        organization       TEXT,
+        owner              TEXT,
+        role               TEXT,
+        site               TEXT,
+        gateway            TEXT NOT NULL,
+        shared_account     TEXT,
+        network_interface  TEXT,
+        connect_timeout_ms INTEGER NOT NULL,
+        enabled            INTEGER NOT NULL,
+        thresholds_json    TEXT NOT NULL,
+        version            INTEGER NOT NULL,
+        created_at         TEXT NOT NULL,
+        created_by         TEXT NOT NULL,
+        updated_at         TEXT NOT NULL,
+        updated_by         TEXT NOT NULL
+      );
+      CREATE INDEX servers_gateway ON servers (gateway);
+
+      CREATE TABLE probes (
+        id                INTEGER PRIMARY KEY,
+        server_id         INTEGER NOT NULL REFERENCES servers (id) ON DELETE CASCADE,
+        name              TEXT NOT NULL,
+        description       TEXT,
+        owner             TEXT,
+        schedule_id       INTEGER REFERENCES schedules (id) ON DELETE RESTRICT,
+        window_begin      TEXT,
+        window_end        TEXT,
+        interval_seconds  INTEGER NOT NULL,
+        host              TEXT NOT NULL,
+        port              INTEGER NOT NULL,
+        timeout_ms        INTEGER,
+        enabled           INTEGER NOT NULL,
+        thresholds_json   TEXT NOT NULL,
+        actual_host       TEXT,
+        actual_ipv4       TEXT,
+        last_result_json  TEXT,
+        version           INTEGER NOT NULL,
+        created_at        TEXT NOT NULL,
+        created_by        TEXT NOT NULL,
+        updated_at        TEXT NOT NULL,
+        updated_by        TEXT NOT NULL,
+        UNIQUE (server_id, name)
+      );
+      CREATE INDEX probes_schedule ON probes (schedule_id);
+    `,
+  },
+];

@@ -1,0 +1,171 @@
+// Probes in SQLite: configuration, the latest result kept with it, and the joined view the engine runs from.
+import type { Db } from './database.js';
+import { assertVersion, auditView, isUniqueViolation, likePattern, pageOf, type AuditRow } from './rows.js';
+import { ConflictError, NotFoundError } from '../domain/errors.js';
+import type { CheckResultView } from '../schemas/check.js';
+import type { Probe, ProbeQuery } from '../schemas/probe.js';
+import type { Threshold } from '../schemas/threshold.js';
+
+/** Every configurable field of a probe, defaults applied. */
+export type ProbeValues = Omit<Probe,
+  'id' | 'serverId' | 'effectiveTimeoutMs' | 'actualHost' | 'actualIpv4' | 'lastResult' | 'version' | 'createdAt' | 'createdBy' | 'updatedAt' | 'updatedBy'>;
+
+interface ProbeRow extends AuditRow {
+  id: number;
+  server_id: number;
+  name: string;
+  description: string | null;
+  owner: string | null;
+  schedule_id: number | null;
+  window_begin: string | null;
+  window_end: string | null;
+  interval_seconds: number;
+  host: string;
+  port: number;
+  timeout_ms: number | null;
+  enabled: number;
+  thresholds_json: string;
+  actual_host: string | null;
+  actual_ipv4: string | null;
+  last_result_json: string | null;
+  server_connect_timeout_ms: number;
+}
+
+const SELECT = `SELECT p.*, s.connect_timeout_ms AS server_connect_timeout_ms FROM probes p JOIN servers s ON s.id = p.server_id`;
+
+function toProbe(row: ProbeRow): Probe {
+  return {
+    id: row.id,
+    serverId: row.server_id,
+    name: row.name,
+    description: row.description,
+    owner: row.owner,
+    scheduleId: row.schedule_id,
+    windowBegin: row.window_begin,
+    windowEnd: row.window_end,
+    intervalSeconds: row.interval_seconds,
+    host: row.host,
+    port: row.port,
+    timeoutMs: row.timeout_ms,
+    effectiveTimeoutMs: row.timeout_ms ?? row.server_connect_timeout_ms,
+    enabled: row.enabled === 1,
+    thresholds: JSON.parse(row.thresholds_json) as Threshold[],
+    actualHost: row.actual_host,
+    actualIpv4: row.actual_ipv4,
+    lastResult: row.last_result_json === null ? null : (JSON.parse(row.last_result_json) as CheckResultView),
+    ...auditView(row),
+  };
+}
+
+function columns(values: ProbeValues) {
+  return {
+    name: values.name,
+    description: values.description,
+    owner: values.owner,
+    schedule_id: values.scheduleId,
+    window_begin: values.windowBegin,
+    window_end: values.windowEnd,
+    interval_seconds: values.intervalSeconds,
+    host: values.host,
+    port: values.port,
+    timeout_ms: values.timeoutMs,
+    enabled: values.enabled ? 1 : 0,
+    thresholds_json: JSON.stringify(values.thresholds),
+  };
+}
+
+export class ProbeRepository {
+  constructor(private readonly db: Db) {}
+
+  list(serverId: number, query: ProbeQuery) {
+    const where = ['p.server_id = @serverId'];
+    const params: Record<string, unknown> = { serverId };
+    if (query.enabled !== undefined) { where.push('p.enabled = @enabled'); params.enabled = query.enabled ? 1 : 0; }
+    if (query.q !== undefined && query.q !== '') {
+      where.push(`(p.name LIKE @q ESCAPE '\\' OR p.host LIKE @q ESCAPE '\\' OR p.description LIKE @q ESCAPE '\\')`);
+      params.q = likePattern(query.q);
+    }
+    const filter = ` WHERE ${where.join(' AND ')}`;
+    const { limit, offset } = pageOf(query);
+    const rows = this.db.prepare(`${SELECT}${filter} ORDER BY p.name COLLATE NOCASE, p.id LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset }) as ProbeRow[];
+    const total = this.db.prepare(`SELECT COUNT(*) FROM probes p${filter}`).pluck().get(params) as number;
+    return { items: rows.map(toProbe), total, limit, offset };
+  }
+
+  /** Every probe, optionally only those run by one gateway (through their server). */
+  all(gateway?: string): Probe[] {
+    const rows = gateway === undefined
+      ? this.db.prepare(`${SELECT} ORDER BY p.server_id, p.name COLLATE NOCASE`).all()
+      : this.db.prepare(`${SELECT} WHERE s.gateway = ? ORDER BY p.server_id, p.name COLLATE NOCASE`).all(gateway);
+    return (rows as ProbeRow[]).map(toProbe);
+  }
+
+  get(id: number): Probe {
+    const row = this.db.prepare(`${SELECT} WHERE p.id = ?`).get(id) as ProbeRow | undefined;
+    if (!row) throw new NotFoundError('probe', id);
+    return toProbe(row);
+  }
+
+  ofServer(serverId: number): Probe[] {
+    return (this.db.prepare(`${SELECT} WHERE p.server_id = ? ORDER BY p.name COLLATE NOCASE`).all(serverId) as ProbeRow[]).map(toProbe);
+  }
+
+  /** Smallest interval among a server's probes that inherit its connect timeout (those the timeout must stay below). */
+  shortestInheritingInterval(serverId: number): number | null {
+    return this.db.prepare('SELECT MIN(interval_seconds) FROM probes WHERE server_id = ? AND timeout_ms IS NULL').pluck().get(serverId) as number | null;
+  }
+
+  countUsingSchedule(scheduleId: number): number {
+    return this.db.prepare('SELECT COUNT(*) FROM probes WHERE schedule_id = ?').pluck().get(scheduleId) as number;
+  }
+
+  create(serverId: number, values: ProbeValues, user: string, now: string): Probe {
+    const result = this.write(() =>
+      this.db.prepare(`
+        INSERT INTO probes (server_id, name, description, owner, schedule_id, window_begin, window_end, interval_seconds, host, port,
+          timeout_ms, enabled, thresholds_json, version, created_at, created_by, updated_at, updated_by)
+        VALUES (@server_id, @name, @description, @owner, @schedule_id, @window_begin, @window_end, @interval_seconds, @host, @port,
+          @timeout_ms, @enabled, @thresholds_json, 1, @now, @user, @now, @user)`).run({ ...columns(values), server_id: serverId, now, user }),
+    values.name);
+    return this.get(Number(result.lastInsertRowid));
+  }
+
+  update(id: number, values: ProbeValues, expectedVersion: number | undefined, user: string, now: string): Probe {
+    assertVersion(this.db, 'probes', 'probe', id, expectedVersion);
+    this.write(() =>
+      this.db.prepare(`
+        UPDATE probes SET name = @name, description = @description, owner = @owner, schedule_id = @schedule_id,
+          window_begin = @window_begin, window_end = @window_end, interval_seconds = @interval_seconds, host = @host, port = @port,
+          timeout_ms = @timeout_ms, enabled = @enabled, thresholds_json = @thresholds_json,
+          version = version + 1, updated_at = @now, updated_by = @user
+        WHERE id = @id`).run({ ...columns(values), id, now, user }),
+    values.name);
+    return this.get(id);
+  }
+
+  delete(id: number): void {
+    if (this.db.prepare('DELETE FROM probes WHERE id = ?').run(id).changes === 0) throw new NotFoundError('probe', id);
+  }
+
+  /** Keeps the latest result with the probe; results do not bump the configuration version. */
+  saveResults(results: Iterable<{ probeId: number; result: CheckResultView }>): void {
+    const statement = this.db.prepare(`
+      UPDATE probes SET last_result_json = @json,
+        actual_host = COALESCE(@actualHost, actual_host), actual_ipv4 = COALESCE(@actualIpv4, actual_ipv4)
+      WHERE id = @probeId`);
+    this.db.transaction(() => {
+      for (const { probeId, result } of results) {
+        statement.run({ probeId, json: JSON.stringify(result), actualHost: result.actualHost, actualIpv4: result.actualIpv4 });
+      }
+    })();
+  }
+
+  private write<T>(statement: () => T, name: string): T {
+    try {
+      return statement();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError('name', `"${name}" is already used by another probe of this server`);
+      throw error;
+    }
+  }
+}

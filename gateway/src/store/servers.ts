@@ -1,0 +1,142 @@
+// Probe servers in SQLite: the only place their SQL lives.
+import type { Db } from './database.js';
+import { assertVersion, auditView, isUniqueViolation, likePattern, pageOf, type AuditRow } from './rows.js';
+import { ConflictError, NotFoundError } from '../domain/errors.js';
+import type { Server, ServerQuery } from '../schemas/server.js';
+import type { Threshold } from '../schemas/threshold.js';
+
+/** Every field of a server, defaults applied: what create and update write. */
+export type ServerValues = Omit<Server, 'id' | 'probeCount' | 'version' | 'createdAt' | 'createdBy' | 'updatedAt' | 'updatedBy'>;
+
+interface ServerRow extends AuditRow {
+  id: number;
+  name: string;
+  description: string | null;
+  organization: string | null;
+  owner: string | null;
+  role: string | null;
+  site: string | null;
+  gateway: string;
+  shared_account: string | null;
+  network_interface: string | null;
+  connect_timeout_ms: number;
+  enabled: number;
+  thresholds_json: string;
+  probe_count: number;
+}
+
+const SELECT = `SELECT s.*, (SELECT COUNT(*) FROM probes p WHERE p.server_id = s.id) AS probe_count FROM servers s`;
+
+function toServer(row: ServerRow): Server {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    organization: row.organization,
+    owner: row.owner,
+    role: row.role,
+    site: row.site,
+    gateway: row.gateway,
+    sharedAccount: row.shared_account,
+    networkInterface: row.network_interface,
+    connectTimeoutMs: row.connect_timeout_ms,
+    enabled: row.enabled === 1,
+    thresholds: JSON.parse(row.thresholds_json) as Threshold[],
+    probeCount: row.probe_count,
+    ...auditView(row),
+  };
+}
+
+function columns(values: ServerValues) {
+  return {
+    name: values.name,
+    description: values.description,
+    organization: values.organization,
+    owner: values.owner,
+    role: values.role,
+    site: values.site,
+    gateway: values.gateway,
+    shared_account: values.sharedAccount,
+    network_interface: values.networkInterface,
+    connect_timeout_ms: values.connectTimeoutMs,
+    enabled: values.enabled ? 1 : 0,
+    thresholds_json: JSON.stringify(values.thresholds),
+  };
+}
+
+export class ServerRepository {
+  constructor(private readonly db: Db) {}
+
+  list(query: ServerQuery) {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (query.gateway !== undefined) { where.push('s.gateway = @gateway'); params.gateway = query.gateway; }
+    if (query.site !== undefined) { where.push('s.site = @site'); params.site = query.site; }
+    if (query.role !== undefined) { where.push('s.role = @role'); params.role = query.role; }
+    if (query.q !== undefined && query.q !== '') {
+      where.push(`(s.name LIKE @q ESCAPE '\\' OR s.description LIKE @q ESCAPE '\\' OR s.owner LIKE @q ESCAPE '\\' OR s.organization LIKE @q ESCAPE '\\')`);
+      params.q = likePattern(query.q);
+    }
+    const filter = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
+    const { limit, offset } = pageOf(query);
+    const rows = this.db.prepare(`${SELECT}${filter} ORDER BY s.name COLLATE NOCASE, s.id LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset }) as ServerRow[];
+    const total = this.db.prepare(`SELECT COUNT(*) FROM servers s${filter}`).pluck().get(params) as number;
+    return { items: rows.map(toServer), total, limit, offset };
+  }
+
+  all(): Server[] {
+    return (this.db.prepare(`${SELECT} ORDER BY s.name COLLATE NOCASE, s.id`).all() as ServerRow[]).map(toServer);
+  }
+
+  get(id: number): Server {
+    const row = this.db.prepare(`${SELECT} WHERE s.id = ?`).get(id) as ServerRow | undefined;
+    if (!row) throw new NotFoundError('server', id);
+    return toServer(row);
+  }
+
+  findByName(name: string): Server | undefined {
+    const row = this.db.prepare(`${SELECT} WHERE s.name = ?`).get(name) as ServerRow | undefined;
+    return row && toServer(row);
+  }
+
+  create(values: ServerValues, user: string, now: string): Server {
+    const result = this.write(() =>
+      this.db.prepare(`
+        INSERT INTO servers (name, description, organization, owner, role, site, gateway, shared_account, network_interface,
+          connect_timeout_ms, enabled, thresholds_json, version, created_at, created_by, updated_at, updated_by)
+        VALUES (@name, @description, @organization, @owner, @role, @site, @gateway, @shared_account, @network_interface,
+          @connect_timeout_ms, @enabled, @thresholds_json, 1, @now, @user, @now, @user)`).run({ ...columns(values), now, user }),
+    values.name);
+    return this.get(Number(result.lastInsertRowid));
+  }
+
+  update(id: number, values: ServerValues, expectedVersion: number | undefined, user: string, now: string): Server {
+    assertVersion(this.db, 'servers', 'server', id, expectedVersion);
+    this.write(() =>
+      this.db.prepare(`
+        UPDATE servers SET name = @name, description = @description, organization = @organization, owner = @owner, role = @role,
+          site = @site, gateway = @gateway, shared_account = @shared_account, network_interface = @network_interface,
+          connect_timeout_ms = @connect_timeout_ms, enabled = @enabled, thresholds_json = @thresholds_json,
+          version = version + 1, updated_at = @now, updated_by = @user
+        WHERE id = @id`).run({ ...columns(values), id, now, user }),
+    values.name);
+    return this.get(id);
+  }
+
+  /** Deletes the server; its probes go with it through ON DELETE CASCADE in the same statement. */
+  delete(id: number): { probeIds: number[] } {
+    const probeIds = this.db.prepare('SELECT id FROM probes WHERE server_id = ?').pluck().all(id) as number[];
+    const result = this.db.prepare('DELETE FROM servers WHERE id = ?').run(id);
+    if (result.changes === 0) throw new NotFoundError('server', id);
+    return { probeIds };
+  }
+
+  private write<T>(statement: () => T, name: string): T {
+    try {
+      return statement();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError('name', `"${name}" is already used by another server`);
+      throw error;
+    }
+  }
+}

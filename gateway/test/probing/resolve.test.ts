@@ -1,0 +1,211 @@
+// DNS resolution against a real DNS server on loopback (made-up names never reach the machine's resolver).
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createResolver, DnsError, type Resolver } from '../../src/probing/resolve.js';
+import { checkTcp } from '../../src/probing/tcp.js';
+import { startDnsServer, type TestDnsServer, type Zone } from '../helpers/dns-server.js';
+import { startListener, type TestListener } from '../helpers/listeners.js';
+
+const longChain: Zone = Object.fromEntries(
+  Array.from({ length: 10 }, (_, i) => [`c${i}.example.test`, { CNAME: `c${i + 1}.example.test` }]),
+);
+
+const zone: Zone = {
+  'www.example.test': { CNAME: 'edge.example.test' },
+  'edge.example.test': { CNAME: 'host.example.test' },
+  'host.example.test': { A: ['127.0.0.1'] },
+  'dual.example.test': { A: ['192.0.2.10'], AAAA: ['2001:db8::10'] },
+  'v6only.example.test': { AAAA: ['::1'] },
+  'empty.example.test': {},
+  'loop-a.example.test': { CNAME: 'loop-b.example.test' },
+  'loop-b.example.test': { CNAME: 'loop-a.example.test' },
+  'dangling.example.test': { CNAME: 'gone.example.test' },
+  'broken.example.test': { servfail: true },
+  'to-slow.example.test': { CNAME: 'slow.example.test' },
+  'slow.example.test': { unanswered: true },
+  ...longChain,
+};
+
+let dns: TestDnsServer;
+let deadDns: TestDnsServer;
+let resolver: Resolver;
+
+beforeAll(async () => {
+  dns = await startDnsServer(zone);
+  deadDns = await startDnsServer(zone, { silent: true });
+  resolver = createResolver({ servers: [dns.server] });
+});
+
+afterAll(async () => {
+  await dns.close();
+  await deadDns.close();
+});
+
+/** The DnsError a resolution rejects with, and how long it took. */
+async function failure(promise: Promise<unknown>): Promise<{ message: string; elapsedMs: number }> {
+  const started = performance.now();
+  const err = await promise.then(
+    () => expect.unreachable('resolution should have failed'),
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(DnsError);
+  return { message: (err as DnsError).message, elapsedMs: performance.now() - started };
+}
+
+describe('resolver with DNS servers', () => {
+  it('follows a CNAME chain and reports the final name as the actual host', async () => {
+    const resolution = await resolver.resolve('www.example.test', 2000);
+    expect(resolution).toMatchObject({ address: '127.0.0.1', family: 4, actualHost: 'host.example.test' });
+    expect(resolution.dnsMs).toBeGreaterThan(0);
+    expect(resolution.dnsMs).toBeLessThan(100);
+  });
+
+  it('uses the name itself as the actual host when it has no CNAME', async () => {
+    const resolution = await resolver.resolve('host.example.test', 2000);
+    expect(resolution).toMatchObject({ address: '127.0.0.1', actualHost: 'host.example.test' });
+  });
+
+  it('prefers IPv4 when a name has both', async () => {
+    const resolution = await resolver.resolve('dual.example.test', 2000);
+    expect(resolution).toMatchObject({ address: '192.0.2.10', family: 4 });
+  });
+
+  it('resolves an IPv6-only name', async () => {
+    const resolution = await resolver.resolve('v6only.example.test', 2000);
+    expect(resolution).toMatchObject({ address: '::1', family: 6, actualHost: 'v6only.example.test' });
+  });
+
+  it('takes IP literals as they are, without asking DNS', async () => {
+    const queriesBefore = dns.queries.length;
+    expect(await resolver.resolve('192.0.2.7', 2000)).toEqual({
+      address: '192.0.2.7',
+      family: 4,
+      actualHost: '192.0.2.7',
+      dnsMs: null,
+    });
+    expect(await resolver.resolve('2001:db8::7', 2000)).toMatchObject({ address: '2001:db8::7', family: 6 });
+    expect(dns.queries.length).toBe(queriesBefore);
+  });
+
+  it('reports a name that does not exist', async () => {
+    const { message } = await failure(resolver.resolve('missing.example.test', 2000));
+    expect(message).toBe('missing.example.test: name not found (NXDOMAIN)');
+  });
+
+  it('names the missing target of a dangling CNAME', async () => {
+    const { message } = await failure(resolver.resolve('dangling.example.test', 2000));
+    expect(message).toBe('gone.example.test: name not found (NXDOMAIN)');
+  });
+
+  it('reports a name without address records', async () => {
+    const { message } = await failure(resolver.resolve('empty.example.test', 2000));
+    expect(message).toBe('empty.example.test has no A or AAAA record');
+  });
+
+  it('reports a server failure', async () => {
+    const { message } = await failure(resolver.resolve('broken.example.test', 2000));
+    expect(message).toBe('broken.example.test: the DNS server failed to answer (SERVFAIL)');
+  });
+
+  it('detects a CNAME loop', async () => {
+    const { message } = await failure(resolver.resolve('loop-a.example.test', 2000));
+    expect(message).toBe('CNAME loop: loop-a.example.test -> loop-b.example.test -> loop-a.example.test');
+  });
+
+  it('stops following an overly long CNAME chain', async () => {
+    const { message } = await failure(resolver.resolve('c0.example.test', 2000));
+    expect(message).toBe('CNAME chain from c0.example.test has more than 8 hops');
+  });
+
+  it('gives up on a server that never answers within the timeout', async () => {
+    const silent = createResolver({ servers: [deadDns.server] });
+    const { message, elapsedMs } = await failure(silent.resolve('host.example.test', 1200));
+    expect(message).toBe('resolving host.example.test timed out after 1200 ms');
+    expect(elapsedMs).toBeGreaterThanOrEqual(1199);
+    expect(elapsedMs).toBeLessThan(1250);
+    // c-ares retransmitted within the budget before it was cancelled.
+    expect(deadDns.queries.filter((q) => q === 'CNAME host.example.test').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('times out midway through a chain without disturbing other resolutions', async () => {
+    const [slow, fast] = await Promise.allSettled([
+      resolver.resolve('to-slow.example.test', 300),
+      resolver.resolve('www.example.test', 2000),
+    ]);
+    expect(slow).toMatchObject({ status: 'rejected', reason: { message: 'resolving to-slow.example.test timed out after 300 ms' } });
+    expect(fast).toMatchObject({ status: 'fulfilled', value: { actualHost: 'host.example.test' } });
+  });
+
+  it('closes every DNS socket afterwards, including those of cancelled resolutions', async () => {
+    const openFds = () => fs.readdirSync('/proc/self/fd').length;
+    const fdsBefore = openFds();
+    for (let batch = 0; batch < 5; batch++) {
+      const resolutions = Array.from({ length: 200 }, (_, i) =>
+        i % 2 === 0 ? resolver.resolve('www.example.test', 5000) : resolver.resolve('slow.example.test', 100).catch(() => null),
+      );
+      expect((await Promise.all(resolutions)).filter((r) => r !== null)).toHaveLength(100);
+    }
+    await expect.poll(openFds, { timeout: 500 }).toBe(fdsBefore);
+  });
+
+  it('rejects a malformed server address when created', () => {
+    expect(() => createResolver({ servers: ['not-an-ip'] })).toThrow(/not-an-ip/);
+  });
+});
+
+describe('system resolver', () => {
+  // Only names from /etc/hosts: made-up names must never leak to the machine's real resolver.
+  it('resolves localhost through getaddrinfo, with the host as actual host', async () => {
+    const resolution = await createResolver().resolve('localhost', 2000);
+    expect(resolution).toMatchObject({ address: '127.0.0.1', family: 4, actualHost: 'localhost' });
+    expect(resolution.dnsMs).toBeGreaterThan(0);
+  });
+});
+
+describe('checkTcp with DNS', () => {
+  let listener: TestListener;
+  let listenerV6: TestListener;
+  beforeAll(async () => {
+    listener = await startListener('127.0.0.1');
+    listenerV6 = await startListener('::1');
+  });
+  afterAll(async () => {
+    await listener.close();
+    await listenerV6.close();
+  });
+
+  it('connects to a name behind CNAMEs and records the actual host and IPv4', async () => {
+    const result = await checkTcp({ host: 'www.example.test', port: listener.port, timeoutMs: 2000 }, { resolver });
+    expect(result).toMatchObject({
+      outcome: 'success',
+      actualHost: 'host.example.test',
+      actualIpv4: '127.0.0.1',
+      actualAddress: '127.0.0.1',
+    });
+    expect(result.dnsMs).toBeGreaterThan(0);
+    expect(result.connectMs).toBeGreaterThan(0);
+  });
+
+  it('connects to an IPv6-only name', async () => {
+    const result = await checkTcp({ host: 'v6only.example.test', port: listenerV6.port, timeoutMs: 2000 }, { resolver });
+    expect(result).toMatchObject({ outcome: 'success', actualIpv4: null, actualAddress: '::1' });
+  });
+
+  it('reports a DNS failure as dns_error with nothing resolved', async () => {
+    const result = await checkTcp({ host: 'missing.example.test', port: listener.port, timeoutMs: 2000 }, { resolver });
+    expect(result).toMatchObject({
+      outcome: 'dns_error',
+      error: 'missing.example.test: name not found (NXDOMAIN)',
+      dnsMs: null,
+      connectMs: null,
+      actualHost: null,
+      actualIpv4: null,
+      actualAddress: null,
+    });
+  });
+
+  it('connects to localhost through the system resolver', async () => {
+    const result = await checkTcp({ host: 'localhost', port: listener.port, timeoutMs: 2000 }, { resolver: createResolver() });
+    expect(result).toMatchObject({ outcome: 'success', actualHost: 'localhost', actualIpv4: '127.0.0.1' });
+  });
+});
