@@ -11,7 +11,7 @@ import { fleetDocument } from './lib/config-doc.js';
 import { topFrames, type Frame } from './lib/cpuprofile.js';
 import { GATEWAY_DIR, importDocument, scrapeText, spawnGateway } from './lib/gateway-process.js';
 import { loopbackHosts, startListenerProcess, type Target } from './lib/listeners.js';
-import { measureCpu, timeWaitCount, type CpuWindow } from './lib/proc.js';
+import { loadAverage, measureCpu, timeWaitCount, type CpuWindow } from './lib/proc.js';
 import { checksByResult, totalChecks } from './lib/prom-text.js';
 import { formatTable, log, row, writeReport, type Row } from './lib/results.js';
 import { round } from './lib/stats.js';
@@ -32,6 +32,8 @@ interface Contender {
   idleCpuMsPerSecond: number;
   failures: Record<string, number>;
   timeWaitAfter: number;
+  /** 1-minute load average of the host at the start and end of the window (others may share the machine). */
+  loadAverage: [number, number];
   profile?: Frame[];
 }
 
@@ -43,6 +45,7 @@ async function gateway(targets: Target[], probes: number, intervalSeconds: numbe
   const name = `gateway (${probes} probes @ ${intervalSeconds} s)`;
   const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), 'probekit-prof-')) : undefined;
   const gw = await spawnGateway({ nodeFlags: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] });
+  let result: Contender;
   try {
     log(`${name}: idle ${IDLE_MS / 1000} s with 0 probes`);
     const idle = await measureCpu(gw.pid, IDLE_MS, 1);
@@ -52,25 +55,32 @@ async function gateway(targets: Target[], probes: number, intervalSeconds: numbe
     log(`${name}: imported in ${Math.round(performance.now() - started)} ms; warming ${WARM_MS / 1000} s, then measuring ${WINDOW_MS / 1000} s`);
     await sleep(WARM_MS);
     const before = await scrapeText(gw.url);
+    const beforeAt = performance.now();
     const scrapes = setInterval(() => void scrapeText(gw.url).catch(() => undefined), SCRAPE_EVERY_MS);
+    const load = loadAverage();
     const cpu = await measureCpu(gw.pid, WINDOW_MS, SLICES);
     clearInterval(scrapes);
     const after = await scrapeText(gw.url);
-    const results = checksByResult(after);
-    const { success: _ok, ...failures } = results;
-    return { name, checks: totalChecks(after) - totalChecks(before), cpu, idleCpuMsPerSecond: idle.cpuMs * 1000 / idle.wallMs, failures, timeWaitAfter: timeWaitCount() };
+    // The count is between the two scrapes, a little longer than the CPU window: scale it to the window.
+    const checks = ((totalChecks(after) - totalChecks(before)) * cpu.wallMs) / (performance.now() - beforeAt);
+    const { success: _ok, ...failures } = checksByResult(after);
+    result = { name, checks, cpu, idleCpuMsPerSecond: (idle.cpuMs * 1000) / idle.wallMs, failures, timeWaitAfter: timeWaitCount(), loadAverage: [load, loadAverage()] };
   } finally {
     await gw.stop();
-    if (profileDir) {
-      const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
-      if (file) log(`profile: ${join(profileDir, file)}`);
-    }
   }
+  // The profile covers the whole life of the process (start-up and import too); it is written on exit.
+  const file = profileDir && readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+  if (file) {
+    log(`profile: ${join(profileDir, file)}`);
+    result.profile = topFrames(join(profileDir, file), 20);
+  }
+  return result;
 }
 
-/** The floor: a plain net.connect loop in its own process at the same rate. */
+/** The floor: a plain net.connect loop in its own process at the same rate; it idles first, for its baseline. */
 async function floor(targets: Target[]): Promise<Contender> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/lib/floor-client.ts', String(RATE), String(WARM_MS + WINDOW_MS + 1000), JSON.stringify(targets)], {
+  const idleMs = 10_000;
+  const child = spawn(process.execPath, ['bench/lib/floor-client.mjs', String(RATE), String(WARM_MS + WINDOW_MS + 1000), JSON.stringify(targets), String(idleMs)], {
     cwd: GATEWAY_DIR,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -79,25 +89,23 @@ async function floor(targets: Target[]): Promise<Contender> {
   const output: string[] = [];
   lines.on('line', (line) => output.push(line));
   while (output.length === 0 && child.exitCode === null) await sleep(20);
-  // Idle baseline: a node process that has loaded the same runtime (tsx) and does nothing; the client starts at once, so take it from a twin.
-  log(`floor: warming ${WARM_MS / 1000} s, then measuring ${WINDOW_MS / 1000} s`);
-  await sleep(WARM_MS);
+  log(`floor: idle ${idleMs / 1000} s, warming ${WARM_MS / 1000} s, then measuring ${WINDOW_MS / 1000} s`);
+  const idle = await measureCpu(child.pid!, idleMs - 500, 1);
+  await sleep(500 + WARM_MS);
+  const load = loadAverage();
   const cpu = await measureCpu(child.pid!, WINDOW_MS, SLICES);
   await once(child, 'exit');
   unregister();
   const summary = JSON.parse(output.at(-1)!) as { failed: number };
-  return { name: 'floor (plain net.connect loop)', checks: (RATE * cpu.wallMs) / 1000, cpu, idleCpuMsPerSecond: await idleNode(), failures: { failed: summary.failed }, timeWaitAfter: timeWaitCount() };
-}
-
-/** CPU of an idle node process with tsx loaded: the floor process's idle baseline. */
-async function idleNode(): Promise<number> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', 'setTimeout(() => {}, 12_000)'], { cwd: GATEWAY_DIR, stdio: 'ignore' });
-  const unregister = killOnExit(child, 'idle node');
-  await sleep(1000);
-  const idle = await measureCpu(child.pid!, 10_000, 1);
-  child.kill();
-  unregister();
-  return (idle.cpuMs * 1000) / idle.wallMs;
+  return {
+    name: 'floor (plain net.connect loop)',
+    checks: (RATE * cpu.wallMs) / 1000,
+    cpu,
+    idleCpuMsPerSecond: (idle.cpuMs * 1000) / idle.wallMs,
+    failures: { failed: summary.failed },
+    timeWaitAfter: timeWaitCount(),
+    loadAverage: [load, loadAverage()],
+  };
 }
 
 /** blackbox_exporter driven by /probe requests at the same rate; only its own process's CPU is counted. */
@@ -110,42 +118,62 @@ async function blackbox(targets: Target[]): Promise<Contender> {
     const drive = driveBlackbox(bb.url, targets, RATE, WARM_MS + WINDOW_MS + 1000);
     await sleep(WARM_MS);
     const windowStart = performance.now();
+    const load = loadAverage();
     const cpu = await measureCpu(bb.pid, WINDOW_MS, SLICES);
     const windowEnd = windowStart + cpu.wallMs;
     const driven = await drive;
     const checks = driven.answeredAt.filter((t) => t >= windowStart && t < windowEnd).length;
-    return { name: 'blackbox_exporter (tcp_connect via /probe)', checks, cpu, idleCpuMsPerSecond: (idle.cpuMs * 1000) / idle.wallMs, failures: { failed: driven.failed }, timeWaitAfter: timeWaitCount() };
+    return { name: 'blackbox_exporter (tcp_connect via /probe)', checks, cpu, idleCpuMsPerSecond: (idle.cpuMs * 1000) / idle.wallMs, failures: { failed: driven.failed }, timeWaitAfter: timeWaitCount(), loadAverage: [load, loadAverage()] };
   } finally {
     await bb.stop();
   }
 }
 
+const ROUNDS = Number(process.env.BENCH_CPU_ROUNDS ?? 2);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length / 2;
+  return sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 async function main(): Promise<void> {
   const startedAt = new Date();
   const listeners = await startListenerProcess(loopbackHosts(4), 4);
-  const contenders: Contender[] = [];
+  const runs: Contender[] = [];
   try {
-    log(`${listeners.targets.length} listeners on ${loopbackHosts(4).join(', ')}; rate ${RATE} checks/s`);
+    log(`${listeners.targets.length} listeners on ${loopbackHosts(4).join(', ')}; rate ${RATE} checks/s; ${ROUNDS} rounds`);
     const only = process.env.BENCH_CPU_ONLY?.split(',');
     const want = (key: string) => !only || only.includes(key);
-    if (want('gateway')) contenders.push(await gateway(listeners.targets, RATE, 1));
-    if (want('floor')) contenders.push(await floor(listeners.targets));
-    if (want('blackbox')) contenders.push(await blackbox(listeners.targets));
-    if (want('gateway60')) contenders.push(await gateway(listeners.targets, RATE * 60, 60));
+    // Rounds alternate the contenders, so a neighbour's load on a shared machine hits them alike.
+    for (let round = 0; round < ROUNDS; round++) {
+      if (want('gateway')) runs.push(await gateway(listeners.targets, RATE, 1));
+      if (want('floor')) runs.push(await floor(listeners.targets));
+      if (want('blackbox')) runs.push(await blackbox(listeners.targets));
+    }
+    if (want('gateway60')) runs.push(await gateway(listeners.targets, RATE * 60, 60));
   } finally {
     await listeners.close();
   }
 
-  const rows: Row[] = contenders.map((c) =>
-    row(`CPU per check: ${c.name}`, '', `${round(perCheck(c), 3)} ms (${round(perSecond(c), 1)} ms/s over ${round(c.checks, 0)} checks; idle ${round(c.idleCpuMsPerSecond, 2)} ms/s)`, null));
-  const [gw, fl, bb] = ['gateway (', 'floor', 'blackbox'].map((prefix) => contenders.find((c) => c.name.startsWith(prefix)));
-  if (gw && fl) rows.push(row('gateway ÷ floor', '≤ 1.3×', `${round(perCheck(gw) / perCheck(fl), 2)}×`, perCheck(gw) / perCheck(fl) <= 1.3));
-  if (gw && bb) rows.push(row('blackbox ÷ gateway', '≥ 4×', `${round(perCheck(bb) / perCheck(gw), 2)}×`, perCheck(bb) / perCheck(gw) >= 4));
-  const failures = contenders.map((c) => `${c.name.split(' ')[0]}: ${JSON.stringify(c.failures)}`).join('; ');
-  rows.push(row('failed checks / TIME_WAIT after each', 'none / no port exhaustion', `${failures}; TIME_WAIT ${contenders.map((c) => c.timeWaitAfter).join(', ')}`, contenders.every((c) => Object.values(c.failures).every((n) => n === 0))));
+  const names = [...new Set(runs.map((c) => c.name))];
+  const medianPerCheck = new Map(names.map((n) => [n, median(runs.filter((c) => c.name === n).map(perCheck))]));
+  const rows: Row[] = names.map((name) => {
+    const mine = runs.filter((c) => c.name === name);
+    const detail = mine.map((c) => `${round(perCheck(c), 3)} (${round(perSecond(c), 0)} ms/s, idle ${round(c.idleCpuMsPerSecond, 1)} ms/s, load ${c.loadAverage[0]})`).join('; ');
+    return row(`CPU ms per check: ${name}`, '', `**${round(medianPerCheck.get(name)!, 3)} ms** (median of ${mine.length}: ${detail})`, null);
+  });
+  const [gw, fl, bb] = ['gateway (', 'floor', 'blackbox'].map((prefix) => medianPerCheck.get(names.find((n) => n.startsWith(prefix)) ?? ''));
+  if (gw && fl) rows.push(row('gateway ÷ floor', '≤ 1.3×', `${round(gw / fl, 2)}×`, gw / fl <= 1.3));
+  if (gw && bb) rows.push(row('blackbox ÷ gateway', '≥ 4×', `${round(bb / gw, 2)}×`, bb / gw >= 4));
+  const failures = runs.map((c) => Object.values(c.failures).reduce((a, b) => a + b, 0));
+  rows.push(row('failed checks (all runs)', '0', `${failures.reduce((a, b) => a + b, 0)}; TIME_WAIT after each run: ${runs.map((c) => c.timeWaitAfter).join(', ')}`, failures.every((n) => n === 0)));
 
-  writeReport('cpu', startedAt, rows, { rate: RATE, warmMs: WARM_MS, windowMs: WINDOW_MS, idleMs: IDLE_MS, scrapeEveryMs: SCRAPE_EVERY_MS, targets: listeners.targets.length, contenders });
+  writeReport('cpu', startedAt, rows, { rate: RATE, rounds: ROUNDS, warmMs: WARM_MS, windowMs: WINDOW_MS, idleMs: IDLE_MS, scrapeEveryMs: SCRAPE_EVERY_MS, targets: listeners.targets.length, runs });
   console.log(formatTable(rows));
+  for (const run of runs) {
+    if (run.profile) console.log(`\nTop self-time frames, ${run.name}:\n${run.profile.map((f) => `  ${f.selfPercent}%  ${f.frame}`).join('\n')}`);
+  }
 }
 
 await main();

@@ -10,6 +10,7 @@ import { probeRoutes } from './api/probes.js';
 import { scheduleRoutes } from './api/schedules.js';
 import { gatewayRoutes } from './api/gateways.js';
 import { configRoutes } from './api/config.js';
+import { alertRuleRoutes } from './api/alert-rules.js';
 import { healthRoutes } from './api/health.js';
 import type { ConfigService } from './domain/config-service.js';
 import { GATEWAY_VERSION } from './version.js';
@@ -55,6 +56,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     await api.register(scheduleRoutes, options);
     await api.register(gatewayRoutes, options);
     await api.register(configRoutes, options);
+    await api.register(alertRuleRoutes, options);
   }, { prefix: '/api/v1' });
   if (deps.extend) await deps.extend(app);
 

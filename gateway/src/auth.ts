@@ -60,11 +60,15 @@ function guardedPath(route: string | undefined, url: string): string {
   }
 }
 
-/** Requires `Authorization: Bearer <token>` on every route under `prefix`; compares digests in constant time. */
-export function requireBearerToken(app: FastifyInstance, token: string, prefix = '/api/'): void {
+/** Agents sign their requests instead (see agents/signature.ts). */
+export const AGENT_API_PREFIX = '/api/v1/agent/';
+
+/** Requires `Authorization: Bearer <token>` on every route under /api/ but the agent API; compares digests in constant time. */
+export function requireBearerToken(app: FastifyInstance, token: string): void {
   const expected = digest(token);
   app.addHook('onRequest', async (request, reply) => {
-    if (!guardedPath(request.routeOptions.url, request.url).startsWith(prefix)) return;
+    const path = guardedPath(request.routeOptions.url, request.url);
+    if (!path.startsWith('/api/') || path.startsWith(AGENT_API_PREFIX)) return;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
     if (!match || !timingSafeEqual(digest(match[1]!), expected)) {

@@ -1,4 +1,5 @@
 // Gateway settings from the environment (flags mirror them), validated, with defaults.
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,8 +24,12 @@ export interface Settings {
   maxInFlight: number;
   bodyLimitBytes: number;
   logLevel: string;
+  /** Set on an agent: the control plane it takes its configuration from. */
   controlPlaneUrl: string | undefined;
+  /** The shared agent token: an agent signs with it, the control plane accepts agents that do. */
   controlPlaneToken: string | undefined;
+  /** Where Prometheus and the control plane reach this gateway; by default the address it listens on. */
+  advertiseUrl: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -41,6 +46,8 @@ const FLAGS = {
   'max-in-flight': 'GATEWAY_MAX_IN_FLIGHT',
   'log-level': 'GATEWAY_LOG_LEVEL',
   'control-plane-url': 'GATEWAY_CONTROL_PLANE_URL',
+  'control-plane-token-file': 'GATEWAY_CONTROL_PLANE_TOKEN_FILE',
+  'advertise-url': 'GATEWAY_ADVERTISE_URL',
 } as const;
 
 export class SettingsError extends Error {}
@@ -63,6 +70,9 @@ export function readSettings(env: Env = process.env, argv: string[] = process.ar
   };
 
   const dbFile = resolve(get('GATEWAY_DB') ?? './data/gateway.db');
+  if (get('GATEWAY_CONTROL_PLANE_URL') !== undefined && get('GATEWAY_CONTROL_PLANE_TOKEN') === undefined && get('GATEWAY_CONTROL_PLANE_TOKEN_FILE') === undefined) {
+    throw new SettingsError('GATEWAY_CONTROL_PLANE_URL is set: set GATEWAY_CONTROL_PLANE_TOKEN (or _FILE) too, the token the control plane accepts agents with');
+  }
   const gatewayId = get('GATEWAY_ID') ?? hostname();
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(gatewayId)) {
     throw new SettingsError(`GATEWAY_ID "${gatewayId}" must be 1-64 letters, digits, _ . or - and start with a letter or digit`);
@@ -89,9 +99,36 @@ export function readSettings(env: Env = process.env, argv: string[] = process.ar
     maxInFlight: integer(get('GATEWAY_MAX_IN_FLIGHT'), 'GATEWAY_MAX_IN_FLIGHT', 512, 1, 100000),
     bodyLimitBytes: integer(get('GATEWAY_BODY_LIMIT_BYTES'), 'GATEWAY_BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     logLevel: get('GATEWAY_LOG_LEVEL') ?? 'info',
-    controlPlaneUrl: get('GATEWAY_CONTROL_PLANE_URL'),
-    controlPlaneToken: get('GATEWAY_CONTROL_PLANE_TOKEN'),
+    controlPlaneUrl: url(get('GATEWAY_CONTROL_PLANE_URL'), 'GATEWAY_CONTROL_PLANE_URL'),
+    controlPlaneToken: secret(get('GATEWAY_CONTROL_PLANE_TOKEN'), get('GATEWAY_CONTROL_PLANE_TOKEN_FILE'), 'GATEWAY_CONTROL_PLANE_TOKEN'),
+    advertiseUrl: url(get('GATEWAY_ADVERTISE_URL'), 'GATEWAY_ADVERTISE_URL'),
   };
+}
+
+function url(text: string | undefined, name: string): string | undefined {
+  if (text === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(text);
+  } catch {
+    throw new SettingsError(`${name} "${text}" is not a URL such as http://gateway-1:8080`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new SettingsError(`${name} must be an http:// or https:// URL`);
+  return parsed.origin;
+}
+
+/** A secret from the variable itself or from the file named by NAME_FILE; at least 16 characters. */
+function secret(value: string | undefined, file: string | undefined, name: string): string | undefined {
+  let token = value;
+  if (token === undefined && file !== undefined) {
+    try {
+      token = readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      throw new SettingsError(`${name}_FILE ${file} cannot be read: ${(error as Error).message}`);
+    }
+  }
+  if (token !== undefined && token.length < 16) throw new SettingsError(`${name} must be at least 16 characters`);
+  return token;
 }
 
 function integer(text: string | undefined, name: string, fallback: number, min: number, max: number): number {

@@ -11,6 +11,8 @@ import { createMetrics, metricsRoute, type GatewayMetrics } from './metrics/inde
 import { createResolver } from './probing/resolve.js';
 import { ProbeEngine } from './engine/probe-engine.js';
 import { probingRoutes } from './api/probing.js';
+import { agentRoutes } from './api/agents.js';
+import { AgentSync } from './agents/agent-sync.js';
 
 export interface RunningGateway {
   app: FastifyInstance;
@@ -26,7 +28,12 @@ export interface RunningGateway {
 export async function startGateway(settings: Settings, logger: FastifyServerOptions['logger'] = false): Promise<RunningGateway> {
   const store = ConfigStore.open(settings.dbFile);
   const token = loadApiToken(settings);
-  const service = new ConfigService(store, { gatewayId: settings.gatewayId, allowlist: settings.allowlist });
+  const agentOf = settings.controlPlaneUrl;
+  const service = new ConfigService(store, {
+    gatewayId: settings.gatewayId,
+    allowlist: settings.allowlist,
+    ...(agentOf ? { readOnlyReason: `this gateway is an agent of ${agentOf}; change the configuration there` } : {}),
+  });
   const metrics = createMetrics({ gateway: settings.gatewayId });
   const engine = new ProbeEngine({
     service,
@@ -45,15 +52,33 @@ export async function startGateway(settings: Settings, logger: FastifyServerOpti
     extend: async (root) => {
       await root.register(metricsRoute, { metrics });
       await root.register(probingRoutes, { prefix: '/api/v1', service, engine });
+      // A control plane with an agent token accepts agents; an agent itself does not.
+      if (!agentOf && settings.controlPlaneToken) {
+        await root.register(agentRoutes, { prefix: '/api/v1', service, engine, agentToken: settings.controlPlaneToken });
+      }
     },
   });
 
   const address = await app.listen({ host: settings.host, port: settings.port });
   const url = address.replace('[::]', '[::1]').replace('0.0.0.0', '127.0.0.1');
-  const heartbeat = () => store.gateways.touch({ id: settings.gatewayId, version: GATEWAY_VERSION, address: url }, new Date().toISOString());
+  const advertisedUrl = settings.advertiseUrl ?? url;
+  const heartbeat = () => store.gateways.touch({ id: settings.gatewayId, version: GATEWAY_VERSION, address: advertisedUrl }, new Date().toISOString());
   heartbeat();
   const heartbeatTimer = setInterval(heartbeat, GATEWAY_HEARTBEAT_MS).unref();
   engine.start();
+  const agent = agentOf
+    ? new AgentSync({
+      controlPlaneUrl: agentOf,
+      token: settings.controlPlaneToken!,
+      gatewayId: settings.gatewayId,
+      version: GATEWAY_VERSION,
+      advertisedUrl,
+      service,
+      engine,
+      log: app.log,
+    })
+    : null;
+  agent?.start();
   ready = true;
 
   return {
@@ -66,6 +91,7 @@ export async function startGateway(settings: Settings, logger: FastifyServerOpti
     async close() {
       ready = false;
       clearInterval(heartbeatTimer);
+      await agent?.stop();
       await app.close();
       await engine.stop();
       await metrics.shutdown();

@@ -90,7 +90,7 @@ export async function driveBlackbox(url: string, targets: { host: string; port: 
     req.on('error', () => { open--; result.failed++; });
     req.end();
   };
-  const { pace } = await import('./rate.js');
+  const { pace } = await import('./rate.mjs');
   result.issued = (await pace(rate, durationMs, probe)).issued;
   const until = performance.now() + 5000;
   while (open > 0 && performance.now() < until) await sleep(10);

@@ -65,3 +65,8 @@ export function machine(): Record<string, string | number> {
     clockTicks: CLOCK_TICKS,
   };
 }
+
+/** The host's 1-minute load average: on a shared machine, says how much else was running. */
+export function loadAverage(): number {
+  return Math.round(os.loadavg()[0]! * 100) / 100;
+}

@@ -9,7 +9,27 @@ import type { ApiOptions } from './context.js';
 export const GATEWAY_HEARTBEAT_MS = 15_000;
 export const GATEWAY_OFFLINE_AFTER_MS = 4 * GATEWAY_HEARTBEAT_MS;
 
+/** One target group of Prometheus' HTTP service discovery. */
+const SdTargetGroup = Type.Object({ targets: Type.Array(Type.String()), labels: Type.Record(Type.String(), Type.String()) });
+
 export const gatewayRoutes: FastifyPluginAsyncTypebox<ApiOptions> = async (app, { service }) => {
+  app.get('/sd/prometheus', {
+    schema: {
+      tags: ['gateways'],
+      summary: "Prometheus HTTP service discovery: every registered gateway's /metrics address",
+      response: { 200: Type.Array(SdTargetGroup), ...ErrorResponses },
+    },
+  }, async () => service.store.gateways.all().flatMap((gateway) => {
+    if (!gateway.address) return [];
+    const url = new URL(gateway.address);
+    return [{
+      targets: [url.host],
+      // Not a `gateway` target label: the series carry that label themselves, and Prometheus would rename theirs to
+      // exported_gateway. The meta label is there for relabelling (e.g. onto `up`).
+      labels: { __scheme__: url.protocol.replace(':', ''), __metrics_path__: '/metrics', __meta_probekit_gateway: gateway.id },
+    }];
+  }));
+
   app.get('/gateways', {
     schema: { tags: ['gateways'], summary: 'List gateways', response: { 200: Type.Object({ items: Type.Array(GatewayInfo) }), ...ErrorResponses } },
   }, async () => {

@@ -53,6 +53,7 @@ export function importConfig(service: ConfigService, document: ConfigDocument, o
   const touchedServers = new Set<number>();
   const touchedSchedules = new Set<number>();
   const removedProbes: number[] = [];
+  service.assertWritable();
   try {
     service.store.transaction(() => {
       const problems = [...duplicateNames(document)];

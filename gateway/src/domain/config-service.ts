@@ -4,7 +4,7 @@ import type { ProbeValues, ScheduleValues, ServerValues } from '../store/index.j
 import type { ServerInput, ServerPatch } from '../schemas/server.js';
 import type { ProbeInput, ProbePatch } from '../schemas/probe.js';
 import type { ScheduleInput } from '../schemas/schedule.js';
-import { ValidationError } from './errors.js';
+import { ApiError, ValidationError } from './errors.js';
 import type { TargetAllowlist } from './targets.js';
 import { probeProblems, scheduleProblems, serverProblems } from './validate.js';
 import {
@@ -30,6 +30,8 @@ export interface ConfigServiceOptions {
   gatewayId: string;
   allowlist: TargetAllowlist;
   now?: () => Date;
+  /** Set on an agent: its configuration comes from the control plane, so local edits are refused with this reason. */
+  readOnlyReason?: string;
 }
 
 export class ConfigService {
@@ -150,9 +152,14 @@ export class ConfigService {
 
   /** Runs `work` in one transaction and, once it has committed, tells the listeners what changed. */
   commit<T>(work: () => T, describe: (result: T) => Partial<ConfigChange>): T {
+    this.assertWritable();
     const result = this.store.transaction(work);
     this.announce(describe(result));
     return result;
+  }
+
+  assertWritable(): void {
+    if (this.options.readOnlyReason) throw new ApiError(403, this.options.readOnlyReason);
   }
 
   announce(change: Partial<ConfigChange>): void {

@@ -29,6 +29,9 @@ export function thresholdProblems(thresholds: readonly Threshold[], field = 'thr
     if (threshold.window !== undefined && threshold.kind !== 'availabilityRatio') {
       problems.push({ field: `${at}.window`, message: 'applies only to kind availabilityRatio' });
     }
+    if (threshold.consecutiveChecks !== undefined && threshold.kind !== 'availability') {
+      problems.push({ field: `${at}.consecutiveChecks`, message: 'applies only to kind availability' });
+    }
   });
   return problems;
 }

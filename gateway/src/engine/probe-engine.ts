@@ -10,6 +10,7 @@ import { isActive, type ScheduleSpec } from '../probing/windows.js';
 import type { CheckResultView, ProbeStatus } from '../schemas/check.js';
 import type { Probe } from '../schemas/probe.js';
 import type { Server } from '../schemas/server.js';
+import type { ServerMove } from '../store/index.js';
 import { guardedResolver } from './guarded-resolver.js';
 import { ResultHistory, resultView, targetOf } from './results.js';
 
@@ -35,6 +36,16 @@ interface RunningProbe {
   request: CheckRequest;
   history: ResultHistory;
   active: boolean;
+  /** Hand-over of a moved server: runs due before `startAfter` or from `stopAt` on belong to the other gateway. */
+  startAfter: number;
+  stopAt: number;
+}
+
+/** What an agent tells the control plane about one of its probes. */
+export interface ProbeReport {
+  probeId: number;
+  active: boolean;
+  result: CheckResultView | null;
 }
 
 interface Waiter {
@@ -43,6 +54,13 @@ interface Waiter {
 }
 
 const MINUTE_MS = 60_000;
+
+/**
+ * When a server moves, both gateways switch at the same instant: the move time plus this margin. The old gateway
+ * runs the slots before it, the new one the slots from it, so there is no gap and, as long as both hear of the move
+ * within the margin (long-polling takes milliseconds), no double run.
+ */
+export const HANDOVER_MS = 2000;
 
 export class ProbeEngine {
   private readonly service: ConfigService;
@@ -56,6 +74,11 @@ export class ProbeEngine {
   private readonly waiters = new Map<number, Waiter[]>();
   /** Probes whose latest result is not yet in the store. */
   private readonly unsaved = new Set<number>();
+  /** Probes with a result or window change not yet reported to the control plane (agents only). */
+  private readonly unreported = new Set<number>();
+  /** In-window state of probes run by other gateways, as their agents report it. */
+  private readonly remoteActive = new Map<number, boolean>();
+  private readonly handoverTimers = new Set<NodeJS.Timeout>();
   private unsubscribe: (() => void) | null = null;
   private persistTimer: NodeJS.Timeout | null = null;
   private windowTimer: NodeJS.Timeout | null = null;
@@ -86,8 +109,12 @@ export class ProbeEngine {
     const { store } = this.service;
     const servers = new Map(store.servers.all().map((s) => [s.id, s]));
     const schedules = new Map(store.schedules.all().map((s) => [s.id, s]));
-    for (const probe of store.probes.all(this.gatewayId)) {
-      this.place(probe, servers.get(probe.serverId)!, probe.scheduleId === null ? null : schedules.get(probe.scheduleId) ?? null);
+    const since = new Date(Date.now() - HANDOVER_MS - MINUTE_MS).toISOString();
+    const moves = new Map(store.servers.movesInvolving(this.gatewayId, since).map((m) => [m.serverId, m]));
+    for (const probe of store.probes.all()) {
+      const server = servers.get(probe.serverId)!;
+      if (server.gateway !== this.gatewayId && !moves.has(server.id)) continue;
+      this.place(probe, server, probe.scheduleId === null ? null : schedules.get(probe.scheduleId) ?? null, moves.get(server.id));
     }
     this.scheduler.start();
     this.armWindowSweep();
@@ -99,6 +126,7 @@ export class ProbeEngine {
     this.unsubscribe?.();
     if (this.persistTimer) clearInterval(this.persistTimer);
     if (this.windowTimer) clearTimeout(this.windowTimer);
+    for (const timer of this.handoverTimers) clearTimeout(timer);
     await this.scheduler.stop();
     this.persist();
   }
@@ -148,10 +176,11 @@ export class ProbeEngine {
       const server = servers.get(probe.serverId)!;
       const entry = this.running.get(probe.id);
       const latest = entry?.history.latest;
-      const lastResult = latest ? resultView(latest, this.gatewayId) : probe.lastResult;
+      // Probes of other gateways: the results and window state their agents reported.
+      const lastResult = latest ? resultView(latest, this.gatewayId) : entry ? null : probe.lastResult;
       const enabled = probe.enabled && server.enabled;
-      const inWindow = entry?.active ?? false;
-      const state = !enabled ? 'disabled' : !inWindow || !latest ? 'nodata' : latest.outcome === 'success' ? 'up' : 'down';
+      const inWindow = entry ? entry.active : this.remoteActive.get(probe.id) ?? false;
+      const state = !enabled ? 'disabled' : !inWindow || !lastResult ? 'nodata' : lastResult.available ? 'up' : 'down';
       return {
         probeId: probe.id,
         serverId: server.id,
@@ -193,16 +222,23 @@ export class ProbeEngine {
       }
       const server = store.servers.get(probe.serverId);
       const schedule = probe.scheduleId === null ? null : store.schedules.get(probe.scheduleId);
-      this.place(probe, server, schedule);
+      this.place(probe, server, schedule, store.servers.lastMove(server.id));
     }
   }
 
-  /** Schedules a probe if it is enabled and runs from this gateway; otherwise makes sure it is not scheduled here. */
-  private place(probe: Probe, server: Server, schedule: ScheduleSpec | null): void {
-    if (!probe.enabled || !server.enabled || server.gateway !== this.gatewayId) {
+  /**
+   * Schedules a probe if it is enabled and runs from this gateway (or is still handing over after its server moved
+   * away); otherwise makes sure it is not scheduled here.
+   */
+  private place(probe: Probe, server: Server, schedule: ScheduleSpec | null, move: ServerMove | undefined): void {
+    const switchAt = move ? Date.parse(move.movedAt) + HANDOVER_MS : 0;
+    const arriving = server.gateway === this.gatewayId;
+    const leaving = !arriving && move?.fromGateway === this.gatewayId && Date.now() < switchAt;
+    if (!probe.enabled || !server.enabled || (!arriving && !leaving)) {
       this.unplace(probe.id);
       return;
     }
+    if (leaving) this.afterHandover(switchAt, server.id);
     const previous = this.running.get(probe.id);
     const entry: RunningProbe = {
       probe,
@@ -211,11 +247,23 @@ export class ProbeEngine {
       request: requestFor(probe, server),
       history: previous?.history ?? new ResultHistory(this.historySize),
       active: previous?.active ?? true,
+      startAfter: arriving && move?.toGateway === this.gatewayId ? switchAt : 0,
+      stopAt: leaving ? switchAt : Infinity,
     };
     this.running.set(probe.id, entry);
     this.metrics.upsertProbe(String(probe.id), labelsOf(probe, server, this.gatewayId));
     this.refreshActive(probe.id, Date.now());
     this.scheduler.upsert(String(probe.id), probe.intervalSeconds * 1000);
+  }
+
+  /** Re-reads a server's probes once its hand-over instant has passed, which unschedules them here. */
+  private afterHandover(atMs: number, serverId: number): void {
+    const timer = setTimeout(() => {
+      this.handoverTimers.delete(timer);
+      this.apply({ probeIds: [], removedProbeIds: [], serverIds: [serverId], scheduleIds: [] });
+    }, Math.max(0, atMs - Date.now()) + 10);
+    timer.unref();
+    this.handoverTimers.add(timer);
   }
 
   private unplace(probeId: number): void {
@@ -238,6 +286,7 @@ export class ProbeEngine {
     current.history.add(result);
     if (current.active) this.metrics.record(String(probeId), result);
     this.unsaved.add(probeId);
+    this.unreported.add(probeId);
     this.settleWaiters(probeId, (waiter) => waiter.resolve(result));
   }
 
@@ -252,10 +301,12 @@ export class ProbeEngine {
   private refreshActive(probeId: number, atMs: number): boolean {
     const entry = this.running.get(probeId);
     if (!entry) return false;
-    const active = isActive(atMs, entry.probe, entry.schedule, this.options.timeZone);
+    const handingOver = atMs < entry.startAfter || atMs >= entry.stopAt;
+    const active = !handingOver && isActive(atMs, entry.probe, entry.schedule, this.options.timeZone);
     if (active !== entry.active) {
       entry.active = active;
       this.metrics.setActive(String(probeId), active);
+      this.unreported.add(probeId);
     }
     return active;
   }
@@ -274,6 +325,55 @@ export class ProbeEngine {
       this.armWindowSweep();
     }, delay);
     this.windowTimer.unref();
+  }
+
+  // --- agents and the control plane
+
+  /** On an agent: what changed since the last report, for the heartbeat to the control plane. */
+  takeReports(): ProbeReport[] {
+    const reports: ProbeReport[] = [];
+    for (const probeId of this.unreported) {
+      const entry = this.running.get(probeId);
+      if (!entry) continue;
+      const latest = entry.history.latest;
+      reports.push({ probeId, active: entry.active, result: latest ? resultView(latest, this.gatewayId) : null });
+    }
+    this.unreported.clear();
+    return reports;
+  }
+
+  /** On the control plane: results an agent reported for probes of servers assigned to it. */
+  acceptReports(gateway: string, reports: readonly ProbeReport[]): number {
+    const { store } = this.service;
+    const servers = new Map<number, Server | null>();
+    const serverOf = (serverId: number) => {
+      if (!servers.has(serverId)) {
+        try {
+          servers.set(serverId, store.servers.get(serverId));
+        } catch {
+          servers.set(serverId, null);
+        }
+      }
+      return servers.get(serverId)!;
+    };
+    const accepted: { probeId: number; result: CheckResultView }[] = [];
+    let count = 0;
+    for (const report of reports) {
+      let probe: Probe;
+      try {
+        probe = store.probes.get(report.probeId);
+      } catch {
+        continue; // deleted since the agent ran it
+      }
+      const server = serverOf(probe.serverId);
+      const move = server && server.gateway !== gateway ? store.servers.lastMove(server.id) : undefined;
+      if (!server || (server.gateway !== gateway && move?.fromGateway !== gateway)) continue;
+      this.remoteActive.set(report.probeId, report.active);
+      if (report.result) accepted.push({ probeId: report.probeId, result: report.result });
+      count++;
+    }
+    store.probes.saveResults(accepted);
+    return count;
   }
 
   /** Writes the latest result of every probe that ran since the last write, in one transaction. */

@@ -41,11 +41,11 @@ export function localAddressFor(networkInterface: string, family: 4 | 6): string
   if (addresses === undefined) {
     throw new InterfaceError(`network interface "${networkInterface}" does not exist on this gateway`);
   }
-  // A link-local IPv6 address (non-zero scope) only reaches its own link, so it cannot be the source towards a routed target.
+  // A link-local IPv6 address (non-zero scope) only reaches its own link: no source for a routed target.
   const match = addresses.find((a) => (a.family === 'IPv4' ? family === 4 : family === 6 && a.scopeid === 0));
   if (match === undefined) {
     throw new InterfaceError(
-      `network interface "${networkInterface}" has no IPv${family} address to connect from (the target is IPv${family})`,
+      `network interface "${networkInterface}" has no IPv${family} address (the target is IPv${family})`,
     );
   }
   return match.address;

@@ -8,11 +8,12 @@ export const THRESHOLD_LEVELS = ['warning', 'critical'] as const;
 export const Threshold = Type.Object(
   {
     kind: Type.Enum(THRESHOLD_KINDS, {
-      description: 'availability: down for `for`; availabilityRatio: percent up over `window` below `value`; connectTime: above `value` ms for `for`',
+      description: 'availability: down for `for` and/or `consecutiveChecks`; availabilityRatio: percent up over `window` below `value`; connectTime: above `value` ms for `for`',
     }),
     level: Type.Enum(THRESHOLD_LEVELS),
     value: Type.Optional(Type.Number({ minimum: 0, description: 'percent for availabilityRatio, milliseconds for connectTime; unused for availability' })),
     for: Type.Optional(Duration),
+    consecutiveChecks: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'availability: down for this many checks in a row; with `for`, both must hold' })),
     window: Type.Optional(Type.Union([Duration], { description: 'availabilityRatio: the window the ratio is taken over (default 1h)' })),
     team: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_.:-]*$', [RULE]: 'be letters, digits, _ . : or -' })),
     contactPoint: Type.Optional(Type.String({ maxLength: 190 })),

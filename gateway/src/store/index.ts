@@ -4,18 +4,21 @@ import { GatewayRepository } from './gateways.js';
 import { ProbeRepository } from './probes.js';
 import { ScheduleRepository } from './schedules.js';
 import { ServerRepository } from './servers.js';
+import { SnapshotRepository } from './snapshots.js';
 
 export class ConfigStore {
   readonly servers: ServerRepository;
   readonly probes: ProbeRepository;
   readonly schedules: ScheduleRepository;
   readonly gateways: GatewayRepository;
+  readonly snapshots: SnapshotRepository;
 
   constructor(readonly db: Db) {
     this.servers = new ServerRepository(db);
     this.probes = new ProbeRepository(db);
     this.schedules = new ScheduleRepository(db);
     this.gateways = new GatewayRepository(db);
+    this.snapshots = new SnapshotRepository(db, this.servers, this.probes, this.schedules);
   }
 
   static open(file: string): ConfigStore {
@@ -40,3 +43,5 @@ export type { ServerValues } from './servers.js';
 export type { ProbeValues } from './probes.js';
 export type { ScheduleValues } from './schedules.js';
 export type { GatewayRecord } from './gateways.js';
+export type { ServerMove } from './servers.js';
+export type { GatewaySnapshot, SnapshotDiff } from './snapshots.js';

@@ -83,4 +83,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX probes_schedule ON probes (schedule_id);
     `,
   },
+  {
+    version: 2,
+    description: 'server moves between gateways, for handing probes over without gap or double run',
+    sql: `
+      CREATE TABLE server_moves (
+        server_id    INTEGER NOT NULL REFERENCES servers (id) ON DELETE CASCADE,
+        from_gateway TEXT NOT NULL,
+        to_gateway   TEXT NOT NULL,
+        moved_at     TEXT NOT NULL
+      );
+      CREATE INDEX server_moves_server ON server_moves (server_id, moved_at);
+    `,
+  },
 ];

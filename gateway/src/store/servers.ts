@@ -25,6 +25,23 @@ interface ServerRow extends AuditRow {
   probe_count: number;
 }
 
+/** A server reassigned from one gateway to another at `movedAt` (ISO time). */
+export interface ServerMove {
+  serverId: number;
+  fromGateway: string;
+  toGateway: string;
+  movedAt: string;
+}
+
+interface MoveRow {
+  server_id: number;
+  from_gateway: string;
+  to_gateway: string;
+  moved_at: string;
+}
+
+const toMove = (row: MoveRow): ServerMove => ({ serverId: row.server_id, fromGateway: row.from_gateway, toGateway: row.to_gateway, movedAt: row.moved_at });
+
 const SELECT = `SELECT s.*, (SELECT COUNT(*) FROM probes p WHERE p.server_id = s.id) AS probe_count FROM servers s`;
 
 function toServer(row: ServerRow): Server {
@@ -112,6 +129,10 @@ export class ServerRepository {
 
   update(id: number, values: ServerValues, expectedVersion: number | undefined, user: string, now: string): Server {
     assertVersion(this.db, 'servers', 'server', id, expectedVersion);
+    const gateway = this.db.prepare('SELECT gateway FROM servers WHERE id = ?').pluck().get(id) as string;
+    if (gateway !== values.gateway) {
+      this.db.prepare('INSERT INTO server_moves (server_id, from_gateway, to_gateway, moved_at) VALUES (?, ?, ?, ?)').run(id, gateway, values.gateway, now);
+    }
     this.write(() =>
       this.db.prepare(`
         UPDATE servers SET name = @name, description = @description, organization = @organization, owner = @owner, role = @role,
@@ -121,6 +142,18 @@ export class ServerRepository {
         WHERE id = @id`).run({ ...columns(values), id, now, user }),
     values.name);
     return this.get(id);
+  }
+
+  /** The latest move of a server from one gateway to another, if any. */
+  lastMove(serverId: number): ServerMove | undefined {
+    const row = this.db.prepare('SELECT * FROM server_moves WHERE server_id = ? ORDER BY moved_at DESC, rowid DESC LIMIT 1').get(serverId) as MoveRow | undefined;
+    return row && toMove(row);
+  }
+
+  /** Moves since `sinceIso` of servers that left or joined `gateway`. */
+  movesInvolving(gateway: string, sinceIso: string): ServerMove[] {
+    return (this.db.prepare('SELECT * FROM server_moves WHERE (from_gateway = @gateway OR to_gateway = @gateway) AND moved_at >= @since ORDER BY moved_at')
+      .all({ gateway, since: sinceIso }) as MoveRow[]).map(toMove);
   }
 
   /** Deletes the server; its probes go with it through ON DELETE CASCADE in the same statement. */

@@ -1,4 +1,4 @@
-// Network namespaces joined to the test's own by a veth pair: real links between probe and target, shaped with tc netem.
+// Network namespaces joined to the test's by a veth pair: real links between probe and target, shaped by tc netem.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -40,8 +40,9 @@ export interface VethNamespace {
 let created = 0;
 
 /**
- * Creates a namespace linked by a /30 in 169.254.0.0/16. Names and subnet derive from the pid and a counter,
- * so parallel test processes do not clash; 169.254.169.0/24 (cloud metadata) is never used.
+ * Creates a namespace linked by a /30 in 169.254.0.0/16. Names and subnet derive from the pid and a counter, so
+ * parallel test processes get distinct names and (but for a 1 in 16,000 chance) distinct subnets; 169.254.169.0/24
+ * (cloud metadata) is never used.
  */
 export async function createVethNamespace(): Promise<VethNamespace> {
   const id = `${process.pid}n${created}`;

@@ -1,16 +1,34 @@
 // Runs Debian's Prometheus on loopback with a temporary config, for tests that need the real engine.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
+export const PROMTOOL_BIN = process.env.PROMTOOL_BIN ?? '/usr/bin/promtool';
 
 export function requireBinary(path: string, aptPackage: string): void {
   if (!existsSync(path)) {
     throw new Error(`${path} is missing: this test runs the real ${aptPackage}. Install it with: apt-get install -y ${aptPackage}`);
   }
+}
+
+/** `promtool check rules`: resolves with its output when the file is valid, rejects with it when not. */
+export async function checkRules(path: string): Promise<string> {
+  requireBinary(PROMTOOL_BIN, 'prometheus');
+  return runTool(PROMTOOL_BIN, ['check', 'rules', path]);
+}
+
+/** Runs a command line tool to its end; rejects with its output when it exits non-zero. */
+export function runTool(bin: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(bin, args, (error, stdout, stderr) => {
+      const output = `${stdout}${stderr}`;
+      if (error) reject(new Error(`${bin} ${args.join(' ')} failed: ${output || error.message}`));
+      else resolve(output);
+    });
+  });
 }
 
 export async function freePort(): Promise<number> {

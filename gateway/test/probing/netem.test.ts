@@ -39,7 +39,8 @@ describe.skipIf(!netnsTestsEnabled('netem.test.ts'))('connect time over a delaye
       connectMs.push(result.connectMs!);
     }
     const median = [...connectMs].sort((a, b) => a - b)[5]!;
-    console.info(`netem ${DELAY_MS} ms: connectMs median ${median.toFixed(3)}, all ${connectMs.map((ms) => ms.toFixed(3)).join(' ')}`);
+    const all = connectMs.map((ms) => ms.toFixed(3)).join(' ');
+    console.info(`netem delay ${DELAY_MS} ms: connectMs median ${median.toFixed(3)}, all ${all}`);
     expect(Math.abs(median - DELAY_MS)).toBeLessThanOrEqual(TOLERANCE_MS);
     for (const ms of connectMs) expect(Math.abs(ms - DELAY_MS)).toBeLessThanOrEqual(TOLERANCE_MS);
   });
@@ -50,7 +51,8 @@ describe.skipIf(!netnsTestsEnabled('netem.test.ts'))('connect time over a delaye
     const result = await check(300);
     const elapsedMs = performance.now() - started;
     expect(result).toMatchObject({ outcome: 'timeout', connectMs: null });
-    expect(elapsedMs).toBeGreaterThanOrEqual(299);
-    expect(elapsedMs).toBeLessThan(350);
+    // Node arms timers from the loop's cached clock, so they may fire a few ms early; a busy machine makes them late.
+    expect(elapsedMs).toBeGreaterThanOrEqual(295);
+    expect(elapsedMs).toBeLessThan(400);
   });
 });

@@ -67,8 +67,9 @@ describe('checkTcp', () => {
       error: `connect to 127.0.0.1:${unanswered.port} timed out after 300 ms`,
       connectMs: null,
     });
-    expect(elapsedMs).toBeGreaterThanOrEqual(299);
-    expect(elapsedMs).toBeLessThan(330);
+    // Node arms timers from the loop's cached clock, so they may fire a few ms early; a busy machine makes them late.
+    expect(elapsedMs).toBeGreaterThanOrEqual(295);
+    expect(elapsedMs).toBeLessThan(400);
   });
 
   it('connects over IPv6 and leaves actualIpv4 empty', async () => {

@@ -1,0 +1,49 @@
+// Measures event-loop stalls inside this process: perf_hooks' delay histogram plus a 1 ms interval timer's longest gap.
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+
+export interface StallReport {
+  /** Longest gap between two ticks of a 1 ms interval timer, minus the 1 ms: how long the loop was blocked at most. */
+  maxGapMs: number;
+  /** Gaps of the 1 ms timer over 50 ms. */
+  gapsOver50Ms: number;
+  /** monitorEventLoopDelay (1 ms resolution): max and p99 of the delay, in ms. */
+  delayMaxMs: number;
+  delayP99Ms: number;
+}
+
+export class LoopMonitor {
+  private histogram: IntervalHistogram | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private last = 0;
+  private maxGap = 0;
+  private over50 = 0;
+
+  start(): void {
+    this.histogram = monitorEventLoopDelay({ resolution: 1 });
+    this.histogram.enable();
+    this.last = performance.now();
+    this.maxGap = 0;
+    this.over50 = 0;
+    this.timer = setInterval(() => {
+      const now = performance.now();
+      const gap = now - this.last - 1;
+      this.last = now;
+      if (gap > this.maxGap) this.maxGap = gap;
+      if (gap > 50) this.over50++;
+    }, 1);
+  }
+
+  stop(): StallReport {
+    if (this.timer) clearInterval(this.timer);
+    // The gap still open when stopping counts too.
+    const openGap = performance.now() - this.last - 1;
+    const histogram = this.histogram!;
+    histogram.disable();
+    return {
+      maxGapMs: Math.max(this.maxGap, openGap),
+      gapsOver50Ms: this.over50 + (openGap > 50 ? 1 : 0),
+      delayMaxMs: histogram.max / 1e6,
+      delayP99Ms: histogram.percentile(99) / 1e6,
+    };
+  }
+}

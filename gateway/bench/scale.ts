@@ -1,0 +1,146 @@
+// Bench "scale": 50,000 probes at 60 s on one gateway: exact scheduler lag p99, RSS per probe, /metrics time and loop stalls.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestGateway } from '../test/helpers/gateway.js';
+import { sleep } from './lib/cleanup.js';
+import { fleetDocument } from './lib/config-doc.js';
+import { curlScrape, type Scrape } from './lib/curl.js';
+import { instrument, startInProcessGateway } from './lib/in-process.js';
+import { loopbackHosts, startListenerProcess, type Target } from './lib/listeners.js';
+import { LoopMonitor, type StallReport } from './lib/loop-stall.js';
+import { memory, MiB, type Memory } from './lib/memory.js';
+import { histogramDelta, histogramOf, quantileBounds } from './lib/prom-text.js';
+import { loadAverage, timeWaitCount } from './lib/proc.js';
+import { formatTable, log, row, writeReport } from './lib/results.js';
+import { round, summarize } from './lib/stats.js';
+
+const SMALL = Number(process.env.BENCH_SCALE_SMALL ?? 10_000);
+const LARGE = Number(process.env.BENCH_SCALE_LARGE ?? 50_000);
+const INTERVAL_S = 60;
+/** How long after the large import RSS is read: every probe has run once after one interval; two to be safe. */
+const SETTLE_MS = Number(process.env.BENCH_SCALE_SETTLE_MS ?? 125_000);
+/** Lag before this is start-up (the import blocks the loop for a while), not steady state. */
+const LAG_SKIP_MS = 10_000;
+const PROMETHEUS_SCRAPE_MS = 15_000;
+const MEASURED_SCRAPES = 5;
+
+const LAG_HISTOGRAM = 'tcpprobe_scheduler_lag_seconds';
+
+interface ScrapeStats {
+  probes: number;
+  scrapes: (Scrape & { stall: StallReport })[];
+  quietStall: StallReport;
+}
+
+/** Imports `probes` more probes (a new set of servers); returns the import's wall time. */
+async function addProbes(gateway: TestGateway, targets: Target[], probes: number, prefix: string): Promise<number> {
+  const started = performance.now();
+  const response = await gateway.api.post('/api/v1/import', fleetDocument({ probes, intervalSeconds: INTERVAL_S, timeoutMs: 2000, targets, prefix }));
+  if (response.status !== 200) throw new Error(`import answered ${response.status}: ${JSON.stringify(response.body).slice(0, 300)}`);
+  return performance.now() - started;
+}
+
+/** A scrape over HTTP (curl in its own process) with this process's event loop watched while it is served. */
+async function watchedScrape(url: string, keep?: string, outFile?: string): Promise<Scrape & { stall: StallReport }> {
+  const monitor = new LoopMonitor();
+  monitor.start();
+  const scrape = await curlScrape(url, keep, outFile);
+  return { ...scrape, stall: monitor.stop() };
+}
+
+/** MEASURED_SCRAPES scrapes a second apart, after 10 s with no scrape to show the loop's stalls without one. */
+async function scrapeSeries(url: string, probes: number): Promise<ScrapeStats> {
+  const quiet = new LoopMonitor();
+  quiet.start();
+  await sleep(10_000);
+  const quietStall = quiet.stop();
+  const scrapes = [];
+  for (let i = 0; i < MEASURED_SCRAPES; i++) {
+    scrapes.push(await watchedScrape(url));
+    await sleep(1000);
+  }
+  return { probes, scrapes, quietStall };
+}
+
+function scrapeRows(stats: ScrapeStats, goalMs: number) {
+  const times = summarize(stats.scrapes.map((s) => s.ms));
+  const maxStall = Math.max(...stats.scrapes.map((s) => s.stall.maxGapMs));
+  const mb = round(stats.scrapes[0]!.bytes / 1e6, 1);
+  return [
+    row(`/metrics scrape time at ${stats.probes / 1000}k probes (HTTP, curl)`, `≤ ${goalMs} ms`, `median ${round(times.p50, 0)} ms, max ${round(times.max, 0)} ms (${mb} MB, ${stats.scrapes.length} scrapes)`, times.max <= goalMs),
+    row(`max event-loop stall while a scrape is served, ${stats.probes / 1000}k`, 'none > 50 ms', `${round(maxStall, 1)} ms (no scrape: ${round(stats.quietStall.maxGapMs, 1)} ms)`, maxStall <= 50),
+  ];
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const listeners = await startListenerProcess(loopbackHosts(4), 8);
+  const gateway = await startInProcessGateway();
+  const scratch = mkdtempSync(join(tmpdir(), 'probekit-scale-'));
+  const recorder = instrument(gateway);
+  try {
+    await sleep(5000);
+    const base = memory();
+    log(`0 probes: RSS ${round(base.rss / MiB, 1)} MiB (${round(base.rssAfterGc / MiB, 1)} after GC)`);
+
+    const smallImportMs = await addProbes(gateway, listeners.targets, SMALL, 'small');
+    log(`${SMALL} probes imported in ${round(smallImportMs, 0)} ms; waiting one interval so every probe has results`);
+    await sleep(INTERVAL_S * 1000 + 5000);
+    const small = await scrapeSeries(gateway.url, SMALL);
+    log(`${SMALL} probes: scrape median ${round(summarize(small.scrapes.map((s) => s.ms)).p50, 0)} ms`);
+
+    const largeImportMs = await addProbes(gateway, listeners.targets, LARGE - SMALL, 'large');
+    const importedAt = performance.now();
+    log(`${LARGE} probes after an import of ${LARGE - SMALL} in ${round(largeImportMs, 0)} ms; steady window until +${SETTLE_MS / 1000} s with a scrape every ${PROMETHEUS_SCRAPE_MS / 1000} s`);
+    await sleep(LAG_SKIP_MS);
+    recorder.reset();
+    const loadAtStart = loadAverage();
+    const windowMonitor = new LoopMonitor();
+    windowMonitor.start();
+    const periodic: (Scrape & { stall: StallReport })[] = [];
+    const outFile = join(scratch, 'metrics.txt');
+    periodic.push(await watchedScrape(gateway.url, LAG_HISTOGRAM, outFile));
+    while (performance.now() - importedAt < SETTLE_MS - PROMETHEUS_SCRAPE_MS) {
+      await sleep(PROMETHEUS_SCRAPE_MS);
+      periodic.push(await watchedScrape(gateway.url, LAG_HISTOGRAM, outFile));
+    }
+    await sleep(Math.max(0, SETTLE_MS - (performance.now() - importedAt)));
+    const windowStall = windowMonitor.stop();
+    const lagWindowS = (performance.now() - importedAt - LAG_SKIP_MS) / 1000;
+    const lag = summarize(recorder.lag.values());
+    const outcomes = { ...recorder.outcomes };
+    const loaded = memory();
+    const ranOnce = recorder.ran.size;
+    log(`${LARGE} probes: RSS ${round(loaded.rss / MiB, 1)} MiB; lag p99 ${lag.p99} ms over ${lag.n} checks; ${ranOnce} probes have run`);
+    // Between the first and last periodic scrape: what Prometheus' histogram_quantile would see over that window.
+    const lagHistogram = histogramDelta(histogramOf(periodic.at(-1)!.kept!, LAG_HISTOGRAM), histogramOf(periodic[0]!.kept!, LAG_HISTOGRAM));
+    const [p99Low, p99High] = quantileBounds(lagHistogram, 0.99);
+    const large = await scrapeSeries(gateway.url, LARGE);
+
+    const perProbe = (m: Memory, key: 'rss' | 'rssAfterGc') => (m[key] - base[key]) / LARGE / 1024;
+    const rows = [
+      row(`scheduler lag p99, ${LARGE / 1000}k probes @ ${INTERVAL_S} s (exact, every check)`, '≤ 20 ms', `${lag.p99} ms (p50 ${lag.p50}, max ${lag.max} ms; ${lag.n} checks in ${round(lagWindowS, 0)} s)`, lag.p99 <= 20),
+      row('scheduler lag p99 from the /metrics histogram', '', `between ${p99Low * 1000} and ${p99High * 1000} ms (${lagHistogram.count} checks between scrapes)`, null),
+      row(`RSS per probe (${LARGE / 1000}k probes, after ${SETTLE_MS / 1000} s)`, '≤ 4 KiB', `${round(perProbe(loaded, 'rss'), 2)} KiB (${round(perProbe(loaded, 'rssAfterGc'), 2)} KiB after a full GC); base ${round(base.rss / MiB, 0)} MiB, with probes ${round(loaded.rss / MiB, 0)} MiB`, perProbe(loaded, 'rss') <= 4),
+      ...scrapeRows(small, 300),
+      ...scrapeRows(large, 1500),
+      row(`max event-loop stall in the steady window (scrapes every ${PROMETHEUS_SCRAPE_MS / 1000} s included)`, '', `${round(windowStall.maxGapMs, 1)} ms; ${windowStall.gapsOver50Ms} gaps > 50 ms`, null),
+      row('checks in the steady window', '', `${JSON.stringify(outcomes)}; probes that ran ≥ once: ${ranOnce}/${LARGE}; import ${SMALL / 1000}k: ${round(smallImportMs / 1000, 1)} s, +${(LARGE - SMALL) / 1000}k: ${round(largeImportMs / 1000, 1)} s`, ranOnce === LARGE && Object.keys(outcomes).every((k) => k === 'success')),
+    ];
+    writeReport('scale', startedAt, rows, {
+      probes: { small: SMALL, large: LARGE }, intervalSeconds: INTERVAL_S, settleMs: SETTLE_MS, lagSkipMs: LAG_SKIP_MS,
+      memory: { base, loaded }, lag, lagHistogram: { ...lagHistogram, buckets: Object.fromEntries(lagHistogram.buckets) },
+      periodicScrapes: periodic.map(({ kept: _kept, ...s }) => s), windowStall, small, large, outcomes, ranOnce,
+      importMs: { small: smallImportMs, large: largeImportMs }, loadAverage: [loadAtStart, loadAverage()], timeWait: timeWaitCount(),
+    });
+    console.log(formatTable(rows));
+  } finally {
+    await gateway.dispose();
+    await listeners.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+await main();
+process.exit(0);

@@ -1,0 +1,189 @@
+// The alert rules of a configuration, independent of the rule engine: one group per probe server with one rule per
+// (server, threshold) and per probe override, and one group with the gateway-down rule. Grafana and Prometheus render them.
+import type { Threshold } from '../schemas/threshold.js';
+import { parseDurationMs } from './durations.js';
+import { availabilityQuery, availabilityRatioQuery, connectTimeMsQuery, gatewayDownQuery, type Comparison, type ProbeScope } from './promql.js';
+import { DEFAULT_RATIO_WINDOW, effectiveThresholds, follows, type SourcedThreshold } from './thresholds.js';
+import { ALERT_NAMES, gatewayAnnotations, gatewayLabels, thresholdAnnotations, thresholdLabels, type TemplateDialect } from './templates.js';
+import { GATEWAY_DOWN_RULE_UID, thresholdRuleUid } from './uids.js';
+import type { AlertingConfig, AlertingProbe, AlertingServer, RuleOptions } from './types.js';
+
+export interface AlertDefinition {
+  uid: string;
+  /** Prometheus' alert name; Grafana's title starts with it. */
+  alertName: string;
+  /** Grafana's title: unique in the folder (Grafana before 12 insists) and naming whose rule it is. */
+  title: string;
+  /** The measured value, one series per alert instance. */
+  query: string;
+  condition: Comparison;
+  /** How far back the query reads (Grafana's relativeTimeRange). */
+  lookbackMs: number;
+  /** How long the condition must hold before the alert fires. */
+  forMs: number;
+  labels: Record<string, string>;
+  annotations(dialect: TemplateDialect, grafanaUrl: string | undefined): Record<string, string>;
+  /** A Grafana contact point that receives this rule's notifications directly. */
+  contactPoint: string | null;
+}
+
+export interface AlertGroupDefinition {
+  name: string;
+  /** How often what the group watches can change: its fastest probe's interval, or the scrape interval. */
+  cadenceSeconds: number | null;
+  alerts: AlertDefinition[];
+}
+
+/** The gateway's default probe interval (DEFAULT_INTERVAL_SECONDS in schemas/probe.ts, not imported at run time). */
+export const DEFAULT_PROBE_INTERVAL_SECONDS = 300;
+export const DEFAULT_SCRAPE_INTERVAL_SECONDS = 60;
+/** Scrapes a gateway may miss before it is down: one missed scrape or a restart is not an outage. */
+export const GATEWAY_MISSED_SCRAPES = 3;
+/** Grafana's default query range; instant queries only need it for $__range. */
+const DEFAULT_LOOKBACK_MS = 600_000;
+/** A failure reason is looked up over at least this, and at least two intervals of the slowest probe. */
+const MIN_REASON_LOOKBACK_MS = 300_000;
+
+export const GATEWAY_GROUP = 'gateways';
+
+export function groupName(server: Pick<AlertingServer, 'id'>): string {
+  // The id, not the name: renaming a server must not leave its old group behind in Grafana.
+  return `server-${server.id}`;
+}
+
+export function alertDefinitions(config: AlertingConfig, options: RuleOptions = {}): AlertGroupDefinition[] {
+  const probesByServer = new Map<number, AlertingProbe[]>();
+  for (const probe of config.probes.toSorted((a, b) => a.id - b.id)) {
+    probesByServer.set(probe.serverId, [...(probesByServer.get(probe.serverId) ?? []), probe]);
+  }
+  const servers = config.servers.toSorted((a, b) => a.id - b.id);
+  const groups = servers.map((server) => serverGroup(server, probesByServer.get(server.id) ?? [], options));
+  const gateways = [...new Set(servers.filter((server) => probesByServer.has(server.id)).map((server) => server.gateway))].sort();
+  return gateways.length === 0 ? groups : [...groups, gatewayGroup(gateways, options)];
+}
+
+function serverGroup(server: AlertingServer, probes: AlertingProbe[], options: RuleOptions): AlertGroupDefinition {
+  const effective = effectiveThresholds(server, probes);
+  const serverAlerts = effective.server.map((entry) => {
+    const covered = effective.probes.filter((probe) => follows(probe.thresholds, entry));
+    const excludedProbeIds = effective.probes.filter((probe) => !covered.includes(probe)).map(({ probe }) => probe.id);
+    return thresholdAlert(server, null, { serverId: server.id, excludedProbeIds }, entry, covered.map(({ probe }) => probe.intervalSeconds), options);
+  });
+  const probeAlerts = effective.probes.flatMap(({ probe, thresholds }) => thresholds
+    .filter((entry) => entry.source === 'probe')
+    .map((entry) => thresholdAlert(server, probe, { probeId: probe.id }, entry, [probe.intervalSeconds], options)));
+  return {
+    name: groupName(server),
+    cadenceSeconds: probes.length === 0 ? null : Math.min(...probes.map((probe) => probe.intervalSeconds)),
+    alerts: [...serverAlerts, ...probeAlerts],
+  };
+}
+
+function thresholdAlert(
+  server: AlertingServer,
+  probe: AlertingProbe | null,
+  scope: ProbeScope,
+  { threshold, source }: SourcedThreshold,
+  intervalsSeconds: number[],
+  options: RuleOptions,
+): AlertDefinition {
+  // A server rule also covers probes added later; with none yet, assume the gateway's default interval.
+  const longestIntervalSeconds = intervalsSeconds.length === 0 ? DEFAULT_PROBE_INTERVAL_SECONDS : Math.max(...intervalsSeconds);
+  const forMs = holdMs(threshold, longestIntervalSeconds, options.scrapeIntervalSeconds ?? DEFAULT_SCRAPE_INTERVAL_SECONDS);
+  const windowMs = parseDurationMs(threshold.window ?? DEFAULT_RATIO_WINDOW);
+  const measure = measurement(threshold, scope, windowMs);
+  const text = {
+    threshold,
+    forMs,
+    windowMs,
+    reasonLookbackMs: threshold.kind === 'availabilityRatio' ? windowMs : Math.max(MIN_REASON_LOOKBACK_MS, 2 * longestIntervalSeconds * 1000),
+    isDefault: source === 'default',
+  };
+  const alertName = ALERT_NAMES[threshold.kind];
+  return {
+    uid: thresholdRuleUid('probeId' in scope ? scope : { serverId: server.id }, threshold.kind, threshold.level),
+    alertName,
+    title: ruleTitle(`${alertName} ${threshold.level}: ${server.name}${probe ? `, probe ${probe.name}` : ''}`),
+    query: measure.query,
+    condition: measure.condition,
+    lookbackMs: Math.max(DEFAULT_LOOKBACK_MS, threshold.kind === 'availabilityRatio' ? windowMs : 0),
+    forMs,
+    labels: thresholdLabels(server, threshold),
+    annotations: (dialect, grafanaUrl) => thresholdAnnotations(text, dialect, grafanaUrl),
+    contactPoint: threshold.contactPoint || null,
+  };
+}
+
+/**
+ * How long a threshold's condition must hold: its `for`, and for `consecutiveChecks` N the time N checks take to
+ * fail: N-1 intervals of the slowest probe the rule watches (the first failure starts the clock), plus one scrape
+ * so that the N-th result has reached Prometheus. With both, both must hold. One check needs no wait at all.
+ */
+export function holdMs(threshold: Pick<Threshold, 'for' | 'consecutiveChecks'>, longestIntervalSeconds: number, scrapeIntervalSeconds: number): number {
+  const forMs = threshold.for === undefined ? 0 : parseDurationMs(threshold.for);
+  const checks = threshold.consecutiveChecks ?? 1;
+  const checksMs = checks > 1 ? ((checks - 1) * longestIntervalSeconds + scrapeIntervalSeconds) * 1000 : 0;
+  return Math.max(forMs, checksMs);
+}
+
+function measurement(threshold: Threshold, scope: ProbeScope, windowMs: number): { query: string; condition: Comparison } {
+  switch (threshold.kind) {
+    // The gauge is 0 or 1: below 1 is down.
+    case 'availability': return { query: availabilityQuery(scope), condition: { operator: '<', value: 1 } };
+    case 'availabilityRatio': return { query: availabilityRatioQuery(scope, windowMs), condition: { operator: '<', value: requiredValue(threshold) } };
+    case 'connectTime': return { query: connectTimeMsQuery(scope), condition: { operator: '>', value: requiredValue(threshold) } };
+  }
+}
+
+function requiredValue(threshold: Threshold): number {
+  if (threshold.value === undefined) throw new Error(`a ${threshold.kind} threshold needs a value (the gateway validates this)`);
+  return threshold.value;
+}
+
+function gatewayGroup(gateways: string[], options: RuleOptions): AlertGroupDefinition {
+  const scrapeSeconds = options.scrapeIntervalSeconds ?? DEFAULT_SCRAPE_INTERVAL_SECONDS;
+  const forMs = GATEWAY_MISSED_SCRAPES * scrapeSeconds * 1000;
+  return {
+    name: GATEWAY_GROUP,
+    cadenceSeconds: scrapeSeconds,
+    alerts: [{
+      uid: GATEWAY_DOWN_RULE_UID,
+      alertName: ALERT_NAMES.gatewayDown,
+      title: ALERT_NAMES.gatewayDown,
+      query: gatewayDownQuery(gateways),
+      condition: { operator: '>', value: 0 },
+      lookbackMs: DEFAULT_LOOKBACK_MS,
+      forMs,
+      labels: gatewayLabels(options.gatewayTeam),
+      annotations: () => gatewayAnnotations(forMs),
+      contactPoint: options.gatewayContactPoint || null,
+    }],
+  };
+}
+
+/** Grafana's limit on a title; names are at most 128 characters each, so only the longest pairs are cut. */
+const TITLE_MAX_LENGTH = 190;
+
+function ruleTitle(title: string): string {
+  return title.length <= TITLE_MAX_LENGTH ? title : `${title.slice(0, TITLE_MAX_LENGTH - 1)}…`;
+}
+
+export interface EvaluationLimits {
+  /** The engine's shortest interval (Grafana: its 10 s base interval). */
+  minSeconds: number;
+  /** Intervals must be a multiple of this (Grafana: 10 s). */
+  stepSeconds: number;
+}
+
+/** Evaluating less often than this would delay every alert past its `for` by more than a minute. */
+export const MAX_EVALUATION_INTERVAL_SECONDS = 60;
+
+/**
+ * A group is evaluated as often as its fastest probe checks, so no result is missed between two evaluations, but at
+ * least every minute (a 5-minute probe still alerts within a minute of its `for`) and no more often than the engine
+ * allows, in its steps.
+ */
+export function evaluationIntervalSeconds(cadenceSeconds: number | null, limits: EvaluationLimits): number {
+  const wanted = Math.min(cadenceSeconds ?? MAX_EVALUATION_INTERVAL_SECONDS, MAX_EVALUATION_INTERVAL_SECONDS);
+  return Math.max(limits.minSeconds, Math.floor(wanted / limits.stepSeconds) * limits.stepSeconds);
+}

@@ -1,0 +1,67 @@
+// PromQL for the alert rules, as small pure builders over the metric contract (tcpprobe_*, see the README).
+import { formatDuration } from './durations.js';
+
+/** Which probes a rule watches: a server's probes but those with their own thresholds, or one probe. */
+export type ProbeScope =
+  | { serverId: number; excludedProbeIds: readonly number[] }
+  | { probeId: number };
+
+/** How a rule's measured value is compared with its threshold; Grafana's threshold expression says the same. */
+export interface Comparison {
+  operator: '<' | '>';
+  value: number;
+}
+
+/**
+ * Label matchers selecting the scope. A server's rule selects by server_id, so a probe added later is covered at
+ * once; it excludes the probes that override it by one anchored regex (Prometheus anchors anyway; the anchors make
+ * the intent plain to a reader of the rule).
+ */
+export function scopeMatchers(scope: ProbeScope): string {
+  if ('probeId' in scope) return `probe_id="${scope.probeId}"`;
+  const server = `server_id="${scope.serverId}"`;
+  if (scope.excludedProbeIds.length === 0) return server;
+  return `${server},probe_id!~"^(${[...scope.excludedProbeIds].sort((a, b) => a - b).join('|')})$"`;
+}
+
+/** 1 while the probe's latest check connected, 0 while it failed; absent outside its window. */
+export function availabilityQuery(scope: ProbeScope): string {
+  return `tcpprobe_availability{${scopeMatchers(scope)}}`;
+}
+
+/**
+ * Percent of the window the probe was up, as sampled by the scrapes. The `and` keeps only probes that report
+ * availability now: after its window closes a probe must read as "no data", not as its last hour's ratio.
+ * Parenthesised, because `and` binds looser than the comparison appended to it.
+ */
+export function availabilityRatioQuery(scope: ProbeScope, windowMs: number): string {
+  const availability = availabilityQuery(scope);
+  return `(avg_over_time(${availability}[${formatDuration(windowMs)}]) * 100 and on (probe_id) ${availability})`;
+}
+
+/** Connect time of the latest successful check, in milliseconds like the threshold. */
+export function connectTimeMsQuery(scope: ProbeScope): string {
+  return `tcpprobe_connect_seconds{${scopeMatchers(scope)}} * 1000`;
+}
+
+/**
+ * 1 for each expected gateway that Prometheus no longer has: absent() takes its labels from the equality matcher,
+ * so each down gateway is one series (one alert) labelled with its name, and it stays firing as long as the gateway
+ * is gone, unlike a lookback over the gateway's last samples, which would resolve once they age out.
+ */
+export function gatewayDownQuery(gateways: readonly string[]): string {
+  return gateways.map((gateway) => `absent(tcpprobe_probes_configured{gateway=${JSON.stringify(gateway)}})`).join(' or ');
+}
+
+/** The rule's condition as one PromQL expression: what Prometheus evaluates, and what Grafana's A, B, C amount to. */
+export function alertExpr(query: string, comparison: Comparison): string {
+  return `${query} ${comparison.operator} ${comparison.value}`;
+}
+
+/** The failure reason seen most in the lookback, for the annotation of a probe's alert (`%q` is the probe id). */
+export function frequentFailureQueryFormat(lookbackMs: number): string {
+  return `topk(1, increase(tcpprobe_checks_total{probe_id=%q,result!="success"}[${formatDuration(lookbackMs)}]) > 0)`;
+}
+
+/** Where the probe's latest resolving check connected (actual_host, actual_ipv4). */
+export const PROBE_INFO_QUERY_FORMAT = 'tcpprobe_info{probe_id=%q}';

@@ -1,0 +1,137 @@
+// What an alert says: its labels (for routing) and annotations (for the human paged), for both rule engines.
+import type { Threshold } from '../schemas/threshold.js';
+import { formatDuration } from './durations.js';
+import { PROBE_INFO_QUERY_FORMAT, frequentFailureQueryFormat } from './promql.js';
+import type { AlertingServer } from './types.js';
+
+/** The one template difference that matters here: how the value is named, and whether a template may query. */
+export interface TemplateDialect {
+  /** The alert instance's measured value: `$value` in Prometheus, `$values.<ref>.Value` in Grafana. */
+  value: string;
+  /** Prometheus templates can run PromQL (`query`); Grafana's cannot, so failure details come from the probe page. */
+  canQuery: boolean;
+}
+
+export const MANAGED_BY = 'probekit';
+export const APP_ID = 'probekit-tcpprobe-app';
+
+/** Prometheus-style alert names; Grafana titles start with them. */
+export const ALERT_NAMES: Record<Threshold['kind'] | 'gatewayDown', string> = {
+  availability: 'TcpProbeDown',
+  availabilityRatio: 'TcpProbeAvailabilityLow',
+  connectTime: 'TcpProbeConnectSlow',
+  gatewayDown: 'TcpProbeGatewayDown',
+};
+
+/** Both engines expand labels and annotations as Go templates: a name containing "{{" must stay text. */
+export function literal(text: string): string {
+  return text.replaceAll('{{', '{{ "{{" }}');
+}
+
+/** Routing labels of a threshold's rule; probe, probe_id and target come from each series. Empty labels are left out. */
+export function thresholdLabels(server: Pick<AlertingServer, 'name' | 'site' | 'role'>, threshold: Threshold): Record<string, string> {
+  return compact({
+    team: threshold.team,
+    severity: threshold.level,
+    server: literal(server.name),
+    site: server.site && literal(server.site),
+    role: server.role && literal(server.role),
+    managed_by: MANAGED_BY,
+  });
+}
+
+export function gatewayLabels(team: string | undefined): Record<string, string> {
+  return compact({ team, severity: 'critical', managed_by: MANAGED_BY });
+}
+
+export interface ThresholdText {
+  threshold: Threshold;
+  /** How long the condition must hold before the alert fires. */
+  forMs: number;
+  /** availabilityRatio: the window of the ratio. */
+  windowMs: number;
+  /** How far back the failure reason is looked up. */
+  reasonLookbackMs: number;
+  isDefault: boolean;
+}
+
+export function thresholdAnnotations(text: ThresholdText, dialect: TemplateDialect, grafanaUrl: string | undefined): Record<string, string> {
+  const { threshold } = text;
+  const probe = '{{ $labels.probe }} ({{ $labels.target }}) of {{ $labels.server }}';
+  const from = 'from gateway {{ $labels.gateway }}';
+  const origin = text.isDefault ? ' This is the built-in default; set an availability threshold on the server or probe to change it.' : '';
+  const details = (parts: string[]) => parts.join('') + origin + probePageHint(dialect, grafanaUrl);
+  let summary: string;
+  let description: string;
+  switch (threshold.kind) {
+    case 'availability':
+      summary = `${probe} is down`;
+      description = details([
+        `TCP connects ${from} to {{ $labels.target }} have failed for ${holdText(text)}.`,
+        dialect.canQuery ? frequentFailure(text.reasonLookbackMs) + resolvedTarget() : '',
+      ]);
+      break;
+    case 'availabilityRatio':
+      summary = `${probe} was up {{ printf "%.2f" ${dialect.value} }}% of the last ${formatDuration(text.windowMs)}`;
+      description = details([
+        `Availability ${from} is below the ${threshold.level} threshold of ${threshold.value}% over ${formatDuration(text.windowMs)}${forText(text.forMs)}.`,
+        dialect.canQuery ? frequentFailure(text.reasonLookbackMs) : '',
+      ]);
+      break;
+    case 'connectTime':
+      summary = `${probe} connects in {{ printf "%.0f" ${dialect.value} }} ms`;
+      description = details([
+        `The TCP connect time ${from} is above the ${threshold.level} threshold of ${threshold.value} ms${forText(text.forMs)}.`,
+        dialect.canQuery ? resolvedTarget() : '',
+      ]);
+      break;
+  }
+  return compact({
+    summary,
+    description,
+    runbook_url: threshold.runbookUrl && literal(threshold.runbookUrl),
+    probe_url: grafanaUrl && `${trimSlash(grafanaUrl)}/a/${APP_ID}/probes/{{ $labels.probe_id }}`,
+  });
+}
+
+export function gatewayAnnotations(forMs: number): Record<string, string> {
+  return {
+    summary: 'probekit gateway {{ $labels.gateway }} is not being scraped',
+    description:
+      `Prometheus has had no metrics from gateway {{ $labels.gateway }} for ${formatDuration(forMs)}: the gateway is down or unreachable. ` +
+      'Its probes report no data meanwhile, so their own alerts stay quiet: this is the one alert for the outage.',
+  };
+}
+
+function holdText(text: ThresholdText): string {
+  const checks = text.threshold.consecutiveChecks;
+  return `${formatDuration(text.forMs)}${checks && checks > 1 ? ` (${checks} checks in a row)` : ''}`;
+}
+
+function forText(forMs: number): string {
+  return forMs > 0 ? ` for ${formatDuration(forMs)}` : '';
+}
+
+/** The failure reason counted most often lately; the gateway counts every check by result in tcpprobe_checks_total. */
+function frequentFailure(lookbackMs: number): string {
+  return `{{ with printf \`${frequentFailureQueryFormat(lookbackMs)}\` $labels.probe_id | query }}{{ with first . }}` +
+    ` Most frequent failure in the last ${formatDuration(lookbackMs)}: {{ label "result" . }}.{{ end }}{{ end }}`;
+}
+
+/** Where the name pointed at the latest check that resolved it (CNAMEs followed); an IPv6 target has no IPv4. */
+function resolvedTarget(): string {
+  return `{{ with printf \`${PROBE_INFO_QUERY_FORMAT}\` $labels.probe_id | query }}{{ with first . }}` +
+    ' Last resolved to {{ label "actual_host" . }}{{ with label "actual_ipv4" . }} ({{ . }}){{ end }}.{{ end }}{{ end }}';
+}
+
+function probePageHint(dialect: TemplateDialect, grafanaUrl: string | undefined): string {
+  return !dialect.canQuery && grafanaUrl ? ' The probe page (probe_url) shows the latest result and its failure reason.' : '';
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+function compact(record: Record<string, string | null | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== null && entry[1] !== ''));
+}

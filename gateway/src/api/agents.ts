@@ -1,0 +1,93 @@
+// /api/v1/agent/*: the control plane's side of agents: signed heartbeats and long-polled configuration snapshots.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { createHash } from 'node:crypto';
+import { SignatureVerifier } from '../agents/signature.js';
+import type { ProbeEngine } from '../engine/probe-engine.js';
+import { HANDOVER_MS } from '../engine/probe-engine.js';
+import { ApiError } from '../domain/errors.js';
+import { ConfigPollQuery, Heartbeat } from '../schemas/agent.js';
+import type { GatewaySnapshot } from '../store/index.js';
+import { errorBody } from './errors.js';
+import type { ApiOptions } from './context.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    rawBody?: string;
+    agentId?: string;
+  }
+}
+
+export interface AgentApiOptions extends ApiOptions {
+  engine: ProbeEngine;
+  /** The shared agent token (GATEWAY_CONTROL_PLANE_TOKEN on the control plane). */
+  agentToken: string;
+}
+
+/** Moves older than this are no longer interesting to anyone: both sides have switched. */
+const MOVE_MEMORY_MS = HANDOVER_MS + 60_000;
+
+export function snapshotTag(snapshot: GatewaySnapshot): string {
+  return `"${createHash('sha256').update(JSON.stringify(snapshot)).digest('base64url').slice(0, 27)}"`;
+}
+
+export const agentRoutes: FastifyPluginAsyncTypebox<AgentApiOptions> = async (app, { service, engine, agentToken }) => {
+  const verifier = new SignatureVerifier(agentToken);
+  // Wakes long polls on every committed change; each poll then checks whether its own snapshot changed.
+  const waiters = new Set<() => void>();
+  const unsubscribe = service.onChange(() => {
+    for (const wake of waiters) wake();
+    waiters.clear();
+  });
+  // Long polls would hold the shutdown up to their wait; end them as closing starts.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+    unsubscribe();
+    for (const wake of waiters) wake();
+  });
+
+  // The signature covers the exact bytes sent, so keep them.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    request.rawBody = body as string;
+    try {
+      done(null, (body as string) === '' ? {} : JSON.parse(body as string));
+    } catch {
+      done(new ApiError(400, 'the body is not valid JSON'), undefined);
+    }
+  });
+  app.addHook('preHandler', async (request, reply) => {
+    const verdict = verifier.verify(request.headers, request.method, request.url, request.rawBody ?? '');
+    if (!verdict.ok) return reply.status(401).send(errorBody(401, verdict.reason));
+    request.agentId = verdict.gateway;
+  });
+
+  const snapshotOf = (gateway: string) => service.store.snapshots.snapshotFor(gateway, new Date(Date.now() - MOVE_MEMORY_MS).toISOString());
+
+  app.get('/agent/config', {
+    schema: { tags: ['agents'], summary: "The configuration an agent runs (long-poll with If-None-Match and ?wait=seconds)", querystring: ConfigPollQuery },
+  }, async (request, reply) => {
+    const gateway = request.agentId!;
+    const known = request.headers['if-none-match'];
+    const deadline = Date.now() + (request.query.wait ?? 0) * 1000;
+    for (;;) {
+      const snapshot = snapshotOf(gateway);
+      const tag = snapshotTag(snapshot);
+      if (tag !== known) return reply.header('etag', tag).send(snapshot);
+      const remaining = deadline - Date.now();
+      if (remaining <= 0 || closing || request.raw.destroyed) return reply.status(304).header('etag', tag).send();
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => { waiters.delete(wake); resolve(); }, remaining);
+        const wake = () => { clearTimeout(timer); resolve(); };
+        waiters.add(wake);
+      });
+    }
+  });
+
+  app.post('/agent/heartbeat', {
+    schema: { tags: ['agents'], summary: 'An agent says it is alive and reports its latest results', body: Heartbeat },
+  }, async (request) => {
+    const gateway = request.agentId!;
+    service.store.gateways.touch({ id: gateway, version: request.body.version, address: request.body.address }, new Date().toISOString());
+    return { accepted: engine.acceptReports(gateway, request.body.reports) };
+  });
+};

@@ -1,0 +1,115 @@
+// The part of the configuration one gateway runs, copied with its ids: what an agent pulls and keeps on disk.
+import type { Db } from './database.js';
+import type { Probe } from '../schemas/probe.js';
+import type { Schedule } from '../schemas/schedule.js';
+import type { Server } from '../schemas/server.js';
+import type { ProbeRepository } from './probes.js';
+import type { ScheduleRepository } from './schedules.js';
+import type { ServerMove, ServerRepository } from './servers.js';
+
+export interface GatewaySnapshot {
+  gateway: string;
+  servers: Server[];
+  probes: Probe[];
+  schedules: Schedule[];
+  /** Recent moves to or from this gateway, for the hand-over of moved servers. */
+  moves: ServerMove[];
+}
+
+export interface SnapshotDiff {
+  serverIds: number[];
+  removedProbeIds: number[];
+}
+
+export class SnapshotRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly servers: ServerRepository,
+    private readonly probes: ProbeRepository,
+    private readonly schedules: ScheduleRepository,
+  ) {}
+
+  /** Servers assigned to `gateway`, and those that left it since `movesSinceIso` (still handing over), with their probes. */
+  snapshotFor(gateway: string, movesSinceIso: string): GatewaySnapshot {
+    const moves = this.servers.movesInvolving(gateway, movesSinceIso);
+    const leaving = new Set(moves.filter((m) => m.fromGateway === gateway).map((m) => m.serverId));
+    const servers = this.servers.all().filter((s) => s.gateway === gateway || leaving.has(s.id));
+    const serverIds = new Set(servers.map((s) => s.id));
+    // Results are not configuration: leaving them out keeps the snapshot (and its ETag) still while probes run.
+    const probes = this.probes.all().filter((p) => serverIds.has(p.serverId))
+      .map((p) => ({ ...p, actualHost: null, actualIpv4: null, lastResult: null }));
+    const scheduleIds = new Set(probes.map((p) => p.scheduleId).filter((id): id is number => id !== null));
+    const schedules = this.schedules.all().filter((s) => scheduleIds.has(s.id));
+    return { gateway, servers, probes, schedules, moves: moves.filter((m) => serverIds.has(m.serverId)) };
+  }
+
+  /**
+   * Makes this store hold exactly the snapshot, ids kept, in one transaction. Latest results stay with probes that
+   * remain. Returns what changed for the engine.
+   */
+  apply(snapshot: GatewaySnapshot): SnapshotDiff {
+    return this.db.transaction(() => {
+      const keepProbes = new Set(snapshot.probes.map((p) => p.id));
+      const keepServers = new Set(snapshot.servers.map((s) => s.id));
+      const keepSchedules = new Set(snapshot.schedules.map((s) => s.id));
+      const previousServers = this.db.prepare('SELECT id FROM servers').pluck().all() as number[];
+      const removedProbeIds = (this.db.prepare('SELECT id FROM probes').pluck().all() as number[]).filter((id) => !keepProbes.has(id));
+
+      // Remove first, so a name freed by a deleted object can be taken by an upserted one.
+      const deleteProbe = this.db.prepare('DELETE FROM probes WHERE id = ?');
+      for (const id of removedProbeIds) deleteProbe.run(id);
+      const deleteServer = this.db.prepare('DELETE FROM servers WHERE id = ?');
+      for (const id of previousServers) if (!keepServers.has(id)) deleteServer.run(id);
+
+      const upsertSchedule = this.db.prepare(`
+        INSERT INTO schedules (id, name, description, time_zone, windows_json, exclusions_json, version, created_at, created_by, updated_at, updated_by)
+        VALUES (@id, @name, @description, @timeZone, @windows, @exclusions, @version, @createdAt, @createdBy, @updatedAt, @updatedBy)
+        ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description, time_zone = excluded.time_zone,
+          windows_json = excluded.windows_json, exclusions_json = excluded.exclusions_json, version = excluded.version,
+          updated_at = excluded.updated_at, updated_by = excluded.updated_by`);
+      for (const s of snapshot.schedules) upsertSchedule.run({ ...s, windows: JSON.stringify(s.windows), exclusions: JSON.stringify(s.exclusions) });
+
+      const upsertServer = this.db.prepare(`
+        INSERT INTO servers (id, name, description, organization, owner, role, site, gateway, shared_account, network_interface,
+          connect_timeout_ms, enabled, thresholds_json, version, created_at, created_by, updated_at, updated_by)
+        VALUES (@id, @name, @description, @organization, @owner, @role, @site, @gateway, @sharedAccount, @networkInterface,
+          @connectTimeoutMs, @enabled, @thresholds, @version, @createdAt, @createdBy, @updatedAt, @updatedBy)
+        ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description, organization = excluded.organization,
+          owner = excluded.owner, role = excluded.role, site = excluded.site, gateway = excluded.gateway,
+          shared_account = excluded.shared_account, network_interface = excluded.network_interface,
+          connect_timeout_ms = excluded.connect_timeout_ms, enabled = excluded.enabled, thresholds_json = excluded.thresholds_json,
+          version = excluded.version, updated_at = excluded.updated_at, updated_by = excluded.updated_by`);
+      for (const s of snapshot.servers) {
+        const { probeCount: _count, ...server } = s;
+        upsertServer.run({ ...server, enabled: s.enabled ? 1 : 0, thresholds: JSON.stringify(s.thresholds) });
+      }
+
+      const upsertProbe = this.db.prepare(`
+        INSERT INTO probes (id, server_id, name, description, owner, schedule_id, window_begin, window_end, interval_seconds, host, port,
+          timeout_ms, enabled, thresholds_json, version, created_at, created_by, updated_at, updated_by)
+        VALUES (@id, @serverId, @name, @description, @owner, @scheduleId, @windowBegin, @windowEnd, @intervalSeconds, @host, @port,
+          @timeoutMs, @enabled, @thresholds, @version, @createdAt, @createdBy, @updatedAt, @updatedBy)
+        ON CONFLICT (id) DO UPDATE SET server_id = excluded.server_id, name = excluded.name, description = excluded.description,
+          owner = excluded.owner, schedule_id = excluded.schedule_id, window_begin = excluded.window_begin, window_end = excluded.window_end,
+          interval_seconds = excluded.interval_seconds, host = excluded.host, port = excluded.port, timeout_ms = excluded.timeout_ms,
+          enabled = excluded.enabled, thresholds_json = excluded.thresholds_json, version = excluded.version,
+          updated_at = excluded.updated_at, updated_by = excluded.updated_by`);
+      for (const p of snapshot.probes) {
+        upsertProbe.run({
+          id: p.id, serverId: p.serverId, name: p.name, description: p.description, owner: p.owner, scheduleId: p.scheduleId,
+          windowBegin: p.windowBegin, windowEnd: p.windowEnd, intervalSeconds: p.intervalSeconds, host: p.host, port: p.port,
+          timeoutMs: p.timeoutMs, enabled: p.enabled ? 1 : 0, thresholds: JSON.stringify(p.thresholds), version: p.version,
+          createdAt: p.createdAt, createdBy: p.createdBy, updatedAt: p.updatedAt, updatedBy: p.updatedBy,
+        });
+      }
+      const deleteSchedule = this.db.prepare('DELETE FROM schedules WHERE id = ?');
+      for (const id of this.db.prepare('SELECT id FROM schedules').pluck().all() as number[]) if (!keepSchedules.has(id)) deleteSchedule.run(id);
+
+      this.db.prepare('DELETE FROM server_moves').run();
+      const insertMove = this.db.prepare('INSERT INTO server_moves (server_id, from_gateway, to_gateway, moved_at) VALUES (?, ?, ?, ?)');
+      for (const m of snapshot.moves) insertMove.run(m.serverId, m.fromGateway, m.toGateway, m.movedAt);
+
+      return { serverIds: [...new Set([...previousServers, ...keepServers])], removedProbeIds };
+    })();
+  }
+}

@@ -1,0 +1,178 @@
+// One control plane and two agents as real processes on loopback: assignment, heartbeats, faults, moves and tokens.
+import { mkdtempSync, rmSync } from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signedHeaders } from '../../src/agents/signature.js';
+import { ApiClient } from '../helpers/gateway.js';
+import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
+
+const API_TOKEN = 'multi-gateway-api-token-0123';
+const AGENT_TOKEN = 'multi-gateway-agent-token-0123';
+const dir = mkdtempSync(join(tmpdir(), 'probekit-multi-'));
+
+/** A listener that notes when each connection arrives, to see which slots were probed. */
+async function recordingListener() {
+  const arrivals: number[] = [];
+  const server = net.createServer((socket) => {
+    arrivals.push(Date.now());
+    socket.on('error', () => {});
+    socket.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as AddressInfo).port, arrivals, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+let controlPlane: GatewayProcess;
+let controlPlanePort: number;
+const agents: Record<string, GatewayProcess> = {};
+let api: ApiClient;
+let target: Awaited<ReturnType<typeof recordingListener>>;
+const servers: Record<string, number> = {};
+const probes: Record<string, number> = {};
+
+const startControlPlane = (port?: number) => spawnGateway({
+  GATEWAY_ID: 'cp', GATEWAY_DB: join(dir, 'cp', 'gateway.db'), GATEWAY_API_TOKEN: API_TOKEN, GATEWAY_CONTROL_PLANE_TOKEN: AGENT_TOKEN,
+  ...(port ? { GATEWAY_PORT: String(port) } : {}),
+});
+const startAgent = (id: string, token = AGENT_TOKEN) => spawnGateway({
+  GATEWAY_ID: id, GATEWAY_DB: join(dir, id, 'gateway.db'), GATEWAY_API_TOKEN: API_TOKEN,
+  GATEWAY_CONTROL_PLANE_URL: `http://127.0.0.1:${controlPlanePort}`, GATEWAY_CONTROL_PLANE_TOKEN: token,
+});
+
+const metricsOf = async (gateway: GatewayProcess) => (await fetch(`${gateway.url}/metrics`)).text();
+const probeIdsIn = (text: string) => new Set([...text.matchAll(/^tcpprobe_availability\{[^}]*probe_id="(\d+)"/gm)].map((m) => Number(m[1])));
+const checksOf = (text: string, probeId: number) => [...text.matchAll(new RegExp(`^tcpprobe_checks_total\\{[^}]*probe_id="${probeId}"[^}]*\\} (\\d+)`, 'gm'))]
+  .reduce((sum, m) => sum + Number(m[1]), 0);
+
+async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (accept(value)) return value;
+    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value instanceof Set ? [...value] : value)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+beforeAll(async () => {
+  target = await recordingListener();
+  controlPlane = await startControlPlane();
+  controlPlanePort = controlPlane.port;
+  api = new ApiClient(controlPlane.url, API_TOKEN);
+  [agents.a1, agents.a2] = await Promise.all([startAgent('a1'), startAgent('a2')]);
+  for (const gateway of ['cp', 'a1', 'a2']) {
+    const server = await api.post('/api/v1/servers', { name: `on-${gateway}`, gateway });
+    expect(server.status).toBe(201);
+    servers[gateway] = server.body.id;
+    const probe = await api.post(`/api/v1/servers/${server.body.id}/probes`, { name: 'p', host: '127.0.0.1', port: target.port, intervalSeconds: 1, timeoutMs: 500 });
+    probes[gateway] = probe.body.id;
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([controlPlane, ...Object.values(agents)].map((g) => g?.stop('SIGKILL')));
+  await target?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('one control plane, two agents', () => {
+  it('runs each server on its own gateway and exports only its own probes', async () => {
+    for (const [id, gateway] of [['cp', controlPlane], ['a1', agents.a1!], ['a2', agents.a2!]] as const) {
+      const ids = await eventually(async () => probeIdsIn(await metricsOf(gateway)), (s) => s.size > 0);
+      expect([...ids]).toEqual([probes[id]]);
+      expect(await metricsOf(gateway)).toContain(`gateway="${id}"`);
+    }
+  });
+
+  it('lists every gateway with its version, address and online state, and offers them to Prometheus', async () => {
+    const { body } = await api.get('/api/v1/gateways');
+    const byId = Object.fromEntries(body.items.map((g: any) => [g.id, g]));
+    expect(Object.keys(byId).sort()).toEqual(['a1', 'a2', 'cp']);
+    expect(byId.a1).toMatchObject({ online: true, self: false, version: '0.1.0', address: agents.a1!.url });
+    expect(byId.cp).toMatchObject({ online: true, self: true });
+    const sd = (await api.get('/api/v1/sd/prometheus')).body;
+    expect(sd.map((group: any) => group.targets[0]).sort()).toEqual([controlPlane, agents.a1!, agents.a2!].map((g) => new URL(g.url).host).sort());
+    expect(sd[0].labels).toMatchObject({ __metrics_path__: '/metrics' });
+  });
+
+  it("shows the agents' results in the control plane's status", async () => {
+    const status = await eventually(async () => (await api.get('/api/v1/status')).body.items, (items: any[]) => items.every((s) => s.state === 'up'));
+    expect(status.map((s: any) => s.lastResult.gateway).sort()).toEqual(['a1', 'a2', 'cp']);
+  });
+
+  it('refuses edits on an agent: the control plane owns the configuration', async () => {
+    const agentApi = new ApiClient(agents.a1!.url, API_TOKEN);
+    const refused = await agentApi.post('/api/v1/servers', { name: 'local-edit' });
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toMatch(/agent of/);
+    expect((await agentApi.get('/api/v1/servers')).body.items.map((s: any) => s.name)).toEqual(['on-a1']);
+  });
+
+  it('refuses a bad agent token and a replayed request', async () => {
+    const path = '/api/v1/agent/config?wait=0';
+    const forged = await fetch(`${controlPlane.url}${path}`, { headers: signedHeaders('not-the-agent-token-xyz', 'a1', 'GET', path, '') });
+    expect(forged.status).toBe(401);
+    const headers = signedHeaders(AGENT_TOKEN, 'a1', 'GET', path, '');
+    expect((await fetch(`${controlPlane.url}${path}`, { headers })).status).toBe(200);
+    const replay = await fetch(`${controlPlane.url}${path}`, { headers });
+    expect(replay.status).toBe(401);
+    expect(((await replay.json()) as { message: string }).message).toMatch(/replayed/);
+    const stale = await fetch(`${controlPlane.url}${path}`, { headers: signedHeaders(AGENT_TOKEN, 'a1', 'GET', path, '', Date.now() - 5 * 60_000) });
+    expect(stale.status).toBe(401);
+    const impostor = await startAgent('a9', 'wrong-agent-token-0123456');
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+      expect((await api.get('/api/v1/gateways')).body.items.map((g: any) => g.id)).not.toContain('a9');
+    } finally {
+      await impostor.stop('SIGKILL');
+    }
+  });
+
+  it('keeps probing while the control plane is down, and resyncs when it returns', async () => {
+    await controlPlane.stop('SIGKILL');
+    const before = checksOf(await metricsOf(agents.a1!), probes.a1!);
+    await eventually(async () => checksOf(await metricsOf(agents.a1!), probes.a1!), (n) => n >= before + 2);
+
+    // An agent restarted while the control plane is away starts from its on-disk copy.
+    await agents.a2!.stop('SIGKILL');
+    agents.a2 = await startAgent('a2');
+    await eventually(async () => probeIdsIn(await metricsOf(agents.a2!)), (s) => s.has(probes.a2!));
+
+    controlPlane = await startControlPlane(controlPlanePort);
+    api = new ApiClient(controlPlane.url, API_TOKEN);
+    const added = await api.post(`/api/v1/servers/${servers.a1}/probes`, { name: 'after-restart', host: '127.0.0.1', port: target.port, intervalSeconds: 1, timeoutMs: 500 });
+    await eventually(async () => probeIdsIn(await metricsOf(agents.a1!)), (s) => s.has(added.body.id), 15_000);
+    await api.delete(`/api/v1/probes/${added.body.id}`);
+    await eventually(async () => probeIdsIn(await metricsOf(agents.a1!)), (s) => !s.has(added.body.id));
+  });
+
+  it('moves a server from one agent to the other without a gap longer than an interval and without double runs', async () => {
+    const probeId = probes.a1!;
+    await eventually(async () => probeIdsIn(await metricsOf(agents.a1!)), (s) => s.has(probeId));
+    // Only this probe targets the listener from now on: pause the others.
+    for (const id of ['cp', 'a2']) await api.patch(`/api/v1/probes/${probes[id]}`, { enabled: false });
+    await new Promise((r) => setTimeout(r, 1500));
+    target.arrivals.length = 0;
+    const moved = await api.patch(`/api/v1/servers/${servers.a1}`, { gateway: 'a2' });
+    expect(moved.status).toBe(200);
+    await eventually(async () => probeIdsIn(await metricsOf(agents.a2!)), (s) => s.has(probeId), 10_000);
+    await eventually(async () => probeIdsIn(await metricsOf(agents.a1!)), (s) => !s.has(probeId), 10_000);
+    await new Promise((r) => setTimeout(r, 3000));
+    const arrivals = [...target.arrivals];
+    expect(arrivals.length).toBeGreaterThanOrEqual(5);
+    const gaps = arrivals.slice(1).map((t, i) => t - arrivals[i]!);
+    // One probe on a 1 s grid: consecutive runs are a second apart; a double run would show as a gap near 0,
+    // a missed slot as a gap near 2 s.
+    expect(Math.max(...gaps)).toBeLessThan(1300);
+    expect(Math.min(...gaps)).toBeGreaterThan(700);
+  });
+
+  it('stops the probes of a deleted server on its agent', async () => {
+    await api.patch(`/api/v1/probes/${probes.a2}`, { enabled: true });
+    await eventually(async () => probeIdsIn(await metricsOf(agents.a2!)), (s) => s.has(probes.a2!));
+    expect((await api.delete(`/api/v1/servers/${servers.a2}`)).status).toBe(200);
+    await eventually(async () => probeIdsIn(await metricsOf(agents.a2!)), (s) => !s.has(probes.a2!), 10_000);
+  });
+});
