@@ -133,7 +133,7 @@ function secret(value: string | undefined, file: string | undefined, name: strin
 
 function integer(text: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (text === undefined) return fallback;
-  const value = Number(text);
+  const value = /^[0-9]+$/.test(text) ? Number(text) : NaN;
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new SettingsError(`${name} must be a whole number between ${min} and ${max}, not "${text}"`);
   }

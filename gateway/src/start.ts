@@ -26,8 +26,8 @@ export interface RunningGateway {
 }
 
 export async function startGateway(settings: Settings, logger: FastifyServerOptions['logger'] = false): Promise<RunningGateway> {
-  const store = ConfigStore.open(settings.dbFile);
   const token = loadApiToken(settings);
+  const store = ConfigStore.open(settings.dbFile);
   const agentOf = settings.controlPlaneUrl;
   const service = new ConfigService(store, {
     gatewayId: settings.gatewayId,
@@ -59,7 +59,15 @@ export async function startGateway(settings: Settings, logger: FastifyServerOpti
     },
   });
 
-  const address = await app.listen({ host: settings.host, port: settings.port });
+  let address: string;
+  try {
+    address = await app.listen({ host: settings.host, port: settings.port });
+  } catch (error) {
+    // e.g. EADDRINUSE: leave nothing open behind the error.
+    await app.close();
+    store.close();
+    throw error;
+  }
   const url = address.replace('[::]', '[::1]').replace('0.0.0.0', '127.0.0.1');
   const advertisedUrl = settings.advertiseUrl ?? url;
   const heartbeat = () => store.gateways.touch({ id: settings.gatewayId, version: GATEWAY_VERSION, address: advertisedUrl }, new Date().toISOString());

@@ -108,7 +108,7 @@ function thresholdAlert(
     condition: measure.condition,
     lookbackMs: Math.max(DEFAULT_LOOKBACK_MS, threshold.kind === 'availabilityRatio' ? windowMs : 0),
     forMs,
-    labels: thresholdLabels(server, threshold),
+    labels: thresholdLabels(server, probe?.id ?? null, threshold),
     annotations: (dialect, grafanaUrl) => thresholdAnnotations(text, dialect, grafanaUrl),
     contactPoint: threshold.contactPoint || null,
   };

@@ -48,9 +48,10 @@ export function connectTimeMsQuery(scope: ProbeScope): string {
  * 1 for each expected gateway that Prometheus no longer has: absent() takes its labels from the equality matcher,
  * so each down gateway is one series (one alert) labelled with its name, and it stays firing as long as the gateway
  * is gone, unlike a lookback over the gateway's last samples, which would resolve once they age out.
+ * Parenthesised, because `or` binds looser than the comparison appended to it.
  */
 export function gatewayDownQuery(gateways: readonly string[]): string {
-  return gateways.map((gateway) => `absent(tcpprobe_probes_configured{gateway=${JSON.stringify(gateway)}})`).join(' or ');
+  return `(${gateways.map((gateway) => `absent(tcpprobe_probes_configured{gateway=${JSON.stringify(gateway)}})`).join(' or ')})`;
 }
 
 /** The rule's condition as one PromQL expression: what Prometheus evaluates, and what Grafana's A, B, C amount to. */

@@ -28,14 +28,19 @@ export function literal(text: string): string {
   return text.replaceAll('{{', '{{ "{{" }}');
 }
 
-/** Routing labels of a threshold's rule; probe, probe_id and target come from each series. Empty labels are left out. */
-export function thresholdLabels(server: Pick<AlertingServer, 'name' | 'site' | 'role'>, threshold: Threshold): Record<string, string> {
+/**
+ * Routing labels of a threshold's rule; probe, probe_id and target come from each series. Empty labels are left out.
+ * A probe's own rule also carries its probe_id (the value its series have anyway): without it, the rule could look
+ * like a duplicate of the server's rule of the same kind and level, which `promtool check rules` refuses.
+ */
+export function thresholdLabels(server: Pick<AlertingServer, 'name' | 'site' | 'role'>, probeId: number | null, threshold: Threshold): Record<string, string> {
   return compact({
     team: threshold.team,
     severity: threshold.level,
     server: literal(server.name),
     site: server.site && literal(server.site),
     role: server.role && literal(server.role),
+    probe_id: probeId === null ? undefined : String(probeId),
     managed_by: MANAGED_BY,
   });
 }

@@ -105,7 +105,7 @@ export class ConfigService {
   }
 
   patchProbe(id: number, patch: ProbePatch, user: string) {
-    return this.saveProbe(id, (current) => patchedProbeValues(current, patch), patch.version, user);
+    return this.saveProbe(id, (current) => patchedProbeValues(current, patch, this.context(user)), patch.version, user);
   }
 
   deleteProbe(id: number) {

@@ -56,8 +56,9 @@ export function probeValues(input: ProbeInput, context: EditContext): ProbeValue
   };
 }
 
-export function patchedProbeValues(current: ProbeValues, patch: ProbePatch): ProbeValues {
-  return { ...current, ...withoutVersion(patch) };
+export function patchedProbeValues(current: ProbeValues, patch: ProbePatch, context: EditContext): ProbeValues {
+  const merged = { ...current, ...withoutVersion(patch) };
+  return { ...merged, owner: merged.owner ?? context.user };
 }
 
 export function scheduleValues(input: ScheduleInput): ScheduleValues {

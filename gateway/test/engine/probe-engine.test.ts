@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startListener } from '../helpers/listeners.js';
 import { freePort } from '../helpers/prometheus.js';
+import { HANDOVER_MS } from '../../src/engine/probe-engine.js';
 
 let gw: TestGateway;
 let open: Awaited<ReturnType<typeof startListener>>;
@@ -63,8 +64,9 @@ describe('probe engine', () => {
     const other = (await gw.api.post('/api/v1/servers', { name: 'elsewhere' })).body;
     const moved = (await gw.api.post(`/api/v1/servers/${other.id}/probes`, { name: 'm', host: '127.0.0.1', port: open.port, intervalSeconds: 1, timeoutMs: 500 })).body;
     await eventually(metricsText, (t) => availabilityLine(t, moved.id) !== undefined);
+    // Moved away, it runs here until the hand-over instant (the move plus HANDOVER_MS), then stops.
     await gw.api.patch(`/api/v1/servers/${other.id}`, { gateway: 'another-gateway' });
-    expect(availabilityLine(await metricsText(), moved.id)).toBeUndefined();
+    await eventually(metricsText, (t) => availabilityLine(t, moved.id) === undefined, HANDOVER_MS + 2000);
     await gw.api.delete(`/api/v1/servers/${other.id}`);
   });
 
