@@ -54,7 +54,9 @@ export function groupName(server: Pick<AlertingServer, 'id'>): string {
 export function alertDefinitions(config: AlertingConfig, options: RuleOptions = {}): AlertGroupDefinition[] {
   const probesByServer = new Map<number, AlertingProbe[]>();
   for (const probe of config.probes.toSorted((a, b) => a.id - b.id)) {
-    probesByServer.set(probe.serverId, [...(probesByServer.get(probe.serverId) ?? []), probe]);
+    const probes = probesByServer.get(probe.serverId);
+    if (probes) probes.push(probe);
+    else probesByServer.set(probe.serverId, [probe]);
   }
   const servers = config.servers.toSorted((a, b) => a.id - b.id);
   const groups = servers.map((server) => serverGroup(server, probesByServer.get(server.id) ?? [], options));
@@ -65,16 +67,20 @@ export function alertDefinitions(config: AlertingConfig, options: RuleOptions = 
 function serverGroup(server: AlertingServer, probes: AlertingProbe[], options: RuleOptions): AlertGroupDefinition {
   const effective = effectiveThresholds(server, probes);
   const serverAlerts = effective.server.map((entry) => {
-    const covered = effective.probes.filter((probe) => follows(probe.thresholds, entry));
-    const excludedProbeIds = effective.probes.filter((probe) => !covered.includes(probe)).map(({ probe }) => probe.id);
-    return thresholdAlert(server, null, { serverId: server.id, excludedProbeIds }, entry, covered.map(({ probe }) => probe.intervalSeconds), options);
+    const coveredIntervals: number[] = [];
+    const excludedProbeIds: number[] = [];
+    for (const { probe, thresholds } of effective.probes) {
+      if (follows(thresholds, entry)) coveredIntervals.push(probe.intervalSeconds);
+      else excludedProbeIds.push(probe.id);
+    }
+    return thresholdAlert(server, null, { serverId: server.id, excludedProbeIds }, entry, coveredIntervals, options);
   });
   const probeAlerts = effective.probes.flatMap(({ probe, thresholds }) => thresholds
     .filter((entry) => entry.source === 'probe')
     .map((entry) => thresholdAlert(server, probe, { probeId: probe.id }, entry, [probe.intervalSeconds], options)));
   return {
     name: groupName(server),
-    cadenceSeconds: probes.length === 0 ? null : Math.min(...probes.map((probe) => probe.intervalSeconds)),
+    cadenceSeconds: probes.length === 0 ? null : probes.reduce((shortest, probe) => Math.min(shortest, probe.intervalSeconds), Infinity),
     alerts: [...serverAlerts, ...probeAlerts],
   };
 }
@@ -88,7 +94,7 @@ function thresholdAlert(
   options: RuleOptions,
 ): AlertDefinition {
   // A server rule also covers probes added later; with none yet, assume the gateway's default interval.
-  const longestIntervalSeconds = intervalsSeconds.length === 0 ? DEFAULT_PROBE_INTERVAL_SECONDS : Math.max(...intervalsSeconds);
+  const longestIntervalSeconds = intervalsSeconds.length === 0 ? DEFAULT_PROBE_INTERVAL_SECONDS : intervalsSeconds.reduce((a, b) => Math.max(a, b));
   const forMs = holdMs(threshold, longestIntervalSeconds, options.scrapeIntervalSeconds ?? DEFAULT_SCRAPE_INTERVAL_SECONDS);
   const windowMs = parseDurationMs(threshold.window ?? DEFAULT_RATIO_WINDOW);
   const measure = measurement(threshold, scope, windowMs);

@@ -95,7 +95,7 @@ export function thresholdAnnotations(text: ThresholdText, dialect: TemplateDiale
     summary,
     description,
     runbook_url: threshold.runbookUrl && literal(threshold.runbookUrl),
-    probe_url: grafanaUrl && `${trimSlash(grafanaUrl)}/a/${APP_ID}/probes/{{ $labels.probe_id }}`,
+    probe_url: grafanaUrl && `${literal(trimSlash(grafanaUrl))}/a/${APP_ID}/probes/{{ $labels.probe_id }}`,
   });
 }
 

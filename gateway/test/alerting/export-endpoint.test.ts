@@ -1,0 +1,67 @@
+// GET /api/v1/export/prometheus-rules on a real gateway: the stored thresholds as a rules file, from the same mapping.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { prometheusRuleGroups } from '../../src/alerting/index.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+let gw: TestGateway;
+const RULES = '/api/v1/export/prometheus-rules';
+
+beforeAll(async () => {
+  gw = await startTestGateway();
+  const db = await gw.api.post('/api/v1/servers', { name: 'db', site: 'lab', thresholds: [{ kind: 'availability', level: 'critical', for: '1m', team: 'db' }] });
+  expect(db.status).toBe(201);
+  const plain = await gw.api.post('/api/v1/servers', { name: 'plain' });
+  for (const [serverId, name, thresholds] of [
+    [db.body.id, 'primary', []],
+    [db.body.id, 'replica', [{ kind: 'availability', level: 'critical', consecutiveChecks: 3, team: 'dba' }]],
+    [plain.body.id, 'web', [{ kind: 'connectTime', level: 'warning', value: 200 }]],
+  ] as const) {
+    expect((await gw.api.post(`/api/v1/servers/${serverId}/probes`, { name, host: '127.0.0.1', port: 9, intervalSeconds: 60, thresholds })).status).toBe(201);
+  }
+});
+
+afterAll(async () => {
+  await gw?.dispose();
+});
+
+describe('GET /api/v1/export/prometheus-rules', () => {
+  it('answers YAML built by the mapping from the stored servers and probes', async () => {
+    const response = await gw.api.get(RULES);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/yaml/);
+    const servers = (await gw.api.get('/api/v1/servers')).body.items;
+    const probes = (await Promise.all(servers.map(async (s: { id: number }) => (await gw.api.get(`/api/v1/servers/${s.id}/probes`)).body.items))).flat();
+    expect(parse(response.body)).toEqual(prometheusRuleGroups({ servers, probes }));
+    expect(parse(response.body).groups.map((g: { name: string }) => g.name)).toEqual([`server-${servers[0].id}`, `server-${servers[1].id}`, 'gateways']);
+  });
+
+  it('takes the Grafana URL for probe links and the scrape interval', async () => {
+    const doc = parse((await gw.api.get(`${RULES}?grafanaUrl=${encodeURIComponent('https://grafana.example')}&scrapeInterval=15s`)).body);
+    const replica = doc.groups[0].rules.find((r: { labels: { team?: string } }) => r.labels.team === 'dba');
+    expect(replica.for).toBe('2m15s'); // 2 x 60 s + one 15 s scrape
+    expect(replica.annotations.probe_url).toBe('https://grafana.example/a/probekit-tcpprobe-app/probes/{{ $labels.probe_id }}');
+    expect(doc.groups.at(-1).rules[0]).toMatchObject({ alert: 'TcpProbeGatewayDown', for: '45s' });
+  });
+
+  it('needs the token, like every read under /api', async () => {
+    expect((await gw.api.withToken(null).get(RULES)).status).toBe(401);
+  });
+
+  it('names the query parameter it refuses', async () => {
+    const bad = await gw.api.get(`${RULES}?grafanaUrl=grafana.example`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.field).toBe('grafanaUrl');
+    expect((await gw.api.get(`${RULES}?scrapeInterval=often`)).body.field).toBe('scrapeInterval');
+  });
+});
+
+describe('consecutiveChecks on thresholds', () => {
+  it('is accepted on availability and refused on other kinds, naming the field', async () => {
+    const refused = await gw.api.post('/api/v1/servers', { name: 'x', thresholds: [{ kind: 'connectTime', level: 'warning', value: 100, consecutiveChecks: 2 }] });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ field: 'thresholds[0].consecutiveChecks', message: 'thresholds[0].consecutiveChecks applies only to kind availability' });
+    const zero = await gw.api.post('/api/v1/servers', { name: 'x', thresholds: [{ kind: 'availability', level: 'warning', consecutiveChecks: 0 }] });
+    expect([zero.status, zero.body.field]).toEqual([400, 'thresholds[0].consecutiveChecks']);
+  });
+});
