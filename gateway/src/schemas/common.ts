@@ -24,6 +24,13 @@ export const Duration = Type.String({
   [RULE]: 'be a duration such as 30s, 5m or 1h30m',
 });
 
+/** The same fields, each optional: what a create or replace request may leave out. */
+export function optionalFields<T extends Record<string, TSchema>>(fields: T) {
+  return Object.fromEntries(Object.entries(fields).map(([key, schema]) => [key, Type.Optional(schema)])) as {
+    [K in keyof T]: ReturnType<typeof Type.Optional<T[K]>>;
+  };
+}
+
 export const Version = Type.Integer({ minimum: 1, description: 'Incremented on every change; send it back to update (stale versions get 409)' });
 
 export const Audit = {

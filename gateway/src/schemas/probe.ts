@@ -1,6 +1,6 @@
 // Probe: one host:port checked on a schedule from its server's gateway.
 import { Type, type Static } from 'typebox';
-import { Audit, HhMm, Id, Name, OptionalText, PageQuery, RULE, Version } from './common.js';
+import { Audit, HhMm, Id, Name, OptionalText, PageQuery, RULE, Version, optionalFields } from './common.js';
 import { Thresholds } from './threshold.js';
 import { CheckResultSchema } from './check.js';
 
@@ -38,9 +38,7 @@ export const ProbeInput = Type.Object(
     name,
     host,
     port,
-    ...Object.fromEntries(Object.entries(optionalProbeFields).map(([k, v]) => [k, Type.Optional(v)])) as {
-      [K in keyof typeof optionalProbeFields]: ReturnType<typeof Type.Optional<(typeof optionalProbeFields)[K]>>;
-    },
+    ...optionalFields(optionalProbeFields),
     version: Type.Optional(Version),
   },
   { additionalProperties: false },

@@ -1,6 +1,6 @@
 // Probe server: a group of probes run from one gateway, sharing role, site and connection settings.
 import { Type, type Static } from 'typebox';
-import { Audit, Id, Name, OptionalText, PageQuery, RULE, Version } from './common.js';
+import { Audit, Id, Name, OptionalText, PageQuery, RULE, Version, optionalFields } from './common.js';
 import { Thresholds } from './threshold.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
@@ -38,9 +38,7 @@ const { name, ...optionalServerFields } = serverFields;
 export const ServerInput = Type.Object(
   {
     name,
-    ...Object.fromEntries(Object.entries(optionalServerFields).map(([k, v]) => [k, Type.Optional(v)])) as {
-      [K in keyof typeof optionalServerFields]: ReturnType<typeof Type.Optional<(typeof optionalServerFields)[K]>>;
-    },
+    ...optionalFields(optionalServerFields),
     version: Type.Optional(Version),
   },
   { additionalProperties: false },

@@ -1,7 +1,7 @@
 // Probes in SQLite: configuration, the latest result kept with it, and the joined view the engine runs from.
 import type { Db } from './database.js';
-import { assertVersion, auditView, isUniqueViolation, likePattern, pageOf, type AuditRow } from './rows.js';
-import { ConflictError, NotFoundError } from '../domain/errors.js';
+import { assertVersion, auditView, likePattern, withUniqueName, pageOf, type AuditRow } from './rows.js';
+import { NotFoundError } from '../domain/errors.js';
 import type { CheckResultView } from '../schemas/check.js';
 import type { Probe, ProbeQuery } from '../schemas/probe.js';
 import type { Threshold } from '../schemas/threshold.js';
@@ -120,26 +120,26 @@ export class ProbeRepository {
   }
 
   create(serverId: number, values: ProbeValues, user: string, now: string): Probe {
-    const result = this.write(() =>
+    const result = withUniqueName(() =>
       this.db.prepare(`
         INSERT INTO probes (server_id, name, description, owner, schedule_id, window_begin, window_end, interval_seconds, host, port,
           timeout_ms, enabled, thresholds_json, version, created_at, created_by, updated_at, updated_by)
         VALUES (@server_id, @name, @description, @owner, @schedule_id, @window_begin, @window_end, @interval_seconds, @host, @port,
           @timeout_ms, @enabled, @thresholds_json, 1, @now, @user, @now, @user)`).run({ ...columns(values), server_id: serverId, now, user }),
-    values.name);
+    values.name, 'another probe of this server');
     return this.get(Number(result.lastInsertRowid));
   }
 
   update(id: number, values: ProbeValues, expectedVersion: number | undefined, user: string, now: string): Probe {
     assertVersion(this.db, 'probes', 'probe', id, expectedVersion);
-    this.write(() =>
+    withUniqueName(() =>
       this.db.prepare(`
         UPDATE probes SET name = @name, description = @description, owner = @owner, schedule_id = @schedule_id,
           window_begin = @window_begin, window_end = @window_end, interval_seconds = @interval_seconds, host = @host, port = @port,
           timeout_ms = @timeout_ms, enabled = @enabled, thresholds_json = @thresholds_json,
           version = version + 1, updated_at = @now, updated_by = @user
         WHERE id = @id`).run({ ...columns(values), id, now, user }),
-    values.name);
+    values.name, 'another probe of this server');
     return this.get(id);
   }
 
@@ -160,12 +160,4 @@ export class ProbeRepository {
     })();
   }
 
-  private write<T>(statement: () => T, name: string): T {
-    try {
-      return statement();
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictError('name', `"${name}" is already used by another probe of this server`);
-      throw error;
-    }
-  }
 }

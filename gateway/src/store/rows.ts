@@ -1,6 +1,6 @@
 // Helpers shared by the repositories: audit stamps, paging and the versioned-update rule.
 import type { Db } from './database.js';
-import { NotFoundError, VersionConflictError } from '../domain/errors.js';
+import { ConflictError, NotFoundError, VersionConflictError } from '../domain/errors.js';
 
 export interface AuditRow {
   version: number;
@@ -45,7 +45,12 @@ export function assertVersion(db: Db, table: string, kind: string, id: number, e
   return current;
 }
 
-/** Maps SQLite's UNIQUE failure to the caller's conflict error; rethrows anything else. */
-export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Error && (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+/** Runs a write; a UNIQUE failure (the only unique key besides ids is the name) becomes a 409 naming `name`. */
+export function withUniqueName<T>(write: () => T, name: string, usedBy: string): T {
+  try {
+    return write();
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new ConflictError('name', `"${name}" is already used by ${usedBy}`);
+    throw error;
+  }
 }

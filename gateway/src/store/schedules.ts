@@ -1,6 +1,6 @@
 // Schedules in SQLite.
 import type { Db } from './database.js';
-import { assertVersion, auditView, isUniqueViolation, likePattern, pageOf, type AuditRow } from './rows.js';
+import { assertVersion, auditView, likePattern, withUniqueName, pageOf, type AuditRow } from './rows.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import type { Schedule, ScheduleQuery } from '../schemas/schedule.js';
 
@@ -70,22 +70,22 @@ export class ScheduleRepository {
   }
 
   create(values: ScheduleValues, user: string, now: string): Schedule {
-    const result = this.write(() =>
+    const result = withUniqueName(() =>
       this.db.prepare(`
         INSERT INTO schedules (name, description, time_zone, windows_json, exclusions_json, version, created_at, created_by, updated_at, updated_by)
         VALUES (@name, @description, @time_zone, @windows_json, @exclusions_json, 1, @now, @user, @now, @user)`).run({ ...columns(values), now, user }),
-    values.name);
+    values.name, 'another schedule');
     return this.get(Number(result.lastInsertRowid));
   }
 
   update(id: number, values: ScheduleValues, expectedVersion: number | undefined, user: string, now: string): Schedule {
     assertVersion(this.db, 'schedules', 'schedule', id, expectedVersion);
-    this.write(() =>
+    withUniqueName(() =>
       this.db.prepare(`
         UPDATE schedules SET name = @name, description = @description, time_zone = @time_zone, windows_json = @windows_json,
           exclusions_json = @exclusions_json, version = version + 1, updated_at = @now, updated_by = @user
         WHERE id = @id`).run({ ...columns(values), id, now, user }),
-    values.name);
+    values.name, 'another schedule');
     return this.get(id);
   }
 
@@ -95,12 +95,4 @@ export class ScheduleRepository {
     if (this.db.prepare('DELETE FROM schedules WHERE id = ?').run(id).changes === 0) throw new NotFoundError('schedule', id);
   }
 
-  private write<T>(statement: () => T, name: string): T {
-    try {
-      return statement();
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictError('name', `"${name}" is already used by another schedule`);
-      throw error;
-    }
-  }
 }

@@ -1,7 +1,7 @@
 // Probe servers in SQLite: the only place their SQL lives.
 import type { Db } from './database.js';
-import { assertVersion, auditView, isUniqueViolation, likePattern, pageOf, type AuditRow } from './rows.js';
-import { ConflictError, NotFoundError } from '../domain/errors.js';
+import { assertVersion, auditView, likePattern, withUniqueName, pageOf, type AuditRow } from './rows.js';
+import { NotFoundError } from '../domain/errors.js';
 import type { Server, ServerQuery } from '../schemas/server.js';
 import type { Threshold } from '../schemas/threshold.js';
 
@@ -117,13 +117,13 @@ export class ServerRepository {
   }
 
   create(values: ServerValues, user: string, now: string): Server {
-    const result = this.write(() =>
+    const result = withUniqueName(() =>
       this.db.prepare(`
         INSERT INTO servers (name, description, organization, owner, role, site, gateway, shared_account, network_interface,
           connect_timeout_ms, enabled, thresholds_json, version, created_at, created_by, updated_at, updated_by)
         VALUES (@name, @description, @organization, @owner, @role, @site, @gateway, @shared_account, @network_interface,
           @connect_timeout_ms, @enabled, @thresholds_json, 1, @now, @user, @now, @user)`).run({ ...columns(values), now, user }),
-    values.name);
+    values.name, 'another server');
     return this.get(Number(result.lastInsertRowid));
   }
 
@@ -133,14 +133,14 @@ export class ServerRepository {
     if (gateway !== values.gateway) {
       this.db.prepare('INSERT INTO server_moves (server_id, from_gateway, to_gateway, moved_at) VALUES (?, ?, ?, ?)').run(id, gateway, values.gateway, now);
     }
-    this.write(() =>
+    withUniqueName(() =>
       this.db.prepare(`
         UPDATE servers SET name = @name, description = @description, organization = @organization, owner = @owner, role = @role,
           site = @site, gateway = @gateway, shared_account = @shared_account, network_interface = @network_interface,
           connect_timeout_ms = @connect_timeout_ms, enabled = @enabled, thresholds_json = @thresholds_json,
           version = version + 1, updated_at = @now, updated_by = @user
         WHERE id = @id`).run({ ...columns(values), id, now, user }),
-    values.name);
+    values.name, 'another server');
     return this.get(id);
   }
 
@@ -164,12 +164,4 @@ export class ServerRepository {
     return { probeIds };
   }
 
-  private write<T>(statement: () => T, name: string): T {
-    try {
-      return statement();
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictError('name', `"${name}" is already used by another server`);
-      throw error;
-    }
-  }
 }
