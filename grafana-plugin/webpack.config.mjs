@@ -14,19 +14,29 @@ const pluginJson = JSON.parse(readFileSync(path.join(root, 'src', 'plugin.json')
  * hooks and theming, so these stay imports that Grafana resolves. `react/jsx-runtime` is not in the list: it is a thin
  * wrapper that is bundled and calls the host's React.
  */
-const EXTERNALS = [
+const EXTERNALS = new Set([
   'react',
   'react-dom',
   'react-router',
   'react-router-dom',
   'rxjs',
+  'rxjs/operators',
   '@emotion/css',
   '@grafana/data',
+  '@grafana/data/unstable',
   '@grafana/runtime',
+  '@grafana/runtime/unstable',
   '@grafana/ui',
+  '@grafana/ui/unstable',
   '@grafana/schema',
   '@grafana/i18n',
-];
+]);
+
+/** Exact module names only: anything else, e.g. `react-dom/client` or a deep import, is bundled. */
+function grafanaShared({ request }, callback) {
+  if (EXTERNALS.has(request)) return callback(null, `amd ${request}`);
+  return callback();
+}
 
 /** plugin.json with the version and the build date filled in. */
 function stampPluginJson(content) {
@@ -52,7 +62,7 @@ export default (_env, argv) => {
       // Keeps webpack's runtime globals apart from other plugins' bundles on the same page.
       uniqueName: pluginJson.id,
     },
-    externals: EXTERNALS,
+    externals: [grafanaShared],
     resolve: {
       extensions: ['.ts', '.tsx', '.js', '.jsx', '.json'],
     },

@@ -48,7 +48,7 @@ HTMLCanvasElement.prototype.getContext = function getContext() {
     rect: () => {},
     clip: () => {},
   } as unknown as CanvasRenderingContext2D;
-} as typeof HTMLCanvasElement.prototype.getContext;
+} as unknown as typeof HTMLCanvasElement.prototype.getContext;
 
 Element.prototype.scrollIntoView ??= () => {};
 Element.prototype.scrollTo ??= () => {};

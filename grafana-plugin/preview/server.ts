@@ -1,0 +1,167 @@
+// The preview's Grafana server: serves the page and its bundle, the app's settings, the app's `gateway/*` route proxy
+// (plugin.json routes: the first route for the method, its reqRole checked against the preview user's org role, the
+// API token and X-Grafana-User added on the server, as Grafana's route proxy does) and a data source proxy to a
+// Prometheus. Everything else under /a/ is the single page.
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, extname, join, normalize } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import pluginJson from '../src/plugin.json' with { type: 'json' };
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(join(here, '..', 'package.json'));
+const ICONS_DIR = join(dirname(require.resolve('@grafana/ui/package.json')), 'dist/public/img/icons');
+
+export type OrgRole = 'Viewer' | 'Editor' | 'Admin';
+const ROLE_RANK: Record<string, number> = { Viewer: 1, Editor: 2, Admin: 3 };
+
+export interface PreviewServerOptions {
+  /** The bundle built by buildPreview. */
+  bundleDir: string;
+  gateway: { url: string; token: string };
+  prometheusUrl?: string;
+  user: { login: string; name?: string; orgRole: OrgRole };
+  port?: number;
+}
+
+export interface PreviewServer {
+  url: string;
+  /** Requests the proxy forwarded to the gateway, as `METHOD /path` (the last ones first to go). */
+  forwarded: string[];
+  close(): Promise<void>;
+}
+
+export const PROMETHEUS_UID = 'preview-prometheus';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
+};
+
+function page(options: PreviewServerOptions): string {
+  const { login, name, orgRole } = options.user;
+  const bootData = {
+    assets: { dark: '', light: '' },
+    settings: { appSubUrl: '', appUrl: '/', featureToggles: {}, buildInfo: { version: '12.4.10', edition: 'Open Source' }, datasources: {}, panels: {} },
+    navTree: [],
+    user: { isSignedIn: true, id: 1, login, name: name ?? login, email: `${login}@example.org`, orgId: 1, orgName: 'Main Org.', orgRole, theme: 'dark', timezone: 'browser', locale: 'en-US', language: 'en-US' },
+  };
+  const prometheus = options.prometheusUrl
+    ? { uid: PROMETHEUS_UID, name: 'Prometheus', type: 'prometheus', access: 'proxy', readOnly: true, jsonData: {}, meta: { id: 'prometheus', name: 'Prometheus', type: 'datasource', metrics: true, info: { logos: {} } } }
+    : null;
+  const previewBoot = { jsonData: { gatewayUrl: options.gateway.url, ...(prometheus ? { prometheusUid: PROMETHEUS_UID } : {}) }, prometheus };
+  const json = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>probekit · Grafana preview</title>
+<link rel="stylesheet" href="/public/preview/app.css">
+<script>
+window.grafanaBootData = ${json(bootData)};
+window.previewBoot = ${json(previewBoot)};
+window.__grafana_public_path__ = '/public/';
+</script>
+</head>
+<body class="theme-dark">
+<div id="root"></div>
+<script type="module" src="/public/preview/app.js"></script>
+</body>
+</html>
+`;
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  response.end(JSON.stringify(body));
+}
+
+function sendFile(response: ServerResponse, root: string, relative: string): void {
+  const path = normalize(join(root, relative));
+  if (!path.startsWith(root) || !existsSync(path) || !statSync(path).isFile()) {
+    response.writeHead(404).end();
+    return;
+  }
+  response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+  createReadStream(path).pipe(response);
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return chunks.length === 0 ? undefined : Buffer.concat(chunks);
+}
+
+/** Forwards to `target`, copying status and body; 502 when the target does not answer, as Grafana's proxy. */
+async function forward(request: IncomingMessage, response: ServerResponse, target: string, headers: Record<string, string>): Promise<void> {
+  const body = await readBody(request);
+  try {
+    const answer = await fetch(target, { method: request.method, headers, body, signal: AbortSignal.timeout(30_000) });
+    const text = Buffer.from(await answer.arrayBuffer());
+    response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/octet-stream' });
+    response.end(text);
+  } catch {
+    response.writeHead(502, { 'content-type': 'text/plain' }).end('Bad Gateway');
+  }
+}
+
+export async function startPreviewServer(options: PreviewServerOptions): Promise<PreviewServer> {
+  const forwarded: string[] = [];
+  const proxyPrefix = `/api/plugin-proxy/${pluginJson.id}/`;
+  const html = page(options);
+
+  const server: Server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://preview.invalid');
+    const method = request.method ?? 'GET';
+    void (async () => {
+      if (url.pathname.startsWith('/public/preview/')) return sendFile(response, options.bundleDir, url.pathname.slice('/public/preview/'.length));
+      if (url.pathname.startsWith('/public/build/img/icons/')) return sendFile(response, ICONS_DIR, url.pathname.slice('/public/build/img/icons/'.length));
+      if (url.pathname === `/api/plugins/${pluginJson.id}/settings`) {
+        return sendJson(response, 200, { id: pluginJson.id, enabled: true, pinned: true, jsonData: { gatewayUrl: options.gateway.url }, secureJsonFields: { gatewayToken: true } });
+      }
+      if (url.pathname.startsWith(proxyPrefix)) {
+        const rest = url.pathname.slice(proxyPrefix.length);
+        const route = pluginJson.routes.find((r) => r.method === method && rest.startsWith(r.path.replace(/\*$/, '')));
+        if (!route) return sendJson(response, 404, { message: 'plugin route match not found' });
+        if ((ROLE_RANK[options.user.orgRole] ?? 0) < (ROLE_RANK[route.reqRole ?? 'Viewer'] ?? Infinity)) {
+          return sendJson(response, 403, { message: 'plugin proxy route access denied' });
+        }
+        const path = rest.slice(route.path.length - 1);
+        forwarded.push(`${method} /${path}`);
+        const headers: Record<string, string> = { authorization: `Bearer ${options.gateway.token}`, 'x-grafana-user': options.user.login };
+        if (request.headers['content-type']) headers['content-type'] = request.headers['content-type'];
+        return forward(request, response, `${options.gateway.url}/${path}${url.search}`, headers);
+      }
+      const dsPrefix = `/api/datasources/proxy/uid/${PROMETHEUS_UID}/`;
+      if (url.pathname.startsWith(dsPrefix)) {
+        if (!options.prometheusUrl) return sendJson(response, 404, { message: 'Data source not found' });
+        return forward(request, response, `${options.prometheusUrl}/${url.pathname.slice(dsPrefix.length)}${url.search}`, {});
+      }
+      if (method === 'GET' && (url.pathname === '/' || url.pathname.startsWith('/a/') || url.pathname.startsWith('/plugins/'))) {
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        return response.end(html);
+      }
+      return sendJson(response, 404, { message: 'Not found' });
+    })().catch((error: unknown) => {
+      if (!response.headersSent) sendJson(response, 500, { message: String(error) });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    forwarded,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,50 @@
+// The gateway's request and response shapes, taken as types from its schemas so a change there fails this typecheck.
+// Type-only imports: nothing of the gateway ends up in the plugin bundle.
+import type { CheckResultView, ProbeStatus } from '../../../gateway/src/schemas/check.js';
+import type { GatewayInfo } from '../../../gateway/src/schemas/gateway.js';
+
+export type { ErrorBody, FieldProblem } from '../../../gateway/src/schemas/common.js';
+export type { Server as ProbeServer, ServerInput, ServerPatch, ServerQuery } from '../../../gateway/src/schemas/server.js';
+export type { Probe, ProbeInput, ProbePatch, ProbeQuery } from '../../../gateway/src/schemas/probe.js';
+export type { Schedule, ScheduleInput, ScheduleQuery } from '../../../gateway/src/schemas/schedule.js';
+export type { Threshold } from '../../../gateway/src/schemas/threshold.js';
+export type { CheckInput, StatusQuery } from '../../../gateway/src/schemas/probing.js';
+export type { CheckResultView as CheckResult, GatewayInfo, ProbeStatus };
+
+/** One page of a list endpoint. */
+export interface Page<T> {
+  items: T[];
+  /** Matching objects across all pages. */
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export type ProbeState = ProbeStatus['state'];
+
+/** GET /api/v1/status */
+export interface StatusResponse {
+  summary: Record<ProbeState, number>;
+  items: ProbeStatus[];
+}
+
+/** GET /api/v1/probes/{id}/results, newest first. */
+export interface ResultsResponse {
+  items: CheckResultView[];
+}
+
+/** GET /api/v1/gateways */
+export interface GatewaysResponse {
+  items: GatewayInfo[];
+}
+
+/** DELETE /api/v1/servers/{id} */
+export interface DeleteServerResponse {
+  deletedProbes: number;
+}
+
+/** GET /readyz: 200 when ready, 503 with status "starting" otherwise. */
+export interface Readiness {
+  status: 'ready' | 'starting';
+  store: 'ok' | 'unavailable';
+}

@@ -1,0 +1,32 @@
+import { describe, expect, test } from 'vitest';
+import { failureReason, formatInterval, formatMs, formatWindow } from './format';
+
+describe('format', () => {
+  test('milliseconds', () => {
+    expect(formatMs(0.4213)).toBe('0.42 ms');
+    expect(formatMs(12.34)).toBe('12.3 ms');
+    expect(formatMs(1520.4)).toBe('1520 ms');
+    expect(formatMs(null)).toBe('–');
+  });
+
+  test('intervals', () => {
+    expect(formatInterval(45)).toBe('45 s');
+    expect(formatInterval(90)).toBe('90 s');
+    expect(formatInterval(300)).toBe('5 min');
+    expect(formatInterval(3600)).toBe('1 h');
+    expect(formatInterval(5400)).toBe('1 h 30 min');
+  });
+
+  test('failure reasons name the outcome and keep the system message', () => {
+    expect(failureReason({ outcome: 'refused', error: 'connect ECONNREFUSED 127.0.0.1:9' })).toBe('Connection refused: connect ECONNREFUSED 127.0.0.1:9');
+    expect(failureReason({ outcome: 'timeout', error: null })).toBe('Timed out');
+    expect(failureReason({ outcome: 'success', error: null })).toBe('');
+    expect(failureReason(null)).toBe('');
+  });
+
+  test('windows, wrapping past midnight', () => {
+    expect(formatWindow('08:00', '18:00')).toBe('08:00–18:00');
+    expect(formatWindow('22:00', '06:00')).toBe('22:00–06:00 (overnight)');
+    expect(formatWindow(null, null)).toBe('');
+  });
+});

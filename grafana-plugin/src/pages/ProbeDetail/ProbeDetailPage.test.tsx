@@ -1,0 +1,145 @@
+// The probe page against a real gateway: summary and state, recent results with failure reasons, run now, the
+// charts' place (their Prometheus cannot run in jsdom; probeScene.test.ts checks the queries), delete and roles.
+import { createElement } from 'react';
+import { configure, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { PanelPlugin, PluginType, type PanelPluginMeta } from '@grafana/data';
+import { setPluginImportUtils } from '@grafana/runtime';
+import { App } from '../../App';
+import type { Probe, ProbeServer } from '../../api/types';
+import { startTestGateway, type TestGateway } from '../../test/gatewayHarness';
+import { installFakeGrafana, type OrgRole } from '../../test/grafanaRuntime';
+import { closedPortUrl, startHttpStub, type HttpStub } from '../../test/httpStub';
+import { renderApp } from '../../test/render';
+
+// The first render of a page in jsdom (Grafana's styles, the scene) takes a second or two.
+configure({ asyncUtilTimeout: 10_000 });
+
+/** Grafana hands panel plugins to scenes at run time; here each panel type is a box that names its data. */
+beforeAll(() => {
+  const stubPanel = (id: string) => {
+    const plugin = new PanelPlugin(({ data }) => createElement('div', { 'data-testid': `panel-${id}` }, `${data.series.length} series`));
+    plugin.meta = { id, name: id, type: PluginType.panel, module: '', baseUrl: '', sort: 1, info: { author: { name: '' }, description: '', links: [], logos: { small: '', large: '' }, screenshots: [], updated: '', version: '' } } as PanelPluginMeta;
+    return plugin;
+  };
+  setPluginImportUtils({ importPanelPlugin: async (id: string) => stubPanel(id), getPanelPluginFromCache: () => undefined });
+});
+
+let gateway: TestGateway;
+let listener: HttpStub;
+let openPort: number;
+let closedPort: number;
+let server: ProbeServer;
+beforeEach(async () => {
+  gateway = await startTestGateway({ GATEWAY_ALLOWED_TARGETS: '127.0.0.0/8' });
+  listener = await startHttpStub((_request, response) => response.end('ok'));
+  openPort = Number(new URL(listener.url).port);
+  closedPort = Number(new URL(await closedPortUrl()).port);
+  server = await gateway.seed.createServer({ name: 'erp-prod', site: 'fra' });
+});
+afterEach(async () => {
+  await Promise.all([gateway.close(), listener.close()]);
+});
+
+function renderProbe(probe: Pick<Probe, 'id'>, orgRole: OrgRole = 'Admin', jsonData: { prometheusUid?: string } = { prometheusUid: 'prom-main' }) {
+  const grafana = installFakeGrafana({ gateway, user: { login: 'carol', orgRole }, jsonData });
+  return { grafana, ...renderApp(App, grafana, `/a/probekit-tcpprobe-app/probes/${probe.id}`) };
+}
+
+const summary = () => within(screen.getByRole('region', { name: 'Probe summary' }));
+const resultRows = () => within(screen.getByRole('region', { name: 'Recent results' })).queryAllByRole('row').slice(1);
+
+describe('probe page', () => {
+  test('shows the probe, its state, and its recent results newest first with their failure reasons', async () => {
+    const probe = await gateway.seed.createProbe(server.id, { name: 'db', host: '127.0.0.1', port: openPort, description: 'primary', windowBegin: '22:00', windowEnd: '06:00', intervalSeconds: 3600 });
+    await gateway.seed.runProbe(probe.id);
+    // The same probe pointed at a closed port: a failed check on top.
+    await gateway.seed.request('PATCH', `/api/v1/probes/${probe.id}`, { port: closedPort, version: probe.version });
+    await gateway.seed.runProbe(probe.id);
+
+    renderProbe(probe, 'Viewer');
+    expect(await screen.findByRole('heading', { name: 'db' })).toBeInTheDocument();
+    expect(screen.getByText(`127.0.0.1:${closedPort}, every 1 h`)).toBeInTheDocument();
+    await screen.findByRole('region', { name: 'Probe summary' });
+    expect(summary().getByText('primary')).toBeInTheDocument();
+    expect(summary().getByText('22:00–06:00 (overnight)')).toBeInTheDocument();
+    expect(summary().getByText('erp-prod on gateway gw-test')).toBeInTheDocument();
+    expect(summary().getByText(/^Connection refused: connect ECONNREFUSED/)).toBeInTheDocument();
+    // Outside its window the probe reports no data, whatever its last result; inside, down.
+    expect(summary().getByText(/^(Down|No data)$/)).toBeInTheDocument();
+
+    await waitFor(() => expect(resultRows()).toHaveLength(2));
+    const [newest, oldest] = resultRows();
+    expect(within(newest!).getByText('Connection refused')).toBeInTheDocument();
+    expect(within(newest!).getByText(`connect ECONNREFUSED 127.0.0.1:${closedPort}`)).toBeInTheDocument();
+    expect(within(oldest!).getByText('Connected')).toBeInTheDocument();
+    expect(within(oldest!).getAllByText('127.0.0.1')).toHaveLength(2);
+    expect(within(oldest!).getByText('gw-test')).toBeInTheDocument();
+  });
+
+  test('the charts come from the configured Prometheus: availability and connect time over the picked range', async () => {
+    const probe = await gateway.seed.createProbe(server.id, { name: 'db', host: '127.0.0.1', port: openPort });
+    renderProbe(probe, 'Viewer');
+    const charts = await screen.findByRole('region', { name: 'Charts' });
+    for (const title of ['Availability', 'Up or down', 'Connect time']) expect(await within(charts).findByText(title)).toBeInTheDocument();
+    expect(within(charts).getByText(/Last 6 hours/)).toBeInTheDocument();
+  });
+
+  test('without a Prometheus data source the page says where to choose one', async () => {
+    const probe = await gateway.seed.createProbe(server.id, { name: 'db', host: '127.0.0.1', port: openPort });
+    renderProbe(probe, 'Viewer', {});
+    expect(await screen.findByText('Charts need a Prometheus data source')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: /open the app configuration/i })).toHaveAttribute('href', '/plugins/probekit-tcpprobe-app');
+    expect(screen.queryByRole('region', { name: 'Charts' })).not.toBeInTheDocument();
+  });
+
+  test('a probe never run says when it will be', async () => {
+    const probe = await gateway.seed.createProbe(server.id, { name: 'db', host: '127.0.0.1', port: openPort, intervalSeconds: 600 });
+    renderProbe(probe, 'Editor');
+    expect(await screen.findByText('No results yet')).toBeInTheDocument();
+    expect(screen.getByText(/checks this probe every 10 min inside its window; use Run now to check at once/)).toBeInTheDocument();
+  });
+
+  test('run now shows the result and adds it to the recent results', async () => {
+    const probe = await gateway.seed.createProbe(server.id, { name: 'db', host: '127.0.0.1', port: openPort });
+    const { user } = renderProbe(probe, 'Editor');
+    await screen.findByText('No results yet');
+    await user.click(screen.getByRole('button', { name: 'Run db now' }));
+    const result = await screen.findByLabelText('Run of db');
+    expect(within(result).getByText(/^Run of db: connected in/)).toBeInTheDocument();
+    await waitFor(() => expect(resultRows()).toHaveLength(1));
+    await waitFor(() => expect(summary().getByText('Up')).toBeInTheDocument());
+    expect(summary().getAllByText('127.0.0.1').length).toBeGreaterThanOrEqual(1);
+  });
+
+  test('delete asks first and returns to the server', async () => {
+    const probe = await gateway.seed.createProbe(server.id, { name: 'db', host: '127.0.0.1', port: openPort });
+    const { user, location } = renderProbe(probe, 'Admin');
+    await screen.findByRole('heading', { name: 'db' });
+    await user.click(screen.getByRole('button', { name: 'Delete db' }));
+    const dialog = await screen.findByRole('dialog');
+    await user.click(within(dialog).getByRole('button', { name: 'Delete probe' }));
+    await waitFor(() => expect(location()).toBe(`/a/probekit-tcpprobe-app/servers/${server.id}`));
+    await expect(gateway.seed.request('GET', `/api/v1/probes/${probe.id}`)).rejects.toThrow(/404/);
+  });
+
+  test('viewers see it read-only; editors run and edit but do not delete', async () => {
+    const probe = await gateway.seed.createProbe(server.id, { name: 'db', host: '127.0.0.1', port: openPort });
+    renderProbe(probe, 'Viewer');
+    await screen.findByRole('heading', { name: 'db' });
+    expect(screen.queryByRole('button', { name: 'Run db now' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'Edit' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Delete db' })).not.toBeInTheDocument();
+    expect(screen.getByText(/The gateway checks this probe every 5 min inside its window\. Results/)).toBeInTheDocument();
+
+    renderProbe(probe, 'Editor');
+    expect(await screen.findByRole('button', { name: 'Run db now' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Edit' })).toHaveAttribute('href', `/a/probekit-tcpprobe-app/probes/${probe.id}/edit`);
+    expect(screen.queryByRole('button', { name: 'Delete db' })).not.toBeInTheDocument();
+  });
+
+  test('a probe that does not exist says so', async () => {
+    renderProbe({ id: 999_999 }, 'Viewer');
+    expect(await screen.findByText('Probe 999999 does not exist')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,164 @@
+// One probe: its settings and state, charts of availability and connect time from Prometheus, and its recent checks
+// from the gateway; editors run, edit and delete it from here.
+import { useCallback, useState } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { PluginPage } from '@grafana/runtime';
+import { Alert, Button, EmptyState, LoadingPlaceholder, Stack, Text } from '@grafana/ui';
+import { getProbe, getProbeResults, getSchedule, getServer, getStatus } from '../../api';
+import type { GatewayError } from '../../api/errors';
+import type { CheckResult, Probe, ProbeServer, ProbeState, Schedule } from '../../api/types';
+import { links } from '../../constants';
+import { useIdParam } from '../../hooks/useIdParam';
+import { useLoad } from '../../hooks/useLoad';
+import { usePermissions } from '../../permissions';
+import { AppLinkButton } from '../../components/AppLink/AppLink';
+import { CheckResultDetails } from '../../components/CheckResult/CheckResultDetails';
+import { formatInterval } from '../../components/CheckResult/format';
+import { GatewayErrorAlert } from '../../components/GatewayErrorAlert';
+import { DeleteProbeButton, RunProbeButton } from '../../components/ProbeActions/ProbeActions';
+import { ProbeCharts } from './ProbeCharts';
+import { ProbeSummary } from './ProbeSummary';
+import { ResultsTable } from './ResultsTable';
+
+/** How many recent checks the page lists. */
+export const RESULTS_SHOWN = 100;
+
+interface Loaded {
+  probe: Probe;
+  server: ProbeServer;
+  state: ProbeState;
+  /** From /status: the engine's latest, which the stored probe catches up with only every few seconds. */
+  lastResult: CheckResult | null;
+  schedule?: Schedule;
+}
+
+async function loadProbe(probeId: number): Promise<Loaded> {
+  const probe = await getProbe(probeId);
+  const [server, status, schedule] = await Promise.all([
+    getServer(probe.serverId),
+    getStatus({ serverId: probe.serverId }),
+    probe.scheduleId === null ? Promise.resolve(undefined) : getSchedule(probe.scheduleId).catch(() => undefined),
+  ]);
+  const latest = status.items.find((item) => item.probeId === probeId);
+  return {
+    probe,
+    server,
+    state: latest?.state ?? (probe.enabled ? 'nodata' : 'disabled'),
+    lastResult: latest?.lastResult ?? probe.lastResult,
+    schedule,
+  };
+}
+
+export function ProbeDetailPage() {
+  const probeId = useIdParam('probeId');
+  if (probeId === undefined) {
+    return (
+      <PluginPage pageNav={{ text: 'Probe' }}>
+        <Alert severity="error" title="Not a probe">
+          The address names no probe. Choose one on its probe server&apos;s page.
+        </Alert>
+      </PluginPage>
+    );
+  }
+  return <ProbeDetail probeId={probeId} />;
+}
+
+function ProbeDetail({ probeId }: { probeId: number }) {
+  const { canEdit, canDelete } = usePermissions();
+  const navigate = useNavigate();
+  const loaded = useLoad(() => loadProbe(probeId), [probeId]);
+  const results = useLoad(() => getProbeResults(probeId, RESULTS_SHOWN), [probeId]);
+  const [ran, setRan] = useState<CheckResult>();
+  const [actionError, setActionError] = useState<GatewayError>();
+
+  const { reload: reloadProbe } = loaded;
+  const { reload: reloadResults } = results;
+  const refresh = useCallback(() => {
+    reloadProbe();
+    reloadResults();
+  }, [reloadProbe, reloadResults]);
+  const onRunResult = useCallback(
+    (_probe: unknown, result: CheckResult) => {
+      setActionError(undefined);
+      setRan(result);
+      refresh();
+    },
+    [refresh],
+  );
+
+  const value = loaded.value;
+  const pageNav = {
+    text: value?.probe.name ?? `Probe ${probeId}`,
+    parentItem: value
+      ? { text: value.server.name, url: links.server(value.server.id), parentItem: { text: 'Probe servers', url: links.servers() } }
+      : { text: 'Probe servers', url: links.servers() },
+  };
+
+  if (loaded.error && !value) {
+    return (
+      <PluginPage pageNav={pageNav}>
+        {loaded.error.kind === 'notFound' ? (
+          <EmptyState variant="not-found" message={`Probe ${probeId} does not exist`}>
+            It may have been deleted. Its server&apos;s page lists the probes that remain.
+          </EmptyState>
+        ) : (
+          <GatewayErrorAlert error={loaded.error} onRetry={loaded.reload} />
+        )}
+      </PluginPage>
+    );
+  }
+  if (!value) {
+    return (
+      <PluginPage pageNav={pageNav}>
+        <LoadingPlaceholder text="Loading the probe…" />
+      </PluginPage>
+    );
+  }
+
+  const { probe } = value;
+  const actions = (
+    <Stack gap={1}>
+      <Button variant="secondary" icon="sync" onClick={refresh}>
+        Refresh
+      </Button>
+      {canEdit && <RunProbeButton probe={probe} onResult={onRunResult} onError={setActionError} />}
+      {canEdit && (
+        <AppLinkButton href={links.editProbe(probe.id)} icon="pen" variant="secondary">
+          Edit
+        </AppLinkButton>
+      )}
+      {canDelete && <DeleteProbeButton probe={probe} onDeleted={() => navigate(links.server(probe.serverId))} onError={setActionError} />}
+    </Stack>
+  );
+
+  return (
+    <PluginPage pageNav={pageNav} subTitle={`${probe.host}:${probe.port}, every ${formatInterval(probe.intervalSeconds)}`} actions={actions}>
+      <Stack direction="column" gap={2}>
+        {actionError && <GatewayErrorAlert error={actionError} />}
+        {loaded.error && <GatewayErrorAlert error={loaded.error} onRetry={loaded.reload} />}
+        {ran && <CheckResultDetails title={`Run of ${probe.name}`} result={ran} onClose={() => setRan(undefined)} />}
+        <ProbeSummary probe={probe} server={value.server} state={value.state} lastResult={value.lastResult} schedule={value.schedule} />
+        <ProbeCharts probeId={probe.id} />
+        <section aria-label="Recent results">
+          <Stack direction="column" gap={1}>
+            <Text element="h3" variant="h4">
+              Recent results
+            </Text>
+            {results.error && <GatewayErrorAlert error={results.error} onRetry={results.reload} />}
+            {results.value === undefined ? (
+              !results.error && <LoadingPlaceholder text="Loading results…" />
+            ) : results.value.items.length === 0 ? (
+              <EmptyState variant="call-to-action" message="No results yet" hideImage>
+                {!probe.enabled
+                  ? 'The probe is disabled and does not run; enable it on its edit page.'
+                  : `The gateway checks this probe every ${formatInterval(probe.intervalSeconds)} inside its window${canEdit ? '; use Run now to check at once' : ''}. Results since the gateway started are kept here.`}
+              </EmptyState>
+            ) : (
+              <ResultsTable results={results.value.items} />
+            )}
+          </Stack>
+        </section>
+      </Stack>
+    </PluginPage>
+  );
+}

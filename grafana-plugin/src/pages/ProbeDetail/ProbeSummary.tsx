@@ -1,0 +1,62 @@
+// A probe's settings and latest state at a glance.
+import { css } from '@emotion/css';
+import { dateTimeFormat, dateTimeFormatTimeAgo, type GrafanaTheme2 } from '@grafana/data';
+import { useStyles2 } from '@grafana/ui';
+import type { CheckResult, Probe, ProbeServer, ProbeState, Schedule } from '../../api/types';
+import { failureReason, formatInterval, formatMs, formatWindow } from '../../components/CheckResult/format';
+import { ProbeStateBadge } from '../../components/ProbeState/ProbeStateBadge';
+
+interface Props {
+  probe: Probe;
+  server: ProbeServer;
+  state: ProbeState;
+  lastResult: CheckResult | null;
+  schedule?: Schedule;
+}
+
+export function ProbeSummary({ probe, server, state, lastResult: last, schedule }: Props) {
+  const styles = useStyles2(getStyles);
+  const fields: Array<[string, React.ReactNode]> = [
+    ['Status', <ProbeStateBadge key="state" state={state} />],
+    ['Target', `${probe.host}:${probe.port}`],
+    ['Repeat interval', formatInterval(probe.intervalSeconds)],
+    ['Timeout', probe.timeoutMs === null ? `${probe.effectiveTimeoutMs} ms (server default)` : `${probe.timeoutMs} ms`],
+    ['Time window', formatWindow(probe.windowBegin, probe.windowEnd) || 'all day'],
+    ['Schedule', schedule ? `${schedule.name} (${schedule.timeZone})` : probe.scheduleId === null ? 'none' : `schedule ${probe.scheduleId}`],
+    ['Server', `${server.name} on gateway ${server.gateway}`],
+    ['Owner', probe.owner || '–'],
+    ['Last check', last ? <span title={dateTimeFormat(last.checkedAt)}>{dateTimeFormatTimeAgo(last.checkedAt)}</span> : 'never'],
+    ['Connect time', last?.available ? formatMs(last.connectMs) : '–'],
+    ['Actual host', last?.actualHost ?? probe.actualHost ?? '–'],
+    ['Actual IPv4', last?.actualIpv4 ?? probe.actualIpv4 ?? '–'],
+  ];
+  const reason = failureReason(last);
+  return (
+    <section aria-label="Probe summary" className={styles.section}>
+      {probe.description && <p className={styles.description}>{probe.description}</p>}
+      <dl className={styles.fields}>
+        {fields.map(([label, value]) => (
+          <div key={label} className={styles.field}>
+            <dt className={styles.label}>{label}</dt>
+            <dd className={styles.value}>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      {reason && (
+        <p className={styles.reason}>
+          <strong>Failure reason:</strong> {reason}
+        </p>
+      )}
+    </section>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  section: css({ marginBottom: theme.spacing(2) }),
+  description: css({ color: theme.colors.text.secondary }),
+  fields: css({ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(180px, 1fr))', gap: theme.spacing(1, 3), margin: 0 }),
+  field: css({ display: 'flex', flexDirection: 'column', minWidth: 0 }),
+  label: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
+  value: css({ margin: 0, overflow: 'hidden', textOverflow: 'ellipsis' }),
+  reason: css({ color: theme.colors.error.text, marginTop: theme.spacing(1) }),
+});

@@ -1,0 +1,62 @@
+// The probe page's scene as built: which queries go to which data source, over which range. (The queries cannot run
+// in jsdom; the PromQL itself is tested in queries/probeMetrics.test.ts.)
+import { describe, expect, test } from 'vitest';
+import { SceneQueryRunner, SceneTimePicker, SceneTimeRange, VizPanel, sceneGraph, type SceneObject } from '@grafana/scenes';
+import { buildProbeScene } from './probeScene';
+
+function descendants(root: SceneObject): SceneObject[] {
+  const found: SceneObject[] = [];
+  root.forEachChild((child) => {
+    found.push(child, ...descendants(child));
+  });
+  return found;
+}
+
+describe('probe scene', () => {
+  const scene = buildProbeScene(42, 'prom-main');
+  const panels = descendants(scene).filter((o): o is VizPanel => o instanceof VizPanel);
+
+  test('three panels, each with its own query on the configured Prometheus', () => {
+    const shown = panels.map((panel) => {
+      const runner = panel.state.$data as SceneQueryRunner;
+      expect(runner).toBeInstanceOf(SceneQueryRunner);
+      return {
+        title: panel.state.title,
+        type: panel.state.pluginId,
+        datasource: runner.state.datasource,
+        exprs: runner.state.queries.map((q) => (q as { expr: string }).expr),
+      };
+    });
+    expect(shown).toEqual([
+      { title: 'Availability', type: 'stat', datasource: { type: 'prometheus', uid: 'prom-main' }, exprs: ['avg_over_time(tcpprobe_availability{probe_id="42"}[$__range]) * 100'] },
+      { title: 'Up or down', type: 'timeseries', datasource: { type: 'prometheus', uid: 'prom-main' }, exprs: ['tcpprobe_availability{probe_id="42"}'] },
+      { title: 'Connect time', type: 'timeseries', datasource: { type: 'prometheus', uid: 'prom-main' }, exprs: ['tcpprobe_connect_seconds{probe_id="42"}'] },
+    ]);
+  });
+
+  test('the ratio is an instant query, the charts range queries; one legend entry per gateway', () => {
+    const queries = panels.map((panel) => (panel.state.$data as SceneQueryRunner).state.queries[0] as Record<string, unknown>);
+    expect(queries.map((q) => [q.instant ?? false, q.range])).toEqual([
+      [true, false],
+      [false, true],
+      [false, true],
+    ]);
+    for (const query of queries) expect(query.legendFormat).toBe('{{gateway}}');
+  });
+
+  test('every panel follows one time range, the last 6 hours until the picker changes it', () => {
+    const range = sceneGraph.getTimeRange(panels[0]!);
+    expect(range).toBeInstanceOf(SceneTimeRange);
+    expect(range.state).toMatchObject({ from: 'now-6h', to: 'now' });
+    for (const panel of panels) expect(sceneGraph.getTimeRange(panel)).toBe(range);
+    expect(scene.state.controls?.some((control) => control instanceof SceneTimePicker)).toBe(true);
+  });
+
+  test('connect time in seconds, availability as up/down', () => {
+    const [ratio, availability, connect] = panels;
+    expect(ratio!.state.fieldConfig.defaults.unit).toBe('percent');
+    expect(connect!.state.fieldConfig.defaults.unit).toBe('s');
+    expect(availability!.state.fieldConfig.defaults).toMatchObject({ min: 0, max: 1 });
+    expect(JSON.stringify(availability!.state.fieldConfig.defaults.mappings)).toContain('"Down"');
+  });
+});

@@ -1,0 +1,294 @@
+// The probe form against a real gateway: create with every field, the gateway's field errors in place, Test
+// connection to real loopback ports, edit, a stale version with reload, and viewers kept out.
+import { configure, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { App } from '../../App';
+import type { Probe, ProbeServer } from '../../api/types';
+import { startTestGateway, type TestGateway } from '../../test/gatewayHarness';
+import { installFakeGrafana, type OrgRole } from '../../test/grafanaRuntime';
+import { closedPortUrl, startHttpStub, type HttpStub } from '../../test/httpStub';
+import { renderApp } from '../../test/render';
+
+// The first render of a page in jsdom (Grafana's styles, selects) takes a second or two.
+configure({ asyncUtilTimeout: 10_000 });
+
+let gateway: TestGateway;
+let listener: HttpStub;
+let openPort: number;
+let closedPort: number;
+let server: ProbeServer;
+beforeEach(async () => {
+  gateway = await startTestGateway({ GATEWAY_ALLOWED_TARGETS: '127.0.0.0/8' });
+  listener = await startHttpStub((_request, response) => response.end('ok'));
+  openPort = Number(new URL(listener.url).port);
+  closedPort = Number(new URL(await closedPortUrl()).port);
+  server = await gateway.seed.createServer({ name: 'erp-prod', connectTimeoutMs: 1500 });
+});
+afterEach(async () => {
+  await Promise.all([gateway.close(), listener.close()]);
+});
+
+function renderAt(path: string, orgRole: OrgRole = 'Editor') {
+  const grafana = installFakeGrafana({ gateway, user: { login: 'carol', orgRole } });
+  return { grafana, ...renderApp(App, grafana, path) };
+}
+
+const newProbePath = () => `/a/probekit-tcpprobe-app/servers/${server.id}/probes/new`;
+const getProbe = (id: number) => gateway.seed.request<Probe>('GET', `/api/v1/probes/${id}`);
+const listProbes = async () => (await gateway.seed.request<{ items: Probe[] }>('GET', `/api/v1/servers/${server.id}/probes`)).items;
+
+type User = ReturnType<typeof renderAt>['user'];
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The input of a Grafana Field: its label also holds the description, so the name only starts with the label. */
+const field = (label: string) => screen.getByLabelText(new RegExp(`^${escape(label)}`));
+
+async function choose(user: User, label: string, option: RegExp) {
+  await user.click(field(label));
+  await user.click(await screen.findByRole('option', { name: option }));
+}
+
+async function fill(user: User, label: string, text: string) {
+  const input = field(label);
+  await user.clear(input);
+  if (text !== '') await user.type(input, text);
+}
+
+/** The error Grafana's Field shows for the input labelled `label`, or null. */
+function fieldError(label: string): string | null {
+  const input = field(label);
+  let node = input.parentElement;
+  while (node && !node.querySelector(`label[for="${input.id}"]`)) node = node.parentElement;
+  return node?.querySelector('[role="alert"]')?.textContent ?? null;
+}
+
+describe('new probe', () => {
+  test('starts from the defaults: the signed-in owner, every 5 minutes, an own timeout of 5000 ms', async () => {
+    renderAt(newProbePath());
+    expect(await screen.findByRole('form', { name: 'New probe' })).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'New probe' })).toBeInTheDocument();
+    expect(screen.getByText('A new probe of server erp-prod, run from gateway gw-test')).toBeInTheDocument();
+    expect(field('Owner')).toHaveValue('carol');
+    expect(screen.getByText('Every 5 minutes')).toBeInTheDocument();
+    expect(screen.getByLabelText('Own timeout')).toBeChecked();
+    expect(field('Timeout')).toHaveValue(5000);
+    expect(screen.getByLabelText('Server default (1500 ms)')).not.toBeChecked();
+    expect(screen.getByText(/may wrap past midnight: 22:00 to 06:00 checks overnight/)).toBeInTheDocument();
+    expect(field('Enabled')).toBeChecked();
+    expect(screen.queryByLabelText(/^Actual host/)).not.toBeInTheDocument();
+  });
+
+  test('creates a probe with every field and returns to its server', async () => {
+    const schedule = await gateway.seed.createSchedule({ name: 'office-hours', timeZone: 'Europe/Berlin', windows: [{ days: ['mon'], begin: '08:00', end: '18:00' }] });
+    const { user, location } = renderAt(newProbePath());
+    await screen.findByRole('form', { name: 'New probe' });
+
+    await fill(user, 'Name', 'erp-db');
+    await fill(user, 'Description', 'primary database');
+    await fill(user, 'Host', '127.0.0.1');
+    await fill(user, 'Port', String(openPort));
+    await fill(user, 'Owner', 'dba-team');
+    await fill(user, 'Time window begin', '22:00');
+    await fill(user, 'Time window end', '06:00');
+    await choose(user, 'Repeat interval', /^Every 10 seconds/);
+    await choose(user, 'Schedule', /^office-hours/);
+    await fill(user, 'Timeout', '2500');
+    await user.click(screen.getByRole('button', { name: 'Create probe' }));
+
+    await waitFor(() => expect(location()).toBe(`/a/probekit-tcpprobe-app/servers/${server.id}`));
+    const [created] = await listProbes();
+    expect(created).toMatchObject({
+      name: 'erp-db',
+      description: 'primary database',
+      owner: 'dba-team',
+      scheduleId: schedule.id,
+      windowBegin: '22:00',
+      windowEnd: '06:00',
+      intervalSeconds: 10,
+      host: '127.0.0.1',
+      port: openPort,
+      timeoutMs: 2500,
+      enabled: true,
+      createdBy: 'carol',
+    });
+    expect(await screen.findByRole('link', { name: 'erp-db' })).toBeInTheDocument();
+  });
+
+  test('a custom interval and the server default timeout', async () => {
+    const { user } = renderAt(newProbePath());
+    await screen.findByRole('form', { name: 'New probe' });
+    await fill(user, 'Name', 'custom');
+    await fill(user, 'Host', 'localhost');
+    await fill(user, 'Port', String(openPort));
+    await choose(user, 'Repeat interval', /^Custom/);
+    await fill(user, 'Interval in seconds', '90');
+    await user.click(screen.getByLabelText('Server default (1500 ms)'));
+    expect(field('Timeout')).toHaveValue('1500');
+    expect(field('Timeout')).toBeDisabled();
+    await user.click(screen.getByRole('button', { name: 'Create probe' }));
+    await waitFor(async () => expect(await listProbes()).toHaveLength(1));
+    expect((await listProbes())[0]).toMatchObject({ intervalSeconds: 90, timeoutMs: null, effectiveTimeoutMs: 1500 });
+  });
+
+  test("the gateway's field errors appear next to the field, and nothing is saved", async () => {
+    const { user } = renderAt(newProbePath());
+    await screen.findByRole('form', { name: 'New probe' });
+    await fill(user, 'Name', 'bad');
+    await fill(user, 'Host', 'bad_host!');
+    await fill(user, 'Port', '70000');
+    await user.click(screen.getByRole('button', { name: 'Create probe' }));
+
+    expect(await screen.findByText('Must be between 1 and 65535')).toBeInTheDocument();
+    expect(fieldError('Port')).toBe('Must be between 1 and 65535');
+    expect(fieldError('Host')).toMatch(/^Must be a DNS name/);
+    expect(await listProbes()).toEqual([]);
+
+    // Fixing the fields saves.
+    await fill(user, 'Host', '127.0.0.1');
+    await fill(user, 'Port', String(openPort));
+    await user.click(screen.getByRole('button', { name: 'Create probe' }));
+    await waitFor(async () => expect(await listProbes()).toHaveLength(1));
+  });
+
+  test('a rule across fields lands on the field the gateway names: a timeout not below the interval', async () => {
+    const { user } = renderAt(newProbePath());
+    await screen.findByRole('form', { name: 'New probe' });
+    await fill(user, 'Name', 'too-slow');
+    await fill(user, 'Host', '127.0.0.1');
+    await fill(user, 'Port', String(openPort));
+    await choose(user, 'Repeat interval', /^Custom/);
+    await fill(user, 'Interval in seconds', '5');
+    await user.click(screen.getByRole('button', { name: 'Create probe' }));
+    expect(await screen.findByText('Must be below the interval (5000 ms)')).toBeInTheDocument();
+    expect(fieldError('Timeout')).toBe('Must be below the interval (5000 ms)');
+  });
+
+  test('the form asks for name, host and port before sending anything', async () => {
+    const { user, grafana } = renderAt(newProbePath());
+    await screen.findByRole('form', { name: 'New probe' });
+    await user.click(screen.getByRole('button', { name: 'Create probe' }));
+    expect(await screen.findByText('Give the probe a name, e.g. the service it checks')).toBeInTheDocument();
+    expect(screen.getByText('Enter the host name or IP address to connect to')).toBeInTheDocument();
+    expect(screen.getByText('Enter the TCP port as a number')).toBeInTheDocument();
+    expect(grafana.gatewayCalls().filter((call) => call.startsWith('POST'))).toEqual([]);
+  });
+
+  test('Test connection checks the typed target from the server, before saving', async () => {
+    const { user, grafana } = renderAt(newProbePath());
+    await screen.findByRole('form', { name: 'New probe' });
+    await fill(user, 'Host', '127.0.0.1');
+    await fill(user, 'Port', String(openPort));
+    await user.click(screen.getByRole('button', { name: 'Test connection' }));
+
+    let result = await screen.findByLabelText('Connection test');
+    expect(within(result).getByText(/^Connection test: connected in \d/)).toBeInTheDocument();
+    expect(within(result).getByText('Connected')).toBeInTheDocument();
+    expect(within(result).getByText('no lookup (IP address)')).toBeInTheDocument();
+    expect(within(result).getAllByText('127.0.0.1')).toHaveLength(2); // actual host and actual IPv4
+    expect(within(result).getByText('gw-test')).toBeInTheDocument();
+    expect(grafana.requests.find((r) => r.url.endsWith('/api/v1/check'))?.body).toEqual({ host: '127.0.0.1', port: openPort, serverId: server.id, timeoutMs: 5000 });
+
+    await fill(user, 'Host', 'localhost');
+    await fill(user, 'Port', String(closedPort));
+    await user.click(screen.getByRole('button', { name: 'Test connection' }));
+    await waitFor(() => expect(screen.getByLabelText('Connection test')).toHaveTextContent('Connection test: connection refused'));
+    result = screen.getByLabelText('Connection test');
+    expect(within(result).getByText('Connection refused')).toBeInTheDocument();
+    expect(within(result).getByText(/ECONNREFUSED/)).toBeInTheDocument();
+    expect(within(result).getByText(/^\d+(\.\d+)? ms$/)).toBeInTheDocument(); // the DNS lookup of localhost
+    expect(await listProbes()).toEqual([]);
+  });
+
+  test('Test connection puts a bad host next to the host field', async () => {
+    const { user } = renderAt(newProbePath());
+    await screen.findByRole('form', { name: 'New probe' });
+    await fill(user, 'Host', 'bad_host!');
+    await fill(user, 'Port', '80');
+    await user.click(screen.getByRole('button', { name: 'Test connection' }));
+    await waitFor(() => expect(fieldError('Host')).toMatch(/^Must be a DNS name/));
+    expect(screen.queryByLabelText('Connection test')).not.toBeInTheDocument();
+  });
+});
+
+describe('edit probe', () => {
+  async function storedProbe() {
+    const probe = await gateway.seed.createProbe(server.id, { name: 'web', host: 'localhost', port: openPort, description: 'front door', owner: 'alice', timeoutMs: 3000, intervalSeconds: 60 });
+    await gateway.seed.runProbe(probe.id);
+    // The gateway writes results to the stored probe in batches (every 5 s); the form shows the stored probe.
+    return vi.waitFor(
+      async () => {
+        const stored = await getProbe(probe.id);
+        if (stored.lastResult === null) throw new Error('no stored result yet');
+        return stored;
+      },
+      { timeout: 10_000, interval: 250 },
+    );
+  }
+
+  test('shows the stored values and where the last check connected, read-only', async () => {
+    const probe = await storedProbe();
+    renderAt(`/a/probekit-tcpprobe-app/probes/${probe.id}/edit`);
+    expect(await screen.findByRole('form', { name: 'Edit probe web' })).toBeInTheDocument();
+    expect(field('Name')).toHaveValue('web');
+    expect(field('Description')).toHaveValue('front door');
+    expect(field('Host')).toHaveValue('localhost');
+    expect(field('Port')).toHaveValue(openPort);
+    expect(field('Owner')).toHaveValue('alice');
+    expect(field('Timeout')).toHaveValue(3000);
+    expect(screen.getByText('Every minute')).toBeInTheDocument();
+    expect(field('Actual host')).toHaveValue('localhost');
+    expect(field('Actual host')).toHaveAttribute('readonly');
+    expect(field('Actual IPv4')).toHaveValue(probe.actualIpv4);
+    expect(probe.actualIpv4).toBe('127.0.0.1');
+  });
+
+  test('saves the changes with the loaded version and opens the probe', async () => {
+    const probe = await storedProbe();
+    const { user, location } = renderAt(`/a/probekit-tcpprobe-app/probes/${probe.id}/edit`);
+    await screen.findByRole('form', { name: 'Edit probe web' });
+    await fill(user, 'Port', String(closedPort));
+    await user.click(screen.getByLabelText('Server default (1500 ms)'));
+    await user.click(field('Enabled'));
+    await user.click(screen.getByRole('button', { name: 'Save probe' }));
+
+    await waitFor(() => expect(location()).toBe(`/a/probekit-tcpprobe-app/probes/${probe.id}`));
+    expect(await getProbe(probe.id)).toMatchObject({ port: closedPort, timeoutMs: null, enabled: false, version: probe.version + 1, updatedBy: 'carol', description: 'front door' });
+  });
+
+  test('a change by someone else in the meantime gets 409: the form says so and reloads their version', async () => {
+    const probe = await storedProbe();
+    const { user } = renderAt(`/a/probekit-tcpprobe-app/probes/${probe.id}/edit`);
+    await screen.findByRole('form', { name: 'Edit probe web' });
+
+    await gateway.seed.request('PATCH', `/api/v1/probes/${probe.id}`, { description: 'changed elsewhere', version: probe.version });
+    await fill(user, 'Name', 'web-renamed');
+    await user.click(screen.getByRole('button', { name: 'Save probe' }));
+
+    expect(await screen.findByText('Someone else changed this in the meantime')).toBeInTheDocument();
+    expect(screen.getByText(/someone else changed this probe after you opened it/i)).toBeInTheDocument();
+    expect((await getProbe(probe.id)).name).toBe('web');
+
+    await user.click(screen.getByRole('button', { name: 'Reload' }));
+    await waitFor(() => expect(field('Description')).toHaveValue('changed elsewhere'));
+    expect(field('Name')).toHaveValue('web');
+    expect(screen.queryByText('Someone else changed this in the meantime')).not.toBeInTheDocument();
+
+    await fill(user, 'Name', 'web-renamed');
+    await user.click(screen.getByRole('button', { name: 'Save probe' }));
+    await waitFor(async () => expect((await getProbe(probe.id)).name).toBe('web-renamed'));
+    expect((await getProbe(probe.id)).description).toBe('changed elsewhere');
+  });
+
+  test('viewers get no form', async () => {
+    const probe = await storedProbe();
+    renderAt(`/a/probekit-tcpprobe-app/probes/${probe.id}/edit`, 'Viewer');
+    expect(await screen.findByText('Read-only for your role')).toBeInTheDocument();
+    expect(screen.queryByRole('form')).not.toBeInTheDocument();
+  });
+
+  test('a probe that does not exist says so', async () => {
+    renderAt('/a/probekit-tcpprobe-app/probes/999999/edit');
+    expect(await screen.findByText('Probe 999999 does not exist')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,98 @@
+// The form's rules against the gateway's: a value the form refuses the gateway refuses too, on the same field, and
+// what the form lets through the gateway takes. A drift in either shows up here.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { ProbeServer } from '../../api/types';
+import { startTestGateway, type TestGateway } from '../../test/gatewayHarness';
+import { newServerFormValues, serverFormSchema, serverFormValues, toServerInput, type ServerFormValues } from './serverForm';
+
+let gateway: TestGateway;
+beforeAll(async () => {
+  gateway = await startTestGateway();
+});
+afterAll(async () => {
+  await gateway?.close();
+});
+
+const base = (): ServerFormValues => ({ ...newServerFormValues('alice', 'gw-test'), name: 'contract' });
+
+const refused: Array<[string, Partial<ServerFormValues>, keyof ServerFormValues]> = [
+  ['an empty name', { name: '' }, 'name'],
+  ['a name of 129 characters', { name: 'n'.repeat(129) }, 'name'],
+  ['a description of 1025 characters', { description: 'd'.repeat(1025) }, 'description'],
+  ['an organization of 129 characters', { organization: 'o'.repeat(129) }, 'organization'],
+  ['an owner of 129 characters', { owner: 'o'.repeat(129) }, 'owner'],
+  ['a role with a "!"', { role: 'prod!' }, 'role'],
+  ['a site of 65 characters', { site: 's'.repeat(65) }, 'site'],
+  ['a gateway starting with "-"', { gateway: '-gw' }, 'gateway'],
+  ['a gateway with a space', { gateway: 'gw one' }, 'gateway'],
+  ['a shared account of 129 characters', { sharedAccount: 'a'.repeat(129) }, 'sharedAccount'],
+  ['a network interface with a space', { networkInterface: 'eth 0' }, 'networkInterface'],
+  ['a connect timeout of 50 ms', { connectTimeoutMs: 50 }, 'connectTimeoutMs'],
+  ['a connect timeout of 60001 ms', { connectTimeoutMs: 60001 }, 'connectTimeoutMs'],
+  ['a connect timeout of 100.5 ms', { connectTimeoutMs: 100.5 }, 'connectTimeoutMs'],
+];
+
+describe('the form refuses what the gateway refuses, on the same field', () => {
+  test.each(refused)('%s', async (_case, change, field) => {
+    const values = { ...base(), ...change };
+    const parsed = serverFormSchema.safeParse(values);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.path).toEqual([field]);
+
+    const answer = await gateway.seed.send('POST', '/api/v1/servers', toServerInput(values));
+    expect(answer.status).toBe(400);
+    expect(answer.body.field).toBe(field);
+  });
+});
+
+describe('what the form accepts the gateway takes', () => {
+  test('every field at its limit', async () => {
+    const values: ServerFormValues = {
+      name: 'n'.repeat(128),
+      description: 'd'.repeat(1024),
+      organization: 'o'.repeat(128),
+      owner: 'w'.repeat(128),
+      role: 'Production / EU: tier-1_a.b',
+      site: 's'.repeat(64),
+      gateway: 'gw-2.eu_west',
+      sharedAccount: 'a'.repeat(128),
+      networkInterface: 'fe80::1%eth0',
+      connectTimeoutMs: 60000,
+      enabled: false,
+    };
+    const parsed = serverFormSchema.parse(values);
+    const answer = await gateway.seed.send('POST', '/api/v1/servers', toServerInput(parsed));
+    expect(answer.status).toBe(201);
+    expect(serverFormValues(answer.body as ProbeServer)).toEqual(values);
+  });
+
+  test('spaces around texts are trimmed before sending', () => {
+    const parsed = serverFormSchema.parse({ ...base(), name: '  erp-prod ', site: ' fra ' });
+    expect(toServerInput(parsed)).toMatchObject({ name: 'erp-prod', site: 'fra' });
+  });
+});
+
+describe('conversions', () => {
+  test('empty texts are sent as null, the gateway then uses its defaults', async () => {
+    const input = toServerInput({ ...base(), gateway: '', owner: '' });
+    expect(input).toEqual({
+      name: 'contract',
+      description: null,
+      organization: null,
+      owner: null,
+      role: null,
+      site: null,
+      gateway: null,
+      sharedAccount: null,
+      networkInterface: null,
+      connectTimeoutMs: 2000,
+      enabled: true,
+    });
+    const created = await gateway.seed.createServer({ ...input, name: 'defaults' });
+    expect(created.gateway).toBe('gw-test');
+  });
+
+  test('a new server starts with the given owner and gateway, 2000 ms, enabled', () => {
+    expect(newServerFormValues('alice', 'gw-1')).toMatchObject({ owner: 'alice', gateway: 'gw-1', connectTimeoutMs: 2000, enabled: true, name: '' });
+  });
+});

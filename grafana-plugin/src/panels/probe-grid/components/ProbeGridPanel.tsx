@@ -1,0 +1,258 @@
+// The probe status grid panel: one tile per probe, grouped, virtualised by rows, with a roving tab stop, a tooltip
+// and a click (or Enter) that opens the probe's page in the app.
+import { config, locationService } from '@grafana/runtime';
+import type { PanelProps } from '@grafana/data';
+import { useStyles2, useTheme2 } from '@grafana/ui';
+import { useCallback, useId, useLayoutEffect, useMemo, useRef, useState, type FocusEvent, type KeyboardEvent, type MouseEvent, type UIEvent } from 'react';
+import { buildLayout, isNavigationKey, moveFocus, scrollToReveal, TILE_GAP, TILE_SIZES, visibleRows } from '../layout';
+import { createPainter, probeUrl } from '../paint';
+import { countStates, framesToProbes, groupProbes } from '../transform';
+import type { ProbeGridOptions, Tile } from '../types';
+import { CountsText, GridRowView } from './GridRowView';
+import { ProbeTooltip, TOOLTIP_WIDTH } from './ProbeTooltip';
+import { getGridStyles, SUMMARY_HEIGHT } from './styles';
+
+/** Room kept for the vertical scrollbar so that a row of tiles never needs a horizontal one. */
+const SCROLLBAR_ALLOWANCE = 16;
+/** Tooltip height used to decide whether it fits below a tile (it is not measured, so as not to force a layout). */
+const TOOLTIP_ROOM = 210;
+
+const indexOfEvent = (event: { target: EventTarget }): number | undefined => {
+  const cell = (event.target as Element).closest?.('[data-index]');
+  return cell ? Number(cell.getAttribute('data-index')) : undefined;
+};
+
+export function ProbeGridPanel({ data, options, fieldConfig, width, height, timeZone }: PanelProps<ProbeGridOptions>) {
+  const theme = useTheme2();
+  const styles = useStyles2(getGridStyles);
+  const gridId = useId();
+  const tooltipId = `${gridId}-tooltip`;
+  const scroller = useRef<HTMLDivElement>(null);
+
+  const { probes, seriesWithoutProbeId } = useMemo(() => framesToProbes(data.series), [data.series]);
+  const fieldDefaults = fieldConfig.defaults;
+  const groups = useMemo(
+    () => groupProbes(probes, { groupBy: options.groupBy, sortBy: options.sortBy, thresholds: fieldDefaults.thresholds }),
+    [probes, options.groupBy, options.sortBy, fieldDefaults.thresholds],
+  );
+  const tileMetrics = TILE_SIZES[options.tileSize] ?? TILE_SIZES.medium;
+  const layout = useMemo(() => buildLayout(groups, width - SCROLLBAR_ALLOWANCE, tileMetrics), [groups, width, tileMetrics]);
+  const { downColor, noDataColor } = options;
+  const paint = useMemo(
+    () => createPainter(theme, fieldDefaults, { downColor, noDataColor }, timeZone),
+    [theme, fieldDefaults, downColor, noDataColor, timeZone],
+  );
+  const totals = useMemo(() => countStates(layout.tiles), [layout]);
+
+  const viewportHeight = Math.max(0, height - SUMMARY_HEIGHT);
+  // The scroll position lives in a ref; a render is asked for only when the range of rows to show changes.
+  const scrollTopRef = useRef(0);
+  const [, setShownRows] = useState('');
+  const [activeKey, setActiveKey] = useState<string>();
+  const [focusedIndex, setFocusedIndex] = useState<number>();
+  const [hoveredIndex, setHoveredIndex] = useState<number>();
+  const [tooltipDismissed, setTooltipDismissed] = useState(false);
+  const pendingFocus = useRef<number>();
+
+  const tileCount = layout.tiles.length;
+  const activeIndex = Math.min(activeKey !== undefined ? (layout.indexOfKey.get(activeKey) ?? 0) : 0, tileCount - 1);
+
+  // Keyboard moves render the target row first, then focus it.
+  useLayoutEffect(() => {
+    if (pendingFocus.current === undefined) {
+      return;
+    }
+    const element = scroller.current?.querySelector<HTMLElement>(`[data-index="${pendingFocus.current}"]`);
+    pendingFocus.current = undefined;
+    element?.focus({ preventScroll: true });
+  });
+
+  const open = useCallback((tile: Tile, inNewTab: boolean) => {
+    const url = probeUrl(tile.probe);
+    if (!url) {
+      return;
+    }
+    if (inNewTab) {
+      window.open(`${config.appSubUrl ?? ''}${url}`, '_blank', 'noopener');
+    } else {
+      locationService.push(url);
+    }
+  }, []);
+
+  const moveTo = (index: number) => {
+    const tile = layout.tiles[index];
+    if (!tile) {
+      return;
+    }
+    setActiveKey(tile.probe.key);
+    setTooltipDismissed(false);
+    const top = scrollToReveal(layout, index, scrollTopRef.current, viewportHeight);
+    if (top !== scrollTopRef.current && scroller.current) {
+      scroller.current.scrollTop = top;
+      scrollTopRef.current = top;
+    }
+    pendingFocus.current = index;
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const index = indexOfEvent(event);
+    if (index === undefined) {
+      return;
+    }
+    if (isNavigationKey(event.key)) {
+      event.preventDefault();
+      const pageRows = Math.max(1, Math.floor(viewportHeight / layout.tile.height) - 1);
+      moveTo(moveFocus(layout, index, event.key, { ctrlKey: event.ctrlKey || event.metaKey, pageRows }));
+    } else if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      open(layout.tiles[index]!, event.ctrlKey || event.metaKey);
+    } else if (event.key === 'Escape') {
+      setTooltipDismissed(true);
+    }
+  };
+
+  const onClick = (event: MouseEvent<HTMLDivElement>) => {
+    const index = indexOfEvent(event);
+    if (index !== undefined) {
+      setActiveKey(layout.tiles[index]!.probe.key);
+      open(layout.tiles[index]!, event.ctrlKey || event.metaKey || event.button === 1);
+    }
+  };
+
+  const onMouseOver = (event: MouseEvent<HTMLDivElement>) => {
+    const index = indexOfEvent(event);
+    if (index !== hoveredIndex) {
+      setHoveredIndex(index);
+    }
+  };
+
+  const onFocus = (event: FocusEvent<HTMLDivElement>) => {
+    const index = indexOfEvent(event);
+    if (index !== undefined) {
+      setActiveKey(layout.tiles[index]!.probe.key);
+      setFocusedIndex(index);
+    }
+  };
+
+  const onBlur = (event: FocusEvent<HTMLDivElement>) => {
+    if (!event.currentTarget.contains(event.relatedTarget as Node | null)) {
+      setFocusedIndex(undefined);
+      setTooltipDismissed(false);
+    }
+  };
+
+  const onScroll = (event: UIEvent<HTMLDivElement>) => {
+    scrollTopRef.current = event.currentTarget.scrollTop;
+    const { first, last } = visibleRows(layout, scrollTopRef.current, viewportHeight);
+    setShownRows(`${first}:${last}`);
+    // The tile under the pointer has moved away; its tooltip would point at another one.
+    if (hoveredIndex !== undefined) {
+      setHoveredIndex(undefined);
+    }
+  };
+
+  if (tileCount === 0) {
+    return (
+      <div className={styles.empty} style={{ width, height }}>
+        {seriesWithoutProbeId > 0
+          ? `${seriesWithoutProbeId} series have no probe_id label: query tcpprobe_availability and tcpprobe_connect_seconds without aggregating the probe labels away.`
+          : 'No probes. Query tcpprobe_availability and tcpprobe_connect_seconds (instant queries) from the Prometheus that scrapes the probekit gateways.'}
+      </div>
+    );
+  }
+
+  const scrollTop = scrollTopRef.current;
+  const { first, last } = visibleRows(layout, scrollTop, viewportHeight);
+  const rowIndices: number[] = [];
+  const activeRow = layout.rowOfTile[activeIndex]!;
+  // The tab stop's row stays mounted while scrolled away, so that focus is never lost with it.
+  if (activeRow < first) {
+    rowIndices.push(activeRow);
+  }
+  for (let index = first; index <= last; index++) {
+    rowIndices.push(index);
+  }
+  if (activeRow > last) {
+    rowIndices.push(activeRow);
+  }
+
+  const describedIndex = tooltipDismissed ? undefined : (hoveredIndex ?? focusedIndex);
+  const described = describedIndex !== undefined ? layout.tiles[describedIndex] : undefined;
+  let tooltip = null;
+  if (described) {
+    const row = layout.rows[layout.rowOfTile[describedIndex!]!]!;
+    const column = describedIndex! - (row.kind === 'tiles' ? row.start : 0);
+    const tileTop = SUMMARY_HEIGHT + row.top - scrollTop;
+    const tileBottom = tileTop + row.height;
+    const left = Math.max(0, Math.min(column * (layout.tile.width + TILE_GAP), width - TOOLTIP_WIDTH));
+    const below = tileBottom + TOOLTIP_ROOM <= height || tileTop < TOOLTIP_ROOM;
+    tooltip = (
+      <ProbeTooltip
+        id={tooltipId}
+        tile={described}
+        paint={paint(described)}
+        linked={probeUrl(described.probe) !== undefined}
+        timeZone={timeZone}
+        style={below ? { left, top: Math.max(SUMMARY_HEIGHT, tileBottom) } : { left, bottom: height - tileTop }}
+      />
+    );
+  }
+
+  return (
+    <div className={styles.panel} style={{ width, height }}>
+      <div className={styles.summary}>
+        <span>
+          {tileCount} {tileCount === 1 ? 'probe' : 'probes'}
+        </span>
+        <CountsText counts={totals} styles={styles} />
+        {seriesWithoutProbeId > 0 && (
+          <span className={styles.notice} title="Their query aggregates the probe_id label away">
+            {seriesWithoutProbeId} series without probe_id left out
+          </span>
+        )}
+      </div>
+      <div
+        ref={scroller}
+        className={styles.scroller}
+        style={{ height: viewportHeight }}
+        role="grid"
+        aria-label={`Probe status: ${totals.down} down, ${totals.nodata} no data, ${totals.up} up`}
+        aria-rowcount={layout.rows.length}
+        aria-colcount={layout.columns}
+        onScroll={onScroll}
+        onKeyDown={onKeyDown}
+        onClick={onClick}
+        onAuxClick={onClick}
+        onMouseOver={onMouseOver}
+        onMouseLeave={() => setHoveredIndex(undefined)}
+        onFocus={onFocus}
+        onBlur={onBlur}
+      >
+        <div className={styles.canvas} style={{ height: layout.totalHeight }}>
+          {rowIndices.map((rowIndex) => {
+            const row = layout.rows[rowIndex]!;
+            const inRow = (index: number | undefined) =>
+              index !== undefined && row.kind === 'tiles' && index >= row.start && index < row.end ? index : -1;
+            return (
+              <GridRowView
+                key={rowIndex}
+                gridId={gridId}
+                rowIndex={rowIndex}
+                row={row}
+                layout={layout}
+                groups={groups}
+                activeIndex={inRow(activeIndex)}
+                describedIndex={inRow(describedIndex)}
+                tooltipId={tooltipId}
+                showValues={options.showValues}
+                paint={paint}
+                styles={styles}
+              />
+            );
+          })}
+        </div>
+      </div>
+      {tooltip}
+    </div>
+  );
+}

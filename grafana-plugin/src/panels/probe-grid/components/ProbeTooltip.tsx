@@ -1,0 +1,86 @@
+// The details of one tile, shown on hover and on keyboard focus: where the probe points, how it answered, when.
+import { css } from '@emotion/css';
+import { dateTimeFormat, type GrafanaTheme2, type TimeZone } from '@grafana/data';
+import { useStyles2 } from '@grafana/ui';
+import type { CSSProperties } from 'react';
+import { LEVEL_BADGE, STATE_GLYPH, STATE_TEXT, type TilePaint } from '../paint';
+import type { Tile } from '../types';
+
+export const TOOLTIP_WIDTH = 300;
+
+interface Props {
+  id: string;
+  tile: Tile;
+  paint: TilePaint;
+  linked: boolean;
+  timeZone?: TimeZone;
+  style: CSSProperties;
+}
+
+export function ProbeTooltip({ id, tile, paint, linked, timeZone, style }: Props) {
+  const styles = useStyles2(getStyles);
+  const { probe, level } = tile;
+  const rows: Array<[string, string]> = [
+    ['State', `${STATE_TEXT[probe.state]}${level === 'ok' ? '' : ` (${level} connect time)`}`],
+    ['Target', probe.target || 'unknown'],
+    ['Actual IPv4', probe.actualIpv4 ?? 'unknown'],
+  ];
+  if (probe.actualHost && probe.actualHost !== probe.target.replace(/:\d+$/, '')) {
+    rows.push(['Actual host', probe.actualHost]);
+  }
+  rows.push(['Connect time', paint.connectText ? `${paint.connectText}${probe.state === 'up' ? '' : ' (last success)'}` : 'none recorded']);
+  if (probe.failureReason) {
+    rows.push([probe.state === 'down' ? 'Failure' : 'Recent failure', probe.failureReason]);
+  }
+  rows.push(['Last check', probe.lastCheckMs !== undefined ? dateTimeFormat(probe.lastCheckMs, { timeZone }) : 'unknown']);
+  rows.push(['Server', [probe.server, probe.role, probe.site].filter(Boolean).join(' · ') || 'unknown']);
+  rows.push(['Gateway', probe.gateway || 'unknown']);
+
+  return (
+    <div id={id} role="tooltip" className={styles.tooltip} style={style}>
+      <div className={styles.title}>
+        <span aria-hidden className={styles.swatch} style={{ background: paint.background, color: paint.color }}>
+          {STATE_GLYPH[probe.state]}
+        </span>
+        <span className={styles.name}>{probe.name}</span>
+        {LEVEL_BADGE[level] && <span className={styles.badge}>{LEVEL_BADGE[level]}</span>}
+      </div>
+      <dl className={styles.details}>
+        {rows.map(([term, value]) => (
+          <div key={term} className={styles.row}>
+            <dt>{term}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      {linked && <div className={styles.hint}>Click or press Enter to open the probe</div>}
+    </div>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  tooltip: css({
+    position: 'absolute',
+    zIndex: theme.zIndex.tooltip,
+    width: TOOLTIP_WIDTH,
+    padding: theme.spacing(1),
+    background: theme.components.tooltip.background,
+    color: theme.components.tooltip.text,
+    borderRadius: theme.shape.radius.default,
+    boxShadow: theme.shadows.z3,
+    fontSize: theme.typography.bodySmall.fontSize,
+    pointerEvents: 'none',
+  }),
+  title: css({ display: 'flex', alignItems: 'center', gap: theme.spacing(1), marginBottom: theme.spacing(0.5), fontWeight: theme.typography.fontWeightMedium }),
+  swatch: css({ display: 'inline-flex', justifyContent: 'center', alignItems: 'center', width: 18, height: 18, borderRadius: theme.shape.radius.default, flexShrink: 0 }),
+  name: css({ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }),
+  badge: css({ fontSize: 10, padding: '0 4px', border: `1px solid currentColor`, borderRadius: theme.shape.radius.default }),
+  details: css({ margin: 0, display: 'grid', rowGap: 2 }),
+  row: css({
+    display: 'grid',
+    gridTemplateColumns: '96px 1fr',
+    dt: { color: theme.colors.text.secondary, fontWeight: 'normal' },
+    dd: { margin: 0, overflowWrap: 'anywhere' },
+  }),
+  hint: css({ marginTop: theme.spacing(0.5), color: theme.colors.text.secondary }),
+});

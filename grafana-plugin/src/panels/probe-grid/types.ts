@@ -1,0 +1,96 @@
+// The probe status grid's vocabulary: its panel options, the probes it reads from Prometheus frames, and its defaults.
+import { FieldColorModeId, ThresholdsMode, type FieldConfig } from '@grafana/data';
+
+/** Labels every tcpprobe_* series carries (DESIGN.md, Metrics). */
+export const PROBE_LABELS = ['gateway', 'server', 'server_id', 'probe', 'probe_id', 'target', 'role', 'site'] as const;
+
+export type GroupBy = 'none' | 'server' | 'site' | 'role' | 'gateway';
+export type SortBy = 'state' | 'name';
+export type TileSize = 'small' | 'medium' | 'large';
+
+export interface ProbeGridOptions {
+  groupBy: GroupBy;
+  sortBy: SortBy;
+  tileSize: TileSize;
+  /** Connect time (or the failure reason) on the tile under the probe name. */
+  showValues: boolean;
+  /** Grafana colour names or CSS colours, resolved through the theme. */
+  downColor: string;
+  noDataColor: string;
+}
+
+export const DEFAULT_OPTIONS: ProbeGridOptions = {
+  groupBy: 'server',
+  sortBy: 'state',
+  tileSize: 'medium',
+  showValues: true,
+  downColor: 'red',
+  noDataColor: 'gray',
+};
+
+/**
+ * Field config defaults: connect time is in seconds; up to 200 ms is fine, slower is a warning and from 1 s critical.
+ * Red is kept for "down" so that a slow probe never looks like a failed one.
+ */
+export const DEFAULT_FIELD_CONFIG: FieldConfig = {
+  unit: 's',
+  color: { mode: FieldColorModeId.Thresholds },
+  thresholds: {
+    mode: ThresholdsMode.Absolute,
+    steps: [
+      { value: -Infinity, color: 'green' },
+      { value: 0.2, color: 'yellow' },
+      { value: 1, color: 'orange' },
+    ],
+  },
+};
+
+/** up: connected at the latest check; down: failed; nodata: no availability sample (outside its window, not run yet). */
+export type ProbeState = 'up' | 'down' | 'nodata';
+
+/** How an up probe's connect time compares with the thresholds. */
+export type ConnectLevel = 'ok' | 'warning' | 'critical';
+
+/** One probe as seen by one gateway, joined from every tcpprobe_* series that carries its probe_id. */
+export interface Probe {
+  /** `gateway` and `probe_id` together: the same probe id reported by two gateways is two tiles. */
+  key: string;
+  probeId: string;
+  name: string;
+  gateway: string;
+  server: string;
+  serverId: string;
+  site: string;
+  role: string;
+  target: string;
+  state: ProbeState;
+  /** Latest successful connect time, seconds; null when no finite sample. */
+  connectSeconds: number | null;
+  actualIpv4?: string;
+  actualHost?: string;
+  /** The most frequent non-success result of tcpprobe_checks_total{result}, when queried. */
+  failureReason?: string;
+  /** From tcpprobe_last_check_timestamp_seconds, when queried (epoch ms). */
+  lastCheckMs?: number;
+  /** True when another gateway reports the same probe_id: the tile then names its gateway. */
+  sharedId: boolean;
+}
+
+export interface StateCounts {
+  up: number;
+  down: number;
+  nodata: number;
+}
+
+export interface Tile {
+  probe: Probe;
+  level: ConnectLevel;
+}
+
+export interface ProbeGroup {
+  /** The label value the tiles share ('' when they lack the label); 'all' when not grouped. */
+  key: string;
+  title: string;
+  tiles: Tile[];
+  counts: StateCounts;
+}

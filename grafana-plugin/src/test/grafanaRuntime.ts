@@ -1,0 +1,418 @@
+// A stand-in for the Grafana around the plugin, replaced exactly where the plugin meets it:
+// - the server: the app's plugin route proxy (plugin.json `routes`: first route whose method and path match, its
+//   reqRole checked against the signed-in user's org role, `{{ .JsonData.x }}` / `{{ .SecureJsonData.x }}` filled in,
+//   X-Grafana-User added as with `send_user_header`, the request forwarded over real HTTP, 502/504 when the target
+//   cannot be reached) and the app's settings endpoint (`/api/plugins/<id>/settings`, kept in memory);
+// - the frontend services Grafana installs at boot: `setBackendSrv` (fetch with Grafana's response and FetchError
+//   shapes), `setDataSourceSrv` (a list of data sources) and `setFolderPicker` (a plain select of folders);
+// - the signed-in user in `config.bootData.user` (login, org role).
+// Everything else in @grafana/runtime, @grafana/ui and @grafana/data is the real package.
+import { type ChangeEvent, createElement } from 'react';
+import {
+  config,
+  setBackendSrv,
+  setDataSourceSrv,
+  setFolderPicker,
+  type BackendSrv,
+  type BackendSrvRequest,
+  type DataSourceSrv,
+  type FetchError,
+  type FetchResponse,
+  type GetDataSourceListFilters,
+} from '@grafana/runtime';
+import type { DataSourceInstanceSettings, DataSourceRef } from '@grafana/data';
+import { lastValueFrom, Observable } from 'rxjs';
+import pluginJson from '../plugin.json';
+import type { AppJsonData, AppSecureJsonData } from '../types';
+
+export type OrgRole = 'Viewer' | 'Editor' | 'Admin';
+
+const ROLE_RANK: Record<string, number> = { None: 0, Viewer: 1, Editor: 2, Admin: 3 };
+
+/** Whether `role` includes `required`, as Grafana's org roles do (Admin ⊃ Editor ⊃ Viewer). */
+export function roleIncludes(role: string, required: string): boolean {
+  return (ROLE_RANK[role] ?? 0) >= (ROLE_RANK[required] ?? Number.POSITIVE_INFINITY);
+}
+
+export interface PluginRoute {
+  path: string;
+  method?: string;
+  reqRole?: string;
+  url?: string;
+  headers?: Array<{ name: string; content: string }>;
+}
+
+/** What Grafana's server answered, before the frontend's backend service parses it. */
+export interface RawResponse {
+  status: number;
+  statusText: string;
+  headers: Headers;
+  text: string;
+}
+
+/** One request the plugin made through the backend service, with Grafana's answer. */
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  body: unknown;
+  status: number;
+}
+
+/** One request the proxy forwarded to the target (the gateway), with the headers Grafana added. */
+export interface ForwardedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+}
+
+export interface PluginSettings {
+  enabled: boolean;
+  pinned: boolean;
+  jsonData: AppJsonData;
+  /** Never sent back to the browser; GET answers with `secureJsonFields` instead. */
+  secureJsonData: AppSecureJsonData;
+}
+
+export interface FakeFolder {
+  uid: string;
+  title: string;
+}
+
+export interface FakeGrafanaOptions {
+  /** Points the app at a gateway: jsonData.gatewayUrl and secureJsonData.gatewayToken. */
+  gateway?: { url: string; token: string };
+  jsonData?: AppJsonData;
+  user?: { login?: string; name?: string; orgRole?: OrgRole };
+  /** Grafana's `[dataproxy] send_user_header`; on by default, as the app's README asks. */
+  sendUserHeader?: boolean;
+  dataSources?: DataSourceInstanceSettings[];
+  folders?: FakeFolder[];
+  /** How long the proxy waits for the target before answering 504 (Grafana's dataproxy timeout). */
+  proxyTimeoutMs?: number;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK', 201: 'Created', 204: 'No Content', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden',
+  404: 'Not Found', 409: 'Conflict', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+function jsonResponse(status: number, body: unknown): RawResponse {
+  return { status, statusText: STATUS_TEXT[status] ?? '', headers: new Headers({ 'content-type': 'application/json; charset=UTF-8' }), text: JSON.stringify(body) };
+}
+
+const emptyResponse = (status: number): RawResponse => ({ status, statusText: STATUS_TEXT[status] ?? '', headers: new Headers(), text: '' });
+
+/** Grafana's route path syntax: static segments, `:name` for one segment, `*` for the rest. Anchored at both ends. */
+function routePattern(path: string): RegExp {
+  const source = path
+    .split('/')
+    .map((segment) => (segment === '*' ? '(.*)' : segment.startsWith(':') ? '([^/]+)' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${source}$`);
+}
+
+/** Go's text/template as Grafana uses it on routes: a missing key renders "<no value>". */
+function interpolate(template: string, settings: PluginSettings): string {
+  return template.replace(/\{\{\s*\.(JsonData|SecureJsonData)\.(\w+)\s*\}\}/g, (_match, scope: string, key: string) => {
+    const source = (scope === 'JsonData' ? settings.jsonData : settings.secureJsonData) as Record<string, unknown>;
+    const value = source[key];
+    return value === undefined || value === null ? '<no value>' : String(value);
+  });
+}
+
+/** Grafana's util.JoinURLFragments. */
+function joinUrlFragments(a: string, b: string): string {
+  if (b === '') return a;
+  const aSlash = a.endsWith('/');
+  const bSlash = b.startsWith('/');
+  if (aSlash && bSlash) return a + b.slice(1);
+  if (!aSlash && !bSlash) return `${a}/${b}`;
+  return a + b;
+}
+
+export class FakeGrafana {
+  readonly pluginId: string = pluginJson.id;
+  readonly routes: PluginRoute[] = pluginJson.routes;
+  readonly settings: PluginSettings;
+  /** Every request the plugin made, in order. */
+  readonly requests: RecordedRequest[] = [];
+  /** Every request the proxy forwarded to its target, with the headers Grafana added. */
+  readonly forwarded: ForwardedRequest[] = [];
+  /** Error toasts Grafana would have shown (requests without `showErrorAlert: false`). */
+  readonly errorAlerts: string[] = [];
+  sendUserHeader: boolean;
+  dataSources: DataSourceInstanceSettings[];
+  folders: FakeFolder[];
+  private readonly proxyTimeoutMs: number;
+
+  constructor(options: FakeGrafanaOptions = {}) {
+    this.settings = {
+      enabled: true,
+      pinned: true,
+      jsonData: { ...(options.gateway ? { gatewayUrl: options.gateway.url } : {}), ...options.jsonData },
+      secureJsonData: options.gateway ? { gatewayToken: options.gateway.token } : {},
+    };
+    this.sendUserHeader = options.sendUserHeader ?? true;
+    this.dataSources = options.dataSources ?? DEFAULT_DATA_SOURCES;
+    this.folders = options.folders ?? DEFAULT_FOLDERS;
+    this.proxyTimeoutMs = options.proxyTimeoutMs ?? 10_000;
+    this.signInAs(options.user?.orgRole ?? 'Admin', options.user?.login ?? 'admin', options.user?.name);
+  }
+
+  /** Changes the signed-in user, as Grafana's boot data would carry them. */
+  signInAs(orgRole: OrgRole, login = orgRole.toLowerCase(), name = login): void {
+    Object.assign(config.bootData.user, { isSignedIn: true, login, name, orgRole, orgId: 1 });
+  }
+
+  get user() {
+    return config.bootData.user;
+  }
+
+  /** Points the stored settings at another gateway URL and/or token, as if an admin had saved them. */
+  configure(jsonData: Partial<AppJsonData>, secureJsonData: Partial<AppSecureJsonData> = {}): void {
+    Object.assign(this.settings.jsonData, jsonData);
+    Object.assign(this.settings.secureJsonData, secureJsonData);
+  }
+
+  /** Requests made to the gateway route, as `METHOD /path` (without the proxy prefix). */
+  gatewayCalls(): string[] {
+    const prefix = `/api/plugin-proxy/${this.pluginId}/gateway`;
+    return this.requests.filter((r) => r.url.startsWith(prefix)).map((r) => `${r.method} ${r.url.slice(prefix.length)}`);
+  }
+
+  /** Grafana's server: the app's settings, its route proxy, and 404 for anything else. */
+  async serve(method: string, url: string, headers: Headers, body: string | undefined): Promise<RawResponse> {
+    const { pathname, search } = new URL(url, 'http://grafana.invalid');
+    const proxyPrefix = `/api/plugin-proxy/${this.pluginId}/`;
+    if (pathname === `/api/plugins/${this.pluginId}/settings`) return this.serveSettings(method, body);
+    if (pathname.startsWith(proxyPrefix)) return this.proxy(method, pathname.slice(proxyPrefix.length), search, headers, body);
+    return jsonResponse(404, { message: 'Not found' });
+  }
+
+  private serveSettings(method: string, body: string | undefined): RawResponse {
+    if (method === 'GET') {
+      const { enabled, pinned, jsonData, secureJsonData } = this.settings;
+      const secureJsonFields = Object.fromEntries(Object.keys(secureJsonData).map((key) => [key, true]));
+      return jsonResponse(200, { id: this.pluginId, type: 'app', name: pluginJson.name, enabled, pinned, jsonData, secureJsonFields });
+    }
+    if (method !== 'POST') return jsonResponse(405, { message: 'Method not allowed' });
+    if (!roleIncludes(this.user.orgRole, 'Admin')) return jsonResponse(403, { message: 'Permission denied' });
+    const update = JSON.parse(body ?? '{}') as Partial<PluginSettings>;
+    if (update.enabled !== undefined) this.settings.enabled = update.enabled;
+    if (update.pinned !== undefined) this.settings.pinned = update.pinned;
+    if (update.jsonData !== undefined) (this.settings as { jsonData: AppJsonData }).jsonData = { ...update.jsonData };
+    for (const [key, value] of Object.entries(update.secureJsonData ?? {})) {
+      const secrets = this.settings.secureJsonData as Record<string, string>;
+      // An empty value removes the secret ("reset"); Grafana stores it empty, the app treats both as not configured.
+      if (value === '' || value === null) delete secrets[key];
+      else secrets[key] = String(value);
+    }
+    return jsonResponse(200, { message: 'Plugin settings updated' });
+  }
+
+  private async proxy(method: string, proxyPath: string, search: string, incoming: Headers, body: string | undefined): Promise<RawResponse> {
+    let matched: { route: PluginRoute; rest: string } | undefined;
+    for (const route of this.routes) {
+      if (route.method && route.method !== '*' && route.method !== method) continue;
+      const match = routePattern(route.path).exec(proxyPath);
+      if (!match) continue;
+      if (route.reqRole && !roleIncludes(this.user.orgRole, route.reqRole)) {
+        return jsonResponse(403, { message: 'plugin proxy route access denied' });
+      }
+      matched = { route, rest: route.path.endsWith('*') ? (match[match.length - 1] ?? '') : '' };
+      break;
+    }
+    if (!matched) return jsonResponse(404, { message: 'plugin route match not found' });
+
+    let target: URL;
+    try {
+      target = new URL(interpolate(matched.route.url ?? '', this.settings));
+      if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new Error(`unsupported protocol scheme ${target.protocol}`);
+    } catch {
+      // Grafana's reverse proxy fails the round trip ("unsupported protocol scheme") and answers 502 with no body.
+      return emptyResponse(502);
+    }
+    target.pathname = joinUrlFragments(target.pathname === '/' ? '' : target.pathname, matched.rest);
+    target.search = search;
+
+    const headers: Record<string, string> = {};
+    for (const name of ['accept', 'content-type', 'x-grafana-org-id']) {
+      const value = incoming.get(name);
+      if (value !== null) headers[name] = value;
+    }
+    if (this.sendUserHeader && this.user.login) headers['x-grafana-user'] = this.user.login;
+    for (const header of matched.route.headers ?? []) headers[header.name.toLowerCase()] = interpolate(header.content, this.settings);
+    this.forwarded.push({ method, url: target.toString(), headers });
+
+    try {
+      const response = await fetch(target, { method, headers, body, signal: AbortSignal.timeout(this.proxyTimeoutMs) });
+      const text = await response.text();
+      const responseHeaders = new Headers(response.headers);
+      responseHeaders.delete('set-cookie');
+      return { status: response.status, statusText: response.statusText, headers: responseHeaders, text };
+    } catch (error) {
+      return emptyResponse((error as Error).name === 'TimeoutError' ? 504 : 502);
+    }
+  }
+
+  /** Grafana's frontend backend service over `serve`: the shapes `getBackendSrv()` gives the plugin. */
+  readonly backendSrv: BackendSrv = createBackendSrv(this);
+
+  readonly dataSourceSrv: DataSourceSrv = createDataSourceSrv(() => this.dataSources);
+
+  /** Installs this Grafana's services where @grafana/runtime hands them out. */
+  install(): this {
+    setBackendSrv(this.backendSrv);
+    setDataSourceSrv(this.dataSourceSrv);
+    setFolderPicker((props) => TestFolderPicker({ ...props, folders: this.folders }));
+    return this;
+  }
+}
+
+/** Creates a FakeGrafana and installs it: the usual first line of a page test. */
+export function installFakeGrafana(options: FakeGrafanaOptions = {}): FakeGrafana {
+  return new FakeGrafana(options).install();
+}
+
+/** Query parameters the way Grafana serializes `params` (undefined and null left out). */
+function serializeParams(params: Record<string, unknown> | undefined): string {
+  if (!params) return '';
+  return Object.entries(params)
+    .filter(([, value]) => value !== undefined && value !== null)
+    .flatMap(([key, value]) => (Array.isArray(value) ? value : [value]).map((v) => `${encodeURIComponent(key)}=${encodeURIComponent(String(v))}`))
+    .join('&');
+}
+
+function parseBody(text: string, responseType: BackendSrvRequest['responseType']): unknown {
+  if (responseType === 'text') return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Grafana's backend service: JSON bodies, `params`, parsed responses; non-2xx become a FetchError whose text `data` is
+ * wrapped as `{message, error, response}`. Not emulated: Grafana's one retry after a 401 (it pings the session and
+ * repeats the request once; the caller then sees the same error) and request cancellation by requestId.
+ */
+function createBackendSrv(grafana: FakeGrafana): BackendSrv {
+  const fetchFn = <T>(options: BackendSrvRequest): Observable<FetchResponse<T>> =>
+    new Observable<FetchResponse<T>>((subscriber) => {
+      const method = (options.method ?? 'GET').toUpperCase();
+      const query = serializeParams(options.params);
+      const url = query === '' ? options.url : `${options.url}${options.url.includes('?') ? '&' : '?'}${query}`;
+      const headers = new Headers(options.headers ?? {});
+      headers.set('X-Grafana-Org-Id', String(config.bootData.user.orgId ?? 1));
+      let body: string | undefined;
+      if (options.data !== undefined) {
+        body = typeof options.data === 'string' ? options.data : JSON.stringify(options.data);
+        if (typeof options.data !== 'string' && !headers.has('content-type')) headers.set('content-type', 'application/json');
+      }
+      grafana
+        .serve(method, url, headers, body)
+        .then((raw) => {
+          const data = parseBody(raw.text, options.responseType);
+          grafana.requests.push({ method, url, body: options.data, status: raw.status });
+          const ok = raw.status >= 200 && raw.status < 300;
+          if (ok) {
+            subscriber.next({ data: data as T, status: raw.status, statusText: raw.statusText, ok, headers: raw.headers, redirected: false, type: 'basic', url, config: options });
+            subscriber.complete();
+            return;
+          }
+          let errorData = data ?? { message: 'Unexpected error' };
+          if (typeof errorData === 'string') errorData = { message: errorData, error: raw.statusText, response: errorData };
+          const shaped = errorData as { message?: string; error?: unknown };
+          if (!shaped.message && typeof shaped.error === 'string') shaped.message = shaped.error;
+          if (options.showErrorAlert !== false && shaped.message) grafana.errorAlerts.push(shaped.message);
+          const error: FetchError = { status: raw.status, statusText: raw.statusText, data: errorData, config: options };
+          subscriber.error(error);
+        })
+        .catch((error: unknown) => subscriber.error(error));
+    });
+
+  const request = <T>(options: BackendSrvRequest): Promise<T> => lastValueFrom(fetchFn<T>(options)).then((response) => response.data);
+  return {
+    fetch: fetchFn,
+    request,
+    get: (url, params, requestId, options) => request({ ...options, url, params, requestId, method: 'GET' }),
+    delete: (url, data, options) => request({ ...options, url, data, method: 'DELETE' }),
+    post: (url, data, options) => request({ ...options, url, data, method: 'POST' }),
+    patch: (url, data, options) => request({ ...options, url, data, method: 'PATCH' }),
+    put: (url, data, options) => request({ ...options, url, data, method: 'PUT' }),
+    datasourceRequest: (options) => lastValueFrom(fetchFn(options)),
+    chunked: () => {
+      throw new Error('chunked requests are not part of the test Grafana');
+    },
+  } as BackendSrv;
+}
+
+function createDataSourceSrv(list: () => DataSourceInstanceSettings[]): DataSourceSrv {
+  const find = (ref?: DataSourceRef | string | null) => {
+    if (ref === undefined || ref === null) return undefined;
+    const key = typeof ref === 'string' ? ref : ref.uid;
+    return list().find((ds) => ds.uid === key || ds.name === key);
+  };
+  return {
+    get: async (ref) => {
+      throw new Error(`the test Grafana has no data source instances (asked for ${JSON.stringify(ref)})`);
+    },
+    getList: (filters: GetDataSourceListFilters = {}) =>
+      list().filter((ds) => {
+        const types = filters.type === undefined ? undefined : ([] as string[]).concat(filters.type);
+        if (types && !types.includes(ds.type)) return false;
+        if (filters.pluginId && ds.meta.id !== filters.pluginId) return false;
+        if (filters.metrics && !ds.meta.metrics) return false;
+        return filters.filter ? filters.filter(ds) : true;
+      }),
+    getInstanceSettings: (ref) => find(ref),
+    reload: () => {},
+    registerRuntimeDataSource: () => {},
+  };
+}
+
+/** A data source as Grafana lists it to pickers. */
+export function dataSource(uid: string, name: string, type: string, metrics = true): DataSourceInstanceSettings {
+  return {
+    id: uid.length,
+    uid,
+    name,
+    type,
+    access: 'proxy',
+    readOnly: false,
+    jsonData: {},
+    meta: { id: type, name: type, type: 'datasource', module: '', baseUrl: '', metrics, info: { author: { name: '' }, description: '', links: [], logos: { small: '', large: '' }, screenshots: [], updated: '', version: '' } },
+  } as unknown as DataSourceInstanceSettings;
+}
+
+export const DEFAULT_DATA_SOURCES = [dataSource('prom-main', 'Prometheus', 'prometheus'), dataSource('loki-main', 'Loki', 'loki', false)];
+
+export const DEFAULT_FOLDERS: FakeFolder[] = [
+  { uid: 'folder-probes', title: 'Probe alerts' },
+  { uid: 'folder-ops', title: 'Operations' },
+];
+
+interface TestFolderPickerProps {
+  value?: string;
+  onChange?: (folderUid: string | undefined, folderName: string | undefined) => void;
+  folders: FakeFolder[];
+}
+
+/** Grafana's folder picker reduced to a native select, labelled "Folder picker". */
+function TestFolderPicker({ value, onChange, folders }: TestFolderPickerProps) {
+  return createElement(
+    'select',
+    {
+      'aria-label': 'Folder picker',
+      value: value ?? '',
+      onChange: (event: ChangeEvent<HTMLSelectElement>) => {
+        const folder = folders.find((f) => f.uid === event.target.value);
+        onChange?.(folder?.uid, folder?.title);
+      },
+    },
+    createElement('option', { value: '' }, 'Choose a folder'),
+    ...folders.map((folder) => createElement('option', { key: folder.uid, value: folder.uid }, folder.title)),
+  );
+}
