@@ -23,14 +23,15 @@ export interface ProbeEngineOptions {
   maxInFlight: number;
   /** Results kept per probe for GET /probes/{id}/results. */
   historySize?: number;
-  /** How often the latest results are written to the store. */
+  /** How often the latest results are written to the store (default 30 s: they are for restarts and other gateways' views). */
   persistIntervalMs?: number;
   check?: (request: CheckRequest, deps: { resolver: Resolver }) => Promise<CheckResult>;
 }
 
 /** A probe as the engine runs it: the stored probe, its server and schedule, and what it has seen. */
 interface RunningProbe {
-  probe: Probe;
+  /** Only what windows and status need: the full row (audit fields, thresholds, results) would cost ~1 KiB a probe. */
+  probe: RunningProbeFields;
   server: Server;
   schedule: ScheduleSpec | null;
   request: CheckRequest;
@@ -40,6 +41,8 @@ interface RunningProbe {
   startAfter: number;
   stopAt: number;
 }
+
+type RunningProbeFields = Pick<Probe, 'id' | 'serverId' | 'scheduleId' | 'windowBegin' | 'windowEnd'>;
 
 /** What an agent tells the control plane about one of its probes. */
 export interface ProbeReport {
@@ -62,6 +65,9 @@ const MINUTE_MS = 60_000;
  */
 export const HANDOVER_MS = 2000;
 
+/** Result rows written per transaction before the event loop gets a turn. */
+const PERSIST_SLICE = 1000;
+
 export class ProbeEngine {
   private readonly service: ConfigService;
   private readonly metrics: ProbeMetrics;
@@ -79,6 +85,9 @@ export class ProbeEngine {
   /** In-window state of probes run by other gateways, as their agents report it. */
   private readonly remoteActive = new Map<number, boolean>();
   private readonly handoverTimers = new Set<NodeJS.Timeout>();
+  /** Running probes by server, so a server change finds its probes without a scan. */
+  private readonly byServer = new Map<number, Set<number>>();
+  private persisting: Promise<void> | null = null;
   private unsubscribe: (() => void) | null = null;
   private persistTimer: NodeJS.Timeout | null = null;
   private windowTimer: NodeJS.Timeout | null = null;
@@ -118,7 +127,7 @@ export class ProbeEngine {
     }
     this.scheduler.start();
     this.armWindowSweep();
-    this.persistTimer = setInterval(() => this.persist(), this.options.persistIntervalMs ?? 5000);
+    this.persistTimer = setInterval(() => void this.persist(), this.options.persistIntervalMs ?? 30_000);
     this.persistTimer.unref();
   }
 
@@ -128,7 +137,8 @@ export class ProbeEngine {
     if (this.windowTimer) clearTimeout(this.windowTimer);
     for (const timer of this.handoverTimers) clearTimeout(timer);
     await this.scheduler.stop();
-    this.persist();
+    await this.persisting;
+    await this.persist();
   }
 
   get probeCount(): number {
@@ -197,32 +207,42 @@ export class ProbeEngine {
 
   // --- keeping in step with the configuration
 
+  /**
+   * Re-reads what a change touched and places or removes each probe. A server's probes come in one query, and
+   * servers, schedules and moves are read once each: an import of thousands of probes stays a few queries per server.
+   */
   private apply(change: ConfigChange): void {
     const { store } = this.service;
     for (const id of change.removedProbeIds) this.unplace(id);
-    const affected = new Set(change.probeIds);
+    const fresh = new Map<number, Probe>();
+    const stale = new Set(change.probeIds);
     for (const serverId of change.serverIds) {
-      for (const [id, entry] of this.running) if (entry.server.id === serverId) affected.add(id);
-      try {
-        for (const probe of store.probes.ofServer(serverId)) affected.add(probe.id);
-      } catch (error) {
-        if (!(error instanceof NotFoundError)) throw error;
-      }
+      for (const id of this.byServer.get(serverId) ?? []) stale.add(id);
+      for (const probe of store.probes.ofServer(serverId)) fresh.set(probe.id, probe);
     }
     for (const scheduleId of change.scheduleIds) {
-      for (const [id, entry] of this.running) if (entry.probe.scheduleId === scheduleId) affected.add(id);
+      for (const [id, entry] of this.running) if (entry.probe.scheduleId === scheduleId) stale.add(id);
     }
-    for (const id of affected) {
-      let probe: Probe;
+    for (const id of stale) {
+      if (fresh.has(id)) continue;
       try {
-        probe = store.probes.get(id);
+        fresh.set(id, store.probes.get(id));
       } catch (error) {
-        if (error instanceof NotFoundError) { this.unplace(id); continue; }
-        throw error;
+        if (!(error instanceof NotFoundError)) throw error;
+        this.unplace(id);
       }
-      const server = store.servers.get(probe.serverId);
-      const schedule = probe.scheduleId === null ? null : store.schedules.get(probe.scheduleId);
-      this.place(probe, server, schedule, store.servers.lastMove(server.id));
+    }
+    const servers = new Map<number, Server>();
+    const schedules = new Map<number, ScheduleSpec>();
+    const moves = new Map<number, ServerMove | undefined>();
+    for (const probe of fresh.values()) {
+      if (!servers.has(probe.serverId)) {
+        servers.set(probe.serverId, store.servers.get(probe.serverId));
+        moves.set(probe.serverId, store.servers.lastMove(probe.serverId));
+      }
+      if (probe.scheduleId !== null && !schedules.has(probe.scheduleId)) schedules.set(probe.scheduleId, store.schedules.get(probe.scheduleId));
+      const schedule = probe.scheduleId === null ? null : schedules.get(probe.scheduleId)!;
+      this.place(probe, servers.get(probe.serverId)!, schedule, moves.get(probe.serverId));
     }
   }
 
@@ -241,7 +261,7 @@ export class ProbeEngine {
     if (leaving) this.afterHandover(switchAt, server.id);
     const previous = this.running.get(probe.id);
     const entry: RunningProbe = {
-      probe,
+      probe: { id: probe.id, serverId: probe.serverId, scheduleId: probe.scheduleId, windowBegin: probe.windowBegin, windowEnd: probe.windowEnd },
       server,
       schedule: schedule && { timeZone: schedule.timeZone, windows: schedule.windows, exclusions: schedule.exclusions },
       request: requestFor(probe, server),
@@ -251,6 +271,10 @@ export class ProbeEngine {
       stopAt: leaving ? switchAt : Infinity,
     };
     this.running.set(probe.id, entry);
+    if (previous && previous.server.id !== server.id) this.byServer.get(previous.server.id)?.delete(probe.id);
+    let ofServer = this.byServer.get(server.id);
+    if (!ofServer) this.byServer.set(server.id, (ofServer = new Set()));
+    ofServer.add(probe.id);
     this.metrics.upsertProbe(String(probe.id), labelsOf(probe, server, this.gatewayId));
     this.refreshActive(probe.id, Date.now());
     this.scheduler.upsert(String(probe.id), probe.intervalSeconds * 1000);
@@ -267,7 +291,10 @@ export class ProbeEngine {
   }
 
   private unplace(probeId: number): void {
-    if (!this.running.delete(probeId)) return;
+    const entry = this.running.get(probeId);
+    if (!entry) return;
+    this.running.delete(probeId);
+    this.byServer.get(entry.server.id)?.delete(probeId);
     this.scheduler.remove(String(probeId));
     this.metrics.removeProbe(String(probeId));
     this.unsaved.delete(probeId);
@@ -376,17 +403,28 @@ export class ProbeEngine {
     return count;
   }
 
-  /** Writes the latest result of every probe that ran since the last write, in one transaction. */
-  private persist(): void {
-    if (this.unsaved.size === 0) return;
-    const batch = [];
-    for (const probeId of this.unsaved) {
-      const latest = this.running.get(probeId)?.history.latest;
-      if (latest) batch.push({ probeId, result: resultView(latest, this.gatewayId) });
-    }
+  /**
+   * Writes the latest result of every probe that ran since the last write, in slices of PERSIST_SLICE rows with an
+   * event-loop turn between them: one transaction for 50,000 probes would stall checks and scrapes for a second.
+   */
+  private persist(): Promise<void> {
+    this.persisting ??= this.writeResults().finally(() => { this.persisting = null; });
+    return this.persisting;
+  }
+
+  private async writeResults(): Promise<void> {
+    const ids = [...this.unsaved];
     this.unsaved.clear();
-    // A probe deleted since its check has no row left; its UPDATE changes nothing.
-    this.service.store.probes.saveResults(batch);
+    for (let start = 0; start < ids.length; start += PERSIST_SLICE) {
+      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      const batch = [];
+      for (const probeId of ids.slice(start, start + PERSIST_SLICE)) {
+        const latest = this.running.get(probeId)?.history.latest;
+        if (latest) batch.push({ probeId, result: resultView(latest, this.gatewayId) });
+      }
+      // A probe deleted since its check has no row left; its UPDATE changes nothing.
+      this.service.store.probes.saveResults(batch);
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 // Probes in SQLite: configuration, the latest result kept with it, and the joined view the engine runs from.
-import type { Db } from './database.js';
+import { statementCache, type Db, type Statement } from './database.js';
 import { assertVersion, auditView, likePattern, withUniqueName, pageOf, type AuditRow } from './rows.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { CheckResultView } from '../schemas/check.js';
@@ -75,7 +75,11 @@ function columns(values: ProbeValues) {
 }
 
 export class ProbeRepository {
-  constructor(private readonly db: Db) {}
+  private readonly sql: (sql: string) => Statement;
+
+  constructor(private readonly db: Db) {
+    this.sql = statementCache(db);
+  }
 
   list(serverId: number, query: ProbeQuery) {
     const where = ['p.server_id = @serverId'];
@@ -87,41 +91,41 @@ export class ProbeRepository {
     }
     const filter = ` WHERE ${where.join(' AND ')}`;
     const { limit, offset } = pageOf(query);
-    const rows = this.db.prepare(`${SELECT}${filter} ORDER BY p.name COLLATE NOCASE, p.id LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset }) as ProbeRow[];
-    const total = this.db.prepare(`SELECT COUNT(*) FROM probes p${filter}`).pluck().get(params) as number;
+    const rows = this.sql(`${SELECT}${filter} ORDER BY p.name COLLATE NOCASE, p.id LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset }) as ProbeRow[];
+    const total = this.sql(`SELECT COUNT(*) FROM probes p${filter}`).pluck().get(params) as number;
     return { items: rows.map(toProbe), total, limit, offset };
   }
 
   /** Every probe, optionally only those run by one gateway (through their server). */
   all(gateway?: string): Probe[] {
     const rows = gateway === undefined
-      ? this.db.prepare(`${SELECT} ORDER BY p.server_id, p.name COLLATE NOCASE`).all()
-      : this.db.prepare(`${SELECT} WHERE s.gateway = ? ORDER BY p.server_id, p.name COLLATE NOCASE`).all(gateway);
+      ? this.sql(`${SELECT} ORDER BY p.server_id, p.name COLLATE NOCASE`).all()
+      : this.sql(`${SELECT} WHERE s.gateway = ? ORDER BY p.server_id, p.name COLLATE NOCASE`).all(gateway);
     return (rows as ProbeRow[]).map(toProbe);
   }
 
   get(id: number): Probe {
-    const row = this.db.prepare(`${SELECT} WHERE p.id = ?`).get(id) as ProbeRow | undefined;
+    const row = this.sql(`${SELECT} WHERE p.id = ?`).get(id) as ProbeRow | undefined;
     if (!row) throw new NotFoundError('probe', id);
     return toProbe(row);
   }
 
   ofServer(serverId: number): Probe[] {
-    return (this.db.prepare(`${SELECT} WHERE p.server_id = ? ORDER BY p.name COLLATE NOCASE`).all(serverId) as ProbeRow[]).map(toProbe);
+    return (this.sql(`${SELECT} WHERE p.server_id = ? ORDER BY p.name COLLATE NOCASE`).all(serverId) as ProbeRow[]).map(toProbe);
   }
 
   /** Smallest interval among a server's probes that inherit its connect timeout (those the timeout must stay below). */
   shortestInheritingInterval(serverId: number): number | null {
-    return this.db.prepare('SELECT MIN(interval_seconds) FROM probes WHERE server_id = ? AND timeout_ms IS NULL').pluck().get(serverId) as number | null;
+    return this.sql('SELECT MIN(interval_seconds) FROM probes WHERE server_id = ? AND timeout_ms IS NULL').pluck().get(serverId) as number | null;
   }
 
   countUsingSchedule(scheduleId: number): number {
-    return this.db.prepare('SELECT COUNT(*) FROM probes WHERE schedule_id = ?').pluck().get(scheduleId) as number;
+    return this.sql('SELECT COUNT(*) FROM probes WHERE schedule_id = ?').pluck().get(scheduleId) as number;
   }
 
   create(serverId: number, values: ProbeValues, user: string, now: string): Probe {
     const result = withUniqueName(() =>
-      this.db.prepare(`
+      this.sql(`
         INSERT INTO probes (server_id, name, description, owner, schedule_id, window_begin, window_end, interval_seconds, host, port,
           timeout_ms, enabled, thresholds_json, version, created_at, created_by, updated_at, updated_by)
         VALUES (@server_id, @name, @description, @owner, @schedule_id, @window_begin, @window_end, @interval_seconds, @host, @port,
@@ -133,7 +137,7 @@ export class ProbeRepository {
   update(id: number, values: ProbeValues, expectedVersion: number | undefined, user: string, now: string): Probe {
     assertVersion(this.db, 'probes', 'probe', id, expectedVersion);
     withUniqueName(() =>
-      this.db.prepare(`
+      this.sql(`
         UPDATE probes SET name = @name, description = @description, owner = @owner, schedule_id = @schedule_id,
           window_begin = @window_begin, window_end = @window_end, interval_seconds = @interval_seconds, host = @host, port = @port,
           timeout_ms = @timeout_ms, enabled = @enabled, thresholds_json = @thresholds_json,
@@ -144,20 +148,27 @@ export class ProbeRepository {
   }
 
   delete(id: number): void {
-    if (this.db.prepare('DELETE FROM probes WHERE id = ?').run(id).changes === 0) throw new NotFoundError('probe', id);
+    if (this.sql('DELETE FROM probes WHERE id = ?').run(id).changes === 0) throw new NotFoundError('probe', id);
   }
 
   /** Keeps the latest result with the probe; results do not bump the configuration version. */
   saveResults(results: Iterable<{ probeId: number; result: CheckResultView }>): void {
-    const statement = this.db.prepare(`
+    const statement = this.sql(`
       UPDATE probes SET last_result_json = @json,
         actual_host = COALESCE(@actualHost, actual_host), actual_ipv4 = COALESCE(@actualIpv4, actual_ipv4)
       WHERE id = @probeId`);
-    this.db.transaction(() => {
-      for (const { probeId, result } of results) {
-        statement.run({ probeId, json: JSON.stringify(result), actualHost: result.actualHost, actualIpv4: result.actualIpv4 });
-      }
-    })();
+    // Results are rewritten by the next check, so they need not reach the disk before the transaction returns:
+    // NORMAL spares an fsync per batch. Configuration writes keep FULL.
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      this.db.transaction(() => {
+        for (const { probeId, result } of results) {
+          statement.run({ probeId, json: JSON.stringify(result), actualHost: result.actualHost, actualIpv4: result.actualIpv4 });
+        }
+      })();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
   }
 
 }

@@ -1,5 +1,5 @@
 // Probe servers in SQLite: the only place their SQL lives.
-import type { Db } from './database.js';
+import { statementCache, type Db, type Statement } from './database.js';
 import { assertVersion, auditView, likePattern, withUniqueName, pageOf, type AuditRow } from './rows.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { Server, ServerQuery } from '../schemas/server.js';
@@ -82,7 +82,11 @@ function columns(values: ServerValues) {
 }
 
 export class ServerRepository {
-  constructor(private readonly db: Db) {}
+  private readonly sql: (sql: string) => Statement;
+
+  constructor(private readonly db: Db) {
+    this.sql = statementCache(db);
+  }
 
   list(query: ServerQuery) {
     const where: string[] = [];
@@ -96,29 +100,29 @@ export class ServerRepository {
     }
     const filter = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
     const { limit, offset } = pageOf(query);
-    const rows = this.db.prepare(`${SELECT}${filter} ORDER BY s.name COLLATE NOCASE, s.id LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset }) as ServerRow[];
-    const total = this.db.prepare(`SELECT COUNT(*) FROM servers s${filter}`).pluck().get(params) as number;
+    const rows = this.sql(`${SELECT}${filter} ORDER BY s.name COLLATE NOCASE, s.id LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset }) as ServerRow[];
+    const total = this.sql(`SELECT COUNT(*) FROM servers s${filter}`).pluck().get(params) as number;
     return { items: rows.map(toServer), total, limit, offset };
   }
 
   all(): Server[] {
-    return (this.db.prepare(`${SELECT} ORDER BY s.name COLLATE NOCASE, s.id`).all() as ServerRow[]).map(toServer);
+    return (this.sql(`${SELECT} ORDER BY s.name COLLATE NOCASE, s.id`).all() as ServerRow[]).map(toServer);
   }
 
   get(id: number): Server {
-    const row = this.db.prepare(`${SELECT} WHERE s.id = ?`).get(id) as ServerRow | undefined;
+    const row = this.sql(`${SELECT} WHERE s.id = ?`).get(id) as ServerRow | undefined;
     if (!row) throw new NotFoundError('server', id);
     return toServer(row);
   }
 
   findByName(name: string): Server | undefined {
-    const row = this.db.prepare(`${SELECT} WHERE s.name = ?`).get(name) as ServerRow | undefined;
+    const row = this.sql(`${SELECT} WHERE s.name = ?`).get(name) as ServerRow | undefined;
     return row && toServer(row);
   }
 
   create(values: ServerValues, user: string, now: string): Server {
     const result = withUniqueName(() =>
-      this.db.prepare(`
+      this.sql(`
         INSERT INTO servers (name, description, organization, owner, role, site, gateway, shared_account, network_interface,
           connect_timeout_ms, enabled, thresholds_json, version, created_at, created_by, updated_at, updated_by)
         VALUES (@name, @description, @organization, @owner, @role, @site, @gateway, @shared_account, @network_interface,
@@ -129,12 +133,12 @@ export class ServerRepository {
 
   update(id: number, values: ServerValues, expectedVersion: number | undefined, user: string, now: string): Server {
     assertVersion(this.db, 'servers', 'server', id, expectedVersion);
-    const gateway = this.db.prepare('SELECT gateway FROM servers WHERE id = ?').pluck().get(id) as string;
+    const gateway = this.sql('SELECT gateway FROM servers WHERE id = ?').pluck().get(id) as string;
     if (gateway !== values.gateway) {
-      this.db.prepare('INSERT INTO server_moves (server_id, from_gateway, to_gateway, moved_at) VALUES (?, ?, ?, ?)').run(id, gateway, values.gateway, now);
+      this.sql('INSERT INTO server_moves (server_id, from_gateway, to_gateway, moved_at) VALUES (?, ?, ?, ?)').run(id, gateway, values.gateway, now);
     }
     withUniqueName(() =>
-      this.db.prepare(`
+      this.sql(`
         UPDATE servers SET name = @name, description = @description, organization = @organization, owner = @owner, role = @role,
           site = @site, gateway = @gateway, shared_account = @shared_account, network_interface = @network_interface,
           connect_timeout_ms = @connect_timeout_ms, enabled = @enabled, thresholds_json = @thresholds_json,
@@ -146,20 +150,20 @@ export class ServerRepository {
 
   /** The latest move of a server from one gateway to another, if any. */
   lastMove(serverId: number): ServerMove | undefined {
-    const row = this.db.prepare('SELECT * FROM server_moves WHERE server_id = ? ORDER BY moved_at DESC, rowid DESC LIMIT 1').get(serverId) as MoveRow | undefined;
+    const row = this.sql('SELECT * FROM server_moves WHERE server_id = ? ORDER BY moved_at DESC, rowid DESC LIMIT 1').get(serverId) as MoveRow | undefined;
     return row && toMove(row);
   }
 
   /** Moves since `sinceIso` of servers that left or joined `gateway`. */
   movesInvolving(gateway: string, sinceIso: string): ServerMove[] {
-    return (this.db.prepare('SELECT * FROM server_moves WHERE (from_gateway = @gateway OR to_gateway = @gateway) AND moved_at >= @since ORDER BY moved_at')
+    return (this.sql('SELECT * FROM server_moves WHERE (from_gateway = @gateway OR to_gateway = @gateway) AND moved_at >= @since ORDER BY moved_at')
       .all({ gateway, since: sinceIso }) as MoveRow[]).map(toMove);
   }
 
   /** Deletes the server; its probes go with it through ON DELETE CASCADE in the same statement. */
   delete(id: number): { probeIds: number[] } {
-    const probeIds = this.db.prepare('SELECT id FROM probes WHERE server_id = ?').pluck().all(id) as number[];
-    const result = this.db.prepare('DELETE FROM servers WHERE id = ?').run(id);
+    const probeIds = this.sql('SELECT id FROM probes WHERE server_id = ?').pluck().all(id) as number[];
+    const result = this.sql('DELETE FROM servers WHERE id = ?').run(id);
     if (result.changes === 0) throw new NotFoundError('server', id);
     return { probeIds };
   }
