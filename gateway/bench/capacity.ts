@@ -54,7 +54,9 @@ async function main(): Promise<void> {
       };
       steps.push(step);
       log(`${rate}/s: achieved ${round(step.achievedPerSecond, 0)}/s, lag p99 ${step.lag.p99} ms, skipped ${step.skipped}, failed ${step.failed}, gateway CPU ${round(step.gatewayCpuPercent, 0)}%, listeners ${round(step.listenerCpuPercent, 0)}%`);
-      if (!keptUp(step)) break;
+      // Keep stepping past a lag miss (on a busy machine lag can miss at any rate): stop once checks are really lost.
+      if (!saturated(step)) continue;
+      break;
     }
   } finally {
     await gateway.dispose();
@@ -63,9 +65,16 @@ async function main(): Promise<void> {
   const best = [...steps].reverse().find(keptUp);
   const rows: Row[] = steps.map((s) => row(`${s.rate} checks/s`, `lag p99 ≤ ${LAG_P99_LIMIT_MS} ms`,
     `achieved ${round(s.achievedPerSecond, 0)}/s, lag p99 ${s.lag.p99} ms (max ${s.lag.max}), skipped ${s.skipped}, failed ${s.failed}; CPU gateway ${round(s.gatewayCpuPercent, 0)}%, listeners ${round(s.listenerCpuPercent, 0)}%; load ${s.loadAverage}`, keptUp(s)));
-  rows.push(row('highest rate kept up with (2 cores, listeners on the same cores)', '', best ? `${best.rate} checks/s` : 'none', null));
+  rows.push(row('highest rate kept up with (lag p99 ≤ 20 ms; 2 cores, listeners on the same cores)', '', best ? `${best.rate} checks/s` : 'none', null));
+  const last = steps.at(-1);
+  if (last) rows.push(row('highest rate with ≥ 90% of checks done and no skips', '', `${[...steps].reverse().find((s) => !saturated(s))?.rate ?? 'none'} checks/s (stepped ${RATES.join(', ')})`, null));
   writeReport('capacity', startedAt, rows, { rates: RATES, stepMs: STEP_MS, settleMs: SETTLE_MS, steps });
   console.log(formatTable(rows));
+}
+
+/** Saturated: under 90% of the rate done, or runs skipped because the previous run of a probe was still going. */
+function saturated(step: Step): boolean {
+  return step.achievedPerSecond < 0.9 * step.rate || step.skipped > 0.01 * step.rate;
 }
 
 /** Kept up: lag p99 within the limit, at least 95% of the rate done, nothing skipped. */

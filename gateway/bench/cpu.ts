@@ -56,10 +56,14 @@ async function gateway(targets: Target[], probes: number, intervalSeconds: numbe
     await sleep(WARM_MS);
     const before = await scrapeText(gw.url);
     const beforeAt = performance.now();
-    const scrapes = setInterval(() => void scrapeText(gw.url).catch(() => undefined), SCRAPE_EVERY_MS);
+    // Scrapes at the middle of each 15 s slot, so a window always holds the same number of them (two in 30 s).
+    const scrapes: NodeJS.Timeout[] = [];
+    for (let at = SCRAPE_EVERY_MS / 2; at < WINDOW_MS; at += SCRAPE_EVERY_MS) {
+      scrapes.push(setTimeout(() => void scrapeText(gw.url).catch(() => undefined), at));
+    }
     const load = loadAverage();
     const cpu = await measureCpu(gw.pid, WINDOW_MS, SLICES);
-    clearInterval(scrapes);
+    for (const timer of scrapes) clearTimeout(timer);
     const after = await scrapeText(gw.url);
     // The count is between the two scrapes, a little longer than the CPU window: scale it to the window.
     const checks = ((totalChecks(after) - totalChecks(before)) * cpu.wallMs) / (performance.now() - beforeAt);

@@ -11,7 +11,7 @@ const GATEWAY_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCHES: Record<string, { file: string; what: string; inAll: boolean }> = {
   cpu: { file: 'bench/cpu.ts', what: 'CPU per check: gateway vs a plain net.connect loop vs blackbox_exporter (~8 min)', inAll: true },
   scale: { file: 'bench/scale.ts', what: '50k probes @ 60 s: scheduler lag, RSS per probe, /metrics time and stalls (~5 min)', inAll: true },
-  accuracy: { file: 'bench/accuracy.ts', what: 'connect-time error over a veth link with tc netem delay, 500 checks/s (~1 min, root)', inAll: true },
+  accuracy: { file: 'bench/accuracy.ts', what: 'connect-time error over a link delaying 20 ms (netns + TUN relay), 500 checks/s (~1 min, root)', inAll: true },
   capacity: { file: 'bench/capacity.ts', what: 'checks/s one gateway keeps up with on this machine (~2 min)', inAll: true },
   'metrics-render': { file: 'bench/metrics-render.ts', what: "/metrics rendering in isolation (owned by the metrics code's author; prints only)", inAll: false },
 };

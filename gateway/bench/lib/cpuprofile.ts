@@ -1,4 +1,4 @@
-// Summarises a V8 .cpuprofile (node --cpu-prof): the functions with the most self time, for the report.
+// Summarises a V8 .cpuprofile (node --cpu-prof): the functions with the most self time (percent of busy time), for the report.
 import { readFileSync } from 'node:fs';
 
 interface ProfileNode {
@@ -24,7 +24,9 @@ export function topFrames(file: string, limit = 15): Frame[] {
     const key = `${functionName || '(anonymous)'} ${where}`.trim();
     self.set(key, (self.get(key) ?? 0) + 1);
   }
-  const total = profile.samples.length;
+  // Percent of the samples where the process was busy: idle time says nothing about where the CPU goes.
+  self.delete('(idle)');
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
   return [...self.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, limit)

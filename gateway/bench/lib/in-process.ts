@@ -13,6 +13,8 @@ export interface Recorder {
   outcomes: Record<string, number>;
   /** Runs skipped because the probe's previous run had not finished (the scheduler could not keep up). */
   skipped: number;
+  /** Each write of the latest results to SQLite (ProbeEngine.persist, every 5 s): its wall time and rows. */
+  saves: { ms: number; rows: number }[];
   /** Probes that have finished at least one check. */
   ran: Set<string>;
   /** Forget what was recorded so far (start of a measuring window). */
@@ -30,13 +32,24 @@ export function instrument(gateway: TestGateway): Recorder {
     connectMs: new Samples(),
     outcomes: {},
     skipped: 0,
+    saves: [],
     ran: new Set(),
     reset() {
       recorder.lag.reset();
       recorder.connectMs.reset();
       recorder.outcomes = {};
       recorder.skipped = 0;
+      recorder.saves = [];
     },
+  };
+  // The engine persists through the store's public saveResults, synchronously on the event loop.
+  const probes = gateway.service.store.probes;
+  const saveResults = probes.saveResults.bind(probes);
+  probes.saveResults = (results) => {
+    const batch = [...results];
+    const started = performance.now();
+    saveResults(batch);
+    if (recorder.saves.length < 100_000) recorder.saves.push({ ms: performance.now() - started, rows: batch.length });
   };
   const countSkippedRun = metrics.countSkippedRun.bind(metrics);
   metrics.countSkippedRun = () => {

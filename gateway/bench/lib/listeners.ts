@@ -36,8 +36,10 @@ for (const host of hosts) {
  * Several listeners spread over hosts (e.g. 127.0.0.1-127.0.0.4) and ports: each distinct (address, port) is a
  * separate four-tuple space for the client's ephemeral ports, so TIME_WAIT on the client side cannot exhaust them.
  */
-export async function startListenerProcess(hosts: string[], portsPerHost: number): Promise<ListenerProcess> {
-  const child = spawn(process.execPath, ['-e', PROGRAM, JSON.stringify(hosts), String(portsPerHost)], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startListenerProcess(hosts: string[], portsPerHost: number, wrap: string[] = []): Promise<ListenerProcess> {
+  // `wrap` runs it through another command, e.g. ['ip', 'netns', 'exec', NAME] (which execs node in place: same pid).
+  const command = [...wrap, process.execPath, '-e', PROGRAM, JSON.stringify(hosts), String(portsPerHost)];
+  const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
   const unregister = killOnExit(child, 'listeners');
   const lines = createInterface({ input: child.stdout! });
   const timeout = setTimeout(() => child.kill('SIGKILL'), 10_000);

@@ -1,5 +1,5 @@
-// Measures event-loop stalls inside this process: perf_hooks' delay histogram plus a 1 ms interval timer's longest gap.
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+// Measures event-loop stalls inside this process: perf_hooks' delay histogram, a 1 ms interval timer's longest gap, GC pauses.
+import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
 
 export interface StallReport {
   /** Longest gap between two ticks of a 1 ms interval timer, minus the 1 ms: how long the loop was blocked at most. */
@@ -9,6 +9,9 @@ export interface StallReport {
   /** monitorEventLoopDelay (1 ms resolution): max and p99 of the delay, in ms. */
   delayMaxMs: number;
   delayP99Ms: number;
+  /** Garbage-collection pauses in the window: the longest, and their sum (ms). */
+  gcMaxMs: number;
+  gcTotalMs: number;
 }
 
 export class LoopMonitor {
@@ -17,8 +20,19 @@ export class LoopMonitor {
   private last = 0;
   private maxGap = 0;
   private over50 = 0;
+  private gcMax = 0;
+  private gcTotal = 0;
+  private readonly gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      this.gcMax = Math.max(this.gcMax, entry.duration);
+      this.gcTotal += entry.duration;
+    }
+  });
 
   start(): void {
+    this.gcMax = 0;
+    this.gcTotal = 0;
+    this.gcObserver.observe({ entryTypes: ['gc'] });
     this.histogram = monitorEventLoopDelay({ resolution: 1 });
     this.histogram.enable();
     this.last = performance.now();
@@ -35,6 +49,7 @@ export class LoopMonitor {
 
   stop(): StallReport {
     if (this.timer) clearInterval(this.timer);
+    this.gcObserver.disconnect();
     // The gap still open when stopping counts too.
     const openGap = performance.now() - this.last - 1;
     const histogram = this.histogram!;
@@ -44,6 +59,8 @@ export class LoopMonitor {
       gapsOver50Ms: this.over50 + (openGap > 50 ? 1 : 0),
       delayMaxMs: histogram.max / 1e6,
       delayP99Ms: histogram.percentile(99) / 1e6,
+      gcMaxMs: this.gcMax,
+      gcTotalMs: this.gcTotal,
     };
   }
 }

@@ -1,10 +1,12 @@
 // A bench's verdict rows (metric, goal, measured, verdict), printed as a table and written as JSON to bench/results/.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machine } from './proc.js';
 
-export const RESULTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bench/results');
+/** bench/results/ at the repository root; BENCH_RESULTS_DIR elsewhere (for trial runs that must not replace the figures). */
+export const RESULTS_DIR = process.env.BENCH_RESULTS_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../bench/results');
 
 export interface Row {
   metric: string;
@@ -19,6 +21,8 @@ export interface BenchReport {
   startedAt: string;
   finishedAt: string;
   machine: Record<string, string | number>;
+  /** sha256 of src/ as it was when the report was written: others edit src/ meanwhile, so say which code was measured. */
+  sourceHash: string;
   rows: Row[];
   /** Everything measured, for anyone who wants to recompute a row. */
   raw: Record<string, unknown>;
@@ -29,10 +33,19 @@ export function row(metric: string, goal: string, measured: string, ok: boolean 
 }
 
 export function writeReport(bench: string, startedAt: Date, rows: Row[], raw: Record<string, unknown>): BenchReport {
-  const report: BenchReport = { bench, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), machine: machine(), rows, raw };
+  const report: BenchReport = { bench, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), machine: machine(), sourceHash: sourceHash(), rows, raw };
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(join(RESULTS_DIR, `${bench}.json`), `${JSON.stringify(report, null, 2)}\n`);
   return report;
+}
+
+function sourceHash(): string {
+  const src = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
+  const hash = createHash('sha256');
+  for (const file of (readdirSync(src, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).sort()) {
+    hash.update(file).update(readFileSync(join(src, file)));
+  }
+  return hash.digest('hex').slice(0, 16);
 }
 
 export function readReport(bench: string): BenchReport | null {

@@ -1,0 +1,57 @@
+// Bench "profile": CPU profile of an in-process gateway over one phase (an import, or a steady window), top frames printed.
+// Usage: BENCH_PROBES=30000 BENCH_INTERVAL_S=60 npx tsx bench/profile.ts [import|steady]
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
+import { sleep } from './lib/cleanup.js';
+import { fleetDocument } from './lib/config-doc.js';
+import { topFrames } from './lib/cpuprofile.js';
+import { instrument, startInProcessGateway } from './lib/in-process.js';
+import { loopbackHosts, startListenerProcess } from './lib/listeners.js';
+import { LoopMonitor } from './lib/loop-stall.js';
+import { log, RESULTS_DIR } from './lib/results.js';
+import { summarize } from './lib/stats.js';
+
+const PROBES = Number(process.env.BENCH_PROBES ?? 30_000);
+const INTERVAL_S = Number(process.env.BENCH_INTERVAL_S ?? 60);
+const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 30_000);
+const phase = process.argv[2] ?? 'steady';
+
+async function main(): Promise<void> {
+  const listeners = await startListenerProcess(loopbackHosts(4), 8);
+  const gateway = await startInProcessGateway();
+  const recorder = instrument(gateway);
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  const document = fleetDocument({ probes: PROBES, intervalSeconds: INTERVAL_S, timeoutMs: Math.min(2000, INTERVAL_S * 1000 - 100), targets: listeners.targets });
+  try {
+    if (phase === 'import') await session.post('Profiler.start');
+    const started = performance.now();
+    const response = await gateway.api.post('/api/v1/import', document);
+    log(`import of ${PROBES} probes: ${response.status} in ${Math.round(performance.now() - started)} ms`);
+    if (phase === 'steady') {
+      await sleep(15_000);
+      recorder.reset();
+      const monitor = new LoopMonitor();
+      monitor.start();
+      await session.post('Profiler.start');
+      await sleep(WINDOW_MS);
+      const stall = monitor.stop();
+      log(`steady ${WINDOW_MS / 1000} s: ${JSON.stringify(recorder.outcomes)}, lag ${JSON.stringify(summarize(recorder.lag.values()))}, stall ${JSON.stringify(stall)}`);
+    }
+    const { profile } = await session.post('Profiler.stop');
+    const file = join(RESULTS_DIR, `profile-${phase}-${PROBES}.cpuprofile.tmp`);
+    writeFileSync(file, JSON.stringify(profile));
+    console.log(`Top self-time frames (${phase}, ${PROBES} probes @ ${INTERVAL_S} s); profile in ${file}:`);
+    for (const frame of topFrames(file, 25)) console.log(`  ${frame.selfPercent.toFixed(1).padStart(5)}%  ${frame.frame}`);
+  } finally {
+    session.disconnect();
+    await gateway.dispose();
+    await listeners.close();
+  }
+}
+
+await main();
+process.exit(0);
