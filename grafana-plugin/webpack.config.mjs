@@ -50,7 +50,11 @@ export default (_env, argv) => {
     mode: production ? 'production' : 'development',
     target: 'web',
     context: root,
-    entry: { module: './src/module.tsx' },
+    entry: {
+      module: './src/module.tsx',
+      // The nested probe status grid panel: its own AMD module beside its plugin.json, as Grafana loads nested plugins.
+      'panels/probe-grid/module': './src/panels/probe-grid/module.tsx',
+    },
     devtool: 'source-map',
     output: {
       path: path.join(root, 'dist'),
@@ -65,6 +69,8 @@ export default (_env, argv) => {
     externals: [grafanaShared],
     resolve: {
       extensions: ['.ts', '.tsx', '.js', '.jsx', '.json'],
+      // The gateway's alert-rule mapping (gateway/src/alerting), bundled from source, imports its siblings as `.js`.
+      extensionAlias: { '.js': ['.ts', '.js'] },
     },
     module: {
       rules: [
@@ -89,6 +95,8 @@ export default (_env, argv) => {
         patterns: [
           { from: 'src/plugin.json', to: 'plugin.json', transform: stampPluginJson },
           { from: 'src/img', to: 'img' },
+          { from: 'src/panels/probe-grid/plugin.json', to: 'panels/probe-grid/plugin.json', transform: stampPluginJson },
+          { from: 'src/panels/probe-grid/img', to: 'panels/probe-grid/img' },
           { from: 'README.md', to: '.' },
           { from: 'CHANGELOG.md', to: '.' },
           { from: 'LICENSE', to: '.' },

@@ -92,7 +92,7 @@ document.addEventListener('click', (event) => {
 function GrafanaRouter({ children }: { children: ReactNode }) {
   const history = locationService.getHistory();
   const [state, setState] = useState({ location: history.location, action: history.action });
-  useLayoutEffect(() => history.listen((location, action) => setState({ location, action })), [history]);
+  useLayoutEffect(() => history.listen((location: typeof history.location, action: typeof history.action) => setState({ location, action })), [history]);
   return (
     <Router navigator={history} location={state.location} navigationType={state.action as never}>
       {children}

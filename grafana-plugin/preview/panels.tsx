@@ -1,6 +1,7 @@
 // Stand-ins for Grafana's core panels, which live in Grafana itself rather than in a package: a time series panel
 // and a stat panel drawn with @grafana/ui's own TimeSeries (uPlot) and BigValue, enough to see the probe charts.
-import { PanelPlugin, PluginType, type PanelPluginMeta, type PanelProps } from '@grafana/data';
+import './fieldConfig';
+import { FieldColorModeId, PanelPlugin, PluginType, type PanelPluginMeta, type PanelProps } from '@grafana/data';
 import { LegendDisplayMode } from '@grafana/schema';
 import { BigValue, BigValueColorMode, BigValueGraphMode, TimeSeries, useTheme2 } from '@grafana/ui';
 
@@ -51,9 +52,15 @@ function meta(id: string): PanelPluginMeta {
   };
 }
 
+/** Each with Grafana's standard field options, coloured as Grafana's own panels are by default. */
 const PANELS: Record<string, PanelPlugin> = {};
-for (const [id, component] of Object.entries({ timeseries: TimeSeriesPanel, stat: StatPanel })) {
-  const plugin = new PanelPlugin(component as PanelPlugin['panel'] & object);
+for (const [id, component, color] of [
+  ['timeseries', TimeSeriesPanel, FieldColorModeId.PaletteClassic],
+  ['stat', StatPanel, FieldColorModeId.Thresholds],
+] as const) {
+  const plugin = new PanelPlugin(component as PanelPlugin['panel'] & object).useFieldConfig({
+    standardOptions: { color: { defaultValue: { mode: color } } },
+  });
   plugin.meta = meta(id);
   PANELS[id] = plugin;
 }

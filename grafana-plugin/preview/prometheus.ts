@@ -70,7 +70,8 @@ export class PreviewPrometheus extends DataSourceApi<PromQuery> {
     const base = `/api/datasources/proxy/uid/${this.settings.uid}/api/v1`;
     const url = target.instant
       ? `${base}/query?query=${encodeURIComponent(expr)}&time=${toMs / 1000}`
-      : `${base}/query_range?query=${encodeURIComponent(expr)}&start=${Math.floor(fromMs / 1000)}&end=${Math.ceil(toMs / 1000)}&step=${step}`;
+      : // Like Grafana, start and end on multiples of the step: the last point then falls at or after now.
+        `${base}/query_range?query=${encodeURIComponent(expr)}&start=${Math.floor(fromMs / 1000 / step) * step}&end=${Math.ceil(toMs / 1000 / step) * step}&step=${step}`;
     const response = await fetch(url);
     const body = (await response.json().catch(() => ({}))) as { status?: string; error?: string; data?: { result: PromSeries[] } };
     if (!response.ok || body.status !== 'success' || !body.data) {

@@ -64,6 +64,7 @@ function page(options: PreviewServerOptions): string {
 <meta charset="utf-8">
 <title>probekit · Grafana preview</title>
 <link rel="stylesheet" href="/public/preview/app.css">
+<style>html, body { margin: 0; }</style>
 <script>
 window.grafanaBootData = ${json(bootData)};
 window.previewBoot = ${json(previewBoot)};
@@ -103,7 +104,7 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
 async function forward(request: IncomingMessage, response: ServerResponse, target: string, headers: Record<string, string>): Promise<void> {
   const body = await readBody(request);
   try {
-    const answer = await fetch(target, { method: request.method, headers, body, signal: AbortSignal.timeout(30_000) });
+    const answer = await fetch(target, { method: request.method, headers, body: body && new Uint8Array(body), signal: AbortSignal.timeout(30_000) });
     const text = Buffer.from(await answer.arrayBuffer());
     response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/octet-stream' });
     response.end(text);
@@ -122,7 +123,11 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     const method = request.method ?? 'GET';
     void (async () => {
       if (url.pathname.startsWith('/public/preview/')) return sendFile(response, options.bundleDir, url.pathname.slice('/public/preview/'.length));
-      if (url.pathname.startsWith('/public/build/img/icons/')) return sendFile(response, ICONS_DIR, url.pathname.slice('/public/build/img/icons/'.length));
+      if (url.pathname.startsWith('/public/build/img/icons/')) {
+        // Grafana's build has a spinner icon that @grafana/ui's package does not ship; the rotating sync icon stands in.
+        const icon = url.pathname.slice('/public/build/img/icons/'.length).replace(/^unicons\/spinner\.svg$/, 'unicons/sync.svg');
+        return sendFile(response, ICONS_DIR, icon);
+      }
       if (url.pathname === `/api/plugins/${pluginJson.id}/settings`) {
         return sendJson(response, 200, { id: pluginJson.id, enabled: true, pinned: true, jsonData: { gatewayUrl: options.gateway.url }, secureJsonFields: { gatewayToken: true } });
       }

@@ -5,14 +5,23 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2, NavModelItem } from '@grafana/data';
 import { config, type PluginPageProps } from '@grafana/runtime';
 import { Icon, Stack, useStyles2 } from '@grafana/ui';
-import { NavLink } from 'react-router-dom';
+import { NavLink, useLocation } from 'react-router-dom';
+import pluginJson from '../src/plugin.json';
 
 function trail(item: NavModelItem | undefined): NavModelItem[] {
   return item ? [...trail(item.parentItem), item] : [];
 }
 
-export function PreviewPluginPage({ pageNav, subTitle, actions, children }: PluginPageProps) {
+/** The page of plugin.json that Grafana's navigation would show for `pathname`, when the page names none itself. */
+function includeFor(pathname: string): NavModelItem | undefined {
+  const page = pluginJson.includes.find((include) => include.path && new RegExp(`^${include.path.replace(/:[^/]+/g, '[^/]+')}$`).test(pathname));
+  return page ? { text: page.name } : undefined;
+}
+
+export function PreviewPluginPage({ pageNav: ownNav, subTitle, actions, children }: PluginPageProps) {
   const styles = useStyles2(getStyles);
+  const { pathname } = useLocation();
+  const pageNav = ownNav ?? includeFor(pathname);
   const crumbs = trail(pageNav);
   return (
     <div className={styles.page}>

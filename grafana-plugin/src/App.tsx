@@ -9,6 +9,7 @@ import { GatewaysPage } from './pages/Gateways/GatewaysPage';
 import { ProbeDetailPage } from './pages/ProbeDetail/ProbeDetailPage';
 import { ProbeEditorPage } from './pages/ProbeEditor/ProbeEditorPage';
 import { ProbeServerPage } from './pages/ProbeServer/ProbeServerPage';
+import { AlertRulesPage } from './pages/AlertRules/AlertRulesPage';
 import type { AppJsonData } from './types';
 
 export function App({ meta }: AppRootProps<AppJsonData>) {
@@ -23,6 +24,7 @@ export function App({ meta }: AppRootProps<AppJsonData>) {
         <Route path={ROUTES.probe} element={<ProbeDetailPage />} />
         <Route path={ROUTES.editProbe} element={<ProbeEditorPage />} />
         <Route path={ROUTES.gateways} element={<GatewaysPage />} />
+        <Route path={ROUTES.alertRules} element={<AlertRulesPage />} />
         <Route path="*" element={<Navigate to={links.servers()} replace />} />
       </Routes>
     </AppSettingsProvider>

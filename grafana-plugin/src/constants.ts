@@ -22,6 +22,7 @@ export const ROUTES = {
   newProbe: 'servers/:serverId/probes/new',
   editProbe: 'probes/:probeId/edit',
   gateways: 'gateways',
+  alertRules: 'alert-rules',
 } as const;
 
 /** Absolute links to the app's pages. */
@@ -34,5 +35,6 @@ export const links = {
   newProbe: (serverId: number) => `${PLUGIN_BASE_URL}/servers/${serverId}/probes/new`,
   editProbe: (id: number) => `${PLUGIN_BASE_URL}/probes/${id}/edit`,
   gateways: () => `${PLUGIN_BASE_URL}/gateways`,
+  alertRules: () => `${PLUGIN_BASE_URL}/alert-rules`,
   config: () => `/plugins/${PLUGIN_ID}`,
 };

@@ -113,3 +113,32 @@ describe('files beside the module', () => {
     expect(readFileSync(join(dist, 'LICENSE'), 'utf8')).toMatch(/Apache License\s+Version 2\.0/);
   });
 });
+
+describe('dist/panels/probe-grid: the nested probe status grid panel', () => {
+  const panelDir = join(dist, 'panels', 'probe-grid');
+  const panelJson = () => JSON.parse(readFileSync(join(panelDir, 'plugin.json'), 'utf8'));
+
+  test('the app includes it, and its folder holds a panel plugin.json stamped like the app', () => {
+    const includes = JSON.parse(readFileSync(join(dist, 'plugin.json'), 'utf8')).includes as Array<Record<string, unknown>>;
+    const panel = includes.find((include) => include.type === 'panel');
+    expect(panel).toEqual({ type: 'panel', name: 'Probe status grid', path: 'panels/probe-grid' });
+    expect(panelJson()).toMatchObject({ type: 'panel', id: 'probekit-probegrid-panel', name: panel!.name, dependencies: { grafanaDependency: '>=12.3.0' } });
+    expect(panelJson().info.version).toBe(packageJson.version);
+    expect(JSON.stringify(panelJson())).not.toMatch(/%(VERSION|TODAY)%/);
+    for (const logo of [panelJson().info.logos.small, panelJson().info.logos.large]) {
+      expect(readFileSync(join(panelDir, logo), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+    }
+  });
+
+  test('module.js is one AMD define() on the libraries Grafana shares, with a source map and no bundled React', () => {
+    const source = readFileSync(join(panelDir, 'module.js'), 'utf8');
+    const match = /^define\((\[[^\]]*\]),\s*(function|\()/.exec(source.replace(/^(\s*\/\*[\s\S]*?\*\/)*\s*/, ''));
+    expect(match, 'panels/probe-grid/module.js must start with define([...deps], factory)').not.toBeNull();
+    const deps = JSON.parse(match![1]!) as string[];
+    expect(deps.filter((dep) => !ALLOWED_EXTERNALS.includes(dep))).toEqual([]);
+    expect(deps).toEqual(expect.arrayContaining(['react', '@emotion/css', '@grafana/data', '@grafana/runtime', '@grafana/ui']));
+    expect(source).not.toContain('Minified React error');
+    expect(source).not.toMatch(/node_modules\/@grafana\//);
+    expect(existsSync(join(panelDir, 'module.js.map'))).toBe(true);
+  });
+});

@@ -4,7 +4,8 @@
 //   X-Grafana-User added as with `send_user_header`, the request forwarded over real HTTP, 502/504 when the target
 //   cannot be reached) and the app's settings endpoint (`/api/plugins/<id>/settings`, kept in memory);
 // - the frontend services Grafana installs at boot: `setBackendSrv` (fetch with Grafana's response and FetchError
-//   shapes), `setDataSourceSrv` (a list of data sources) and `setFolderPicker` (a plain select of folders);
+//   shapes), `setDataSourceSrv` (a list of data sources), `setFolderPicker` (a plain select of folders) and
+//   `setPluginImportUtils` (panel plugins for scenes: each panel type a box naming how many series it got);
 // - the signed-in user in `config.bootData.user` (login, org role).
 // Everything else in @grafana/runtime, @grafana/ui and @grafana/data is the real package.
 import { type ChangeEvent, createElement } from 'react';
@@ -13,6 +14,7 @@ import {
   setBackendSrv,
   setDataSourceSrv,
   setFolderPicker,
+  setPluginImportUtils,
   type BackendSrv,
   type BackendSrvRequest,
   type DataSourceSrv,
@@ -20,10 +22,11 @@ import {
   type FetchResponse,
   type GetDataSourceListFilters,
 } from '@grafana/runtime';
-import type { DataSourceInstanceSettings, DataSourceRef } from '@grafana/data';
+import { PanelPlugin, PluginType, type DataSourceInstanceSettings, type DataSourceRef, type PanelPluginMeta } from '@grafana/data';
 import { lastValueFrom, Observable } from 'rxjs';
 import pluginJson from '../plugin.json';
 import type { AppJsonData, AppSecureJsonData } from '../types';
+import { FakeGrafanaAlerting } from './fakeGrafanaAlerting';
 
 export type OrgRole = 'Viewer' | 'Editor' | 'Admin';
 
@@ -97,11 +100,11 @@ const STATUS_TEXT: Record<number, string> = {
   504: 'Gateway Timeout',
 };
 
-function jsonResponse(status: number, body: unknown): RawResponse {
+export function jsonResponse(status: number, body: unknown): RawResponse {
   return { status, statusText: STATUS_TEXT[status] ?? '', headers: new Headers({ 'content-type': 'application/json; charset=UTF-8' }), text: JSON.stringify(body) };
 }
 
-const emptyResponse = (status: number): RawResponse => ({ status, statusText: STATUS_TEXT[status] ?? '', headers: new Headers(), text: '' });
+export const emptyResponse = (status: number): RawResponse => ({ status, statusText: STATUS_TEXT[status] ?? '', headers: new Headers(), text: '' });
 
 /** Grafana's route path syntax: static segments, `:name` for one segment, `*` for the rest. Anchored at both ends. */
 function routePattern(path: string): RegExp {
@@ -141,6 +144,8 @@ export class FakeGrafana {
   readonly forwarded: ForwardedRequest[] = [];
   /** Error toasts Grafana would have shown (requests without `showErrorAlert: false`). */
   readonly errorAlerts: string[] = [];
+  /** Grafana's alerting and folder APIs (fakeGrafanaAlerting.ts): rule groups, contact points, rule states, notifications. */
+  readonly alerting: FakeGrafanaAlerting = new FakeGrafanaAlerting(this);
   sendUserHeader: boolean;
   dataSources: DataSourceInstanceSettings[];
   folders: FakeFolder[];
@@ -187,6 +192,8 @@ export class FakeGrafana {
     const proxyPrefix = `/api/plugin-proxy/${this.pluginId}/`;
     if (pathname === `/api/plugins/${this.pluginId}/settings`) return this.serveSettings(method, body);
     if (pathname.startsWith(proxyPrefix)) return this.proxy(method, pathname.slice(proxyPrefix.length), search, headers, body);
+    const alerting = await this.alerting.serve(method, pathname, search, headers, body);
+    if (alerting) return alerting;
     return jsonResponse(404, { message: 'Not found' });
   }
 
@@ -266,7 +273,37 @@ export class FakeGrafana {
     setBackendSrv(this.backendSrv);
     setDataSourceSrv(this.dataSourceSrv);
     setFolderPicker((props) => TestFolderPicker({ ...props, folders: this.folders }));
+    installPanelPlugins();
+    this.alerting.install();
     return this;
+  }
+}
+
+/** A panel plugin of type `id` that shows `N series` (Grafana's own panels live in Grafana, not in a package). */
+function testPanelPlugin(id: string): PanelPlugin {
+  const plugin = new PanelPlugin(({ data }) => createElement('div', { 'data-testid': `panel-${id}` }, `${data.series.length} series`));
+  plugin.meta = {
+    id,
+    name: id,
+    type: PluginType.panel,
+    module: '',
+    baseUrl: '',
+    sort: 1,
+    info: { author: { name: '' }, description: '', links: [], logos: { small: '', large: '' }, screenshots: [], updated: '', version: '' },
+  } as PanelPluginMeta;
+  return plugin;
+}
+
+let panelPluginsInstalled = false;
+
+/** Grafana hands scenes its panel plugins at boot, once: @grafana/runtime refuses a second setPluginImportUtils. */
+function installPanelPlugins(): void {
+  if (panelPluginsInstalled) return;
+  panelPluginsInstalled = true;
+  try {
+    setPluginImportUtils({ importPanelPlugin: async (id: string) => testPanelPlugin(id), getPanelPluginFromCache: () => undefined });
+  } catch {
+    // Set already in this module graph (test files share one; see vitest.config.ts).
   }
 }
 

@@ -2,6 +2,7 @@
 // its outcome to the page, which shows it where the user is looking.
 import { useState } from 'react';
 import { Button, ConfirmModal } from '@grafana/ui';
+import { syncRulesAfterChange } from '../../alerting/sync';
 import { deleteProbe, runProbe } from '../../api';
 import { toGatewayError, type GatewayError } from '../../api/errors';
 import type { CheckResult, Probe } from '../../api/types';
@@ -30,7 +31,7 @@ export function RunProbeButton({ probe, onResult, onError, compact }: RunProps) 
   };
   return (
     <Button
-      size="sm"
+      size={compact ? 'sm' : 'md'}
       variant="secondary"
       fill={compact ? 'text' : 'solid'}
       icon={running ? 'spinner' : 'play'}
@@ -45,7 +46,7 @@ export function RunProbeButton({ probe, onResult, onError, compact }: RunProps) 
 }
 
 interface DeleteProps {
-  probe: ProbeRef;
+  probe: ProbeRef & Pick<Probe, 'serverId'>;
   onDeleted: (probe: ProbeRef) => void;
   onError: (error: GatewayError) => void;
   compact?: boolean;
@@ -56,6 +57,7 @@ export function DeleteProbeButton({ probe, onDeleted, onError, compact }: Delete
   const remove = async () => {
     try {
       await deleteProbe(probe.id);
+      await syncRulesAfterChange(probe.serverId);
       setConfirming(false);
       onDeleted(probe);
     } catch (error) {
@@ -66,7 +68,7 @@ export function DeleteProbeButton({ probe, onDeleted, onError, compact }: Delete
   return (
     <>
       <Button
-        size="sm"
+        size={compact ? 'sm' : 'md'}
         variant="destructive"
         fill={compact ? 'text' : 'solid'}
         icon="trash-alt"

@@ -57,7 +57,7 @@ describe('gateways page', () => {
 
   test('an agent silent for a minute shows as offline, with what that means', async () => {
     const now = Date.now();
-    const stub: HttpStub = await startHttpStub((request, response) => {
+    const stub: HttpStub = await startHttpStub((_request, response) => {
       response.setHeader('content-type', 'application/json');
       response.end(
         JSON.stringify({

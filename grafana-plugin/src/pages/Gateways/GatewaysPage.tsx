@@ -1,13 +1,13 @@
 // The gateways (probing locations): which ones the control plane knows, what they run, where they listen, and whether
 // they are online (an agent that has not been heard from for 60 s is offline).
 import { useEffect, useMemo } from 'react';
-import { dateTimeFormat, dateTimeFormatTimeAgo } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Badge, Button, EmptyState, InteractiveTable, LoadingPlaceholder, Stack, type Column } from '@grafana/ui';
 import { listGateways } from '../../api';
 import type { GatewayInfo } from '../../api/types';
 import { useLoad } from '../../hooks/useLoad';
 import { GatewayErrorAlert } from '../../components/GatewayErrorAlert';
+import { RelativeTime } from '../../components/RelativeTime/RelativeTime';
 
 /** Gateways heartbeat every few seconds and count as offline after a minute of silence; this catches both soon enough. */
 export const GATEWAYS_REFRESH_MS = 15_000;
@@ -46,14 +46,14 @@ export function GatewaysPage() {
       {
         id: 'lastSeenAt',
         header: 'Last seen',
-        cell: ({ row: { original } }) => <span title={dateTimeFormat(original.lastSeenAt)}>{dateTimeFormatTimeAgo(original.lastSeenAt)}</span>,
+        cell: ({ row: { original } }) => <RelativeTime at={original.lastSeenAt} />,
         sortType: (a, b) => a.original.lastSeenAt.localeCompare(b.original.lastSeenAt),
         disableGrow: true,
       },
       {
         id: 'registeredAt',
         header: 'Registered',
-        cell: ({ row: { original } }) => dateTimeFormat(original.registeredAt),
+        cell: ({ row: { original } }) => <RelativeTime at={original.registeredAt} absolute />,
         disableGrow: true,
       },
     ],

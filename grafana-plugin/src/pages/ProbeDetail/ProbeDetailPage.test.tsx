@@ -1,10 +1,7 @@
 // The probe page against a real gateway: summary and state, recent results with failure reasons, run now, the
 // charts' place (their Prometheus cannot run in jsdom; probeScene.test.ts checks the queries), delete and roles.
-import { createElement } from 'react';
 import { configure, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { PanelPlugin, PluginType, type PanelPluginMeta } from '@grafana/data';
-import { setPluginImportUtils } from '@grafana/runtime';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { App } from '../../App';
 import type { Probe, ProbeServer } from '../../api/types';
 import { startTestGateway, type TestGateway } from '../../test/gatewayHarness';
@@ -14,16 +11,6 @@ import { renderApp } from '../../test/render';
 
 // The first render of a page in jsdom (Grafana's styles, the scene) takes a second or two.
 configure({ asyncUtilTimeout: 10_000 });
-
-/** Grafana hands panel plugins to scenes at run time; here each panel type is a box that names its data. */
-beforeAll(() => {
-  const stubPanel = (id: string) => {
-    const plugin = new PanelPlugin(({ data }) => createElement('div', { 'data-testid': `panel-${id}` }, `${data.series.length} series`));
-    plugin.meta = { id, name: id, type: PluginType.panel, module: '', baseUrl: '', sort: 1, info: { author: { name: '' }, description: '', links: [], logos: { small: '', large: '' }, screenshots: [], updated: '', version: '' } } as PanelPluginMeta;
-    return plugin;
-  };
-  setPluginImportUtils({ importPanelPlugin: async (id: string) => stubPanel(id), getPanelPluginFromCache: () => undefined });
-});
 
 let gateway: TestGateway;
 let listener: HttpStub;

@@ -16,6 +16,7 @@ import { CheckResultDetails } from '../../components/CheckResult/CheckResultDeta
 import { formatInterval } from '../../components/CheckResult/format';
 import { GatewayErrorAlert } from '../../components/GatewayErrorAlert';
 import { DeleteProbeButton, RunProbeButton } from '../../components/ProbeActions/ProbeActions';
+import { ThresholdsAndAlerts } from '../../components/ThresholdsAndAlerts/ThresholdsAndAlerts';
 import { ProbeCharts } from './ProbeCharts';
 import { ProbeSummary } from './ProbeSummary';
 import { ResultsTable } from './ResultsTable';
@@ -139,6 +140,7 @@ function ProbeDetail({ probeId }: { probeId: number }) {
         {ran && <CheckResultDetails title={`Run of ${probe.name}`} result={ran} onClose={() => setRan(undefined)} />}
         <ProbeSummary probe={probe} server={value.server} state={value.state} lastResult={value.lastResult} schedule={value.schedule} />
         <ProbeCharts probeId={probe.id} />
+        <ThresholdsAndAlerts probeId={probe.id} />
         <section aria-label="Recent results">
           <Stack direction="column" gap={1}>
             <Text element="h3" variant="h4">

@@ -1,10 +1,11 @@
 // A probe's settings and latest state at a glance.
 import { css } from '@emotion/css';
-import { dateTimeFormat, dateTimeFormatTimeAgo, type GrafanaTheme2 } from '@grafana/data';
+import type { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
 import type { CheckResult, Probe, ProbeServer, ProbeState, Schedule } from '../../api/types';
 import { failureReason, formatInterval, formatMs, formatWindow } from '../../components/CheckResult/format';
 import { ProbeStateBadge } from '../../components/ProbeState/ProbeStateBadge';
+import { RelativeTime } from '../../components/RelativeTime/RelativeTime';
 
 interface Props {
   probe: Probe;
@@ -25,7 +26,7 @@ export function ProbeSummary({ probe, server, state, lastResult: last, schedule 
     ['Schedule', schedule ? `${schedule.name} (${schedule.timeZone})` : probe.scheduleId === null ? 'none' : `schedule ${probe.scheduleId}`],
     ['Server', `${server.name} on gateway ${server.gateway}`],
     ['Owner', probe.owner || '–'],
-    ['Last check', last ? <span title={dateTimeFormat(last.checkedAt)}>{dateTimeFormatTimeAgo(last.checkedAt)}</span> : 'never'],
+    ['Last check', last ? <RelativeTime at={last.checkedAt} /> : 'never'],
     ['Connect time', last?.available ? formatMs(last.connectMs) : '–'],
     ['Actual host', last?.actualHost ?? probe.actualHost ?? '–'],
     ['Actual IPv4', last?.actualIpv4 ?? probe.actualIpv4 ?? '–'],

@@ -1,9 +1,9 @@
 // A probe's recent checks, newest first, with the failure reason of each failed one.
 import { useMemo } from 'react';
-import { dateTimeFormat, dateTimeFormatTimeAgo } from '@grafana/data';
 import { Badge, InteractiveTable, type Column } from '@grafana/ui';
 import type { CheckResult } from '../../api/types';
 import { OUTCOME_LABELS, formatMs } from '../../components/CheckResult/format';
+import { RelativeTime } from '../../components/RelativeTime/RelativeTime';
 
 export function ResultsTable({ results }: { results: CheckResult[] }) {
   const columns = useMemo<Array<Column<CheckResult>>>(
@@ -11,7 +11,7 @@ export function ResultsTable({ results }: { results: CheckResult[] }) {
       {
         id: 'checkedAt',
         header: 'Checked',
-        cell: ({ row: { original } }) => <span title={dateTimeFormatTimeAgo(original.checkedAt)}>{dateTimeFormat(original.checkedAt)}</span>,
+        cell: ({ row: { original } }) => <RelativeTime at={original.checkedAt} absolute />,
         disableGrow: true,
       },
       {

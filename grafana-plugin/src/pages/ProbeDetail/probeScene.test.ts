@@ -24,7 +24,7 @@ describe('probe scene', () => {
         title: panel.state.title,
         type: panel.state.pluginId,
         datasource: runner.state.datasource,
-        exprs: runner.state.queries.map((q) => (q as { expr: string }).expr),
+        exprs: runner.state.queries.map((q) => (q as unknown as { expr: string }).expr),
       };
     });
     expect(shown).toEqual([

@@ -2,8 +2,8 @@
 import { useNavigate, useParams } from 'react-router-dom';
 import { config, PluginPage } from '@grafana/runtime';
 import { Alert, EmptyState, LoadingPlaceholder } from '@grafana/ui';
-import { getProbe, getServer, listSchedules } from '../../api';
-import type { Probe, ProbeServer, Schedule } from '../../api/types';
+import { getProbe, getServer, getStatus, listSchedules } from '../../api';
+import type { CheckResult, Probe, ProbeServer, Schedule } from '../../api/types';
 import { links } from '../../constants';
 import { parseId } from '../../hooks/useIdParam';
 import { useLoad } from '../../hooks/useLoad';
@@ -14,6 +14,8 @@ import { ProbeForm } from './ProbeForm';
 interface Loaded {
   server: ProbeServer;
   probe?: Probe;
+  /** The probe's latest check from /status: the stored probe catches up with it only every few seconds. */
+  lastResult: CheckResult | null;
   schedules: Schedule[];
 }
 
@@ -32,8 +34,10 @@ export function ProbeEditorPage() {
       probeId === undefined ? Promise.resolve(undefined) : getProbe(probeId),
       listSchedules({ limit: MAX_SCHEDULES }),
     ]);
-    const server = await getServer(probe?.serverId ?? serverIdParam!);
-    return { server, probe, schedules: schedules.items };
+    const serverId = probe?.serverId ?? serverIdParam!;
+    const [server, status] = await Promise.all([getServer(serverId), probe ? getStatus({ serverId }) : undefined]);
+    const latest = status?.items.find((item) => item.probeId === probe?.id)?.lastResult;
+    return { server, probe, lastResult: latest ?? probe?.lastResult ?? null, schedules: schedules.items };
   }, [probeId, serverIdParam]);
 
   const editing = probeId !== undefined;
@@ -80,13 +84,14 @@ export function ProbeEditorPage() {
     // While a reload after a 409 runs, the form waits for the new version rather than showing the stale one.
     content = <LoadingPlaceholder text={editing ? 'Loading the probe…' : 'Loading the server…'} />;
   } else {
-    const { server: loadedServer, probe: loadedProbe, schedules } = loaded.value;
+    const { server: loadedServer, probe: loadedProbe, lastResult, schedules } = loaded.value;
     content = (
       <ProbeForm
         // A new version (after a reload) starts a fresh form.
         key={loadedProbe ? `${loadedProbe.id}@${loadedProbe.version}` : 'new'}
         server={loadedServer}
         probe={loadedProbe}
+        lastResult={lastResult}
         schedules={schedules}
         currentUser={config.bootData.user.login}
         onSaved={(saved) => navigate(editing ? links.probe(saved.id) : links.server(saved.serverId))}

@@ -6,6 +6,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { css } from '@emotion/css';
 import { dateTimeFormat, type GrafanaTheme2, type SelectableValue } from '@grafana/data';
 import { Alert, Button, Field, FieldSet, Input, RadioButtonGroup, Select, Stack, Switch, TextArea, useStyles2 } from '@grafana/ui';
+import { syncRulesAfterChange } from '../../alerting/sync';
 import { checkTarget, createProbe, updateProbe } from '../../api';
 import { toGatewayError, type GatewayError } from '../../api/errors';
 import type { CheckResult, Probe, ProbeServer, Schedule } from '../../api/types';
@@ -31,6 +32,8 @@ interface Props {
   server: ProbeServer;
   /** The stored probe when editing; undefined for a new one. */
   probe?: Probe;
+  /** The stored probe's latest check, where its actual host and IPv4 come from. */
+  lastResult?: CheckResult | null;
   schedules: Schedule[];
   /** The signed-in user: a new probe's owner. */
   currentUser: string;
@@ -40,7 +43,7 @@ interface Props {
   cancelHref: string;
 }
 
-export function ProbeForm({ server, probe, schedules, currentUser, onSaved, onReload, cancelHref }: Props) {
+export function ProbeForm({ server, probe, lastResult, schedules, currentUser, onSaved, onReload, cancelHref }: Props) {
   const styles = useStyles2(getStyles);
   const [banner, setBanner] = useState<GatewayError>();
   const [bannerText, setBannerText] = useState<string | null>(null);
@@ -75,6 +78,7 @@ export function ProbeForm({ server, probe, schedules, currentUser, onSaved, onRe
     try {
       const input = toProbeInput(values);
       const saved = probe ? await updateProbe(probe.id, { ...input, version: probe.version }) : await createProbe(server.id, input);
+      await syncRulesAfterChange(saved.serverId);
       onSaved(saved);
     } catch (error) {
       showGatewayError(toGatewayError(error));
@@ -278,17 +282,17 @@ export function ProbeForm({ server, probe, schedules, currentUser, onSaved, onRe
         </Field>
       </FieldSet>
 
-      {probe && (probe.actualHost || probe.actualIpv4 || probe.lastResult) && (
+      {probe && (lastResult || probe.actualHost || probe.actualIpv4) && (
         <FieldSet label="Where the last check connected">
           <div className={styles.hint}>
-            Read-only, recorded by the check {probe.lastResult ? `at ${dateTimeFormat(probe.lastResult.checkedAt)}` : 'last run'}.
+            Read-only, recorded by the check {lastResult ? `at ${dateTimeFormat(lastResult.checkedAt)}` : 'last run'}.
           </div>
           <Stack gap={2}>
             <Field label="Actual host" description="The name finally connected to, after CNAMEs" htmlFor="probe-actual-host">
-              <Input id="probe-actual-host" value={probe.actualHost ?? ''} placeholder="not resolved" readOnly width={40} />
+              <Input id="probe-actual-host" value={lastResult?.actualHost ?? probe.actualHost ?? ''} placeholder="not resolved" readOnly width={40} />
             </Field>
             <Field label="Actual IPv4" description="The address the check used" htmlFor="probe-actual-ipv4">
-              <Input id="probe-actual-ipv4" value={probe.actualIpv4 ?? ''} placeholder="none" readOnly width={20} />
+              <Input id="probe-actual-ipv4" value={lastResult?.actualIpv4 ?? probe.actualIpv4 ?? ''} placeholder="none" readOnly width={20} />
             </Field>
           </Stack>
         </FieldSet>

@@ -2,7 +2,7 @@
 // connected (actual host, actual IPv4), with run, edit and delete for the roles that may.
 import { useMemo } from 'react';
 import { css } from '@emotion/css';
-import { dateTimeFormat, dateTimeFormatTimeAgo, type GrafanaTheme2 } from '@grafana/data';
+import type { GrafanaTheme2 } from '@grafana/data';
 import { InteractiveTable, Stack, useStyles2, type Column } from '@grafana/ui';
 import type { GatewayError } from '../../api/errors';
 import type { CheckResult, Probe, ProbeState } from '../../api/types';
@@ -11,6 +11,7 @@ import { AppLinkButton, AppTextLink } from '../../components/AppLink/AppLink';
 import { failureReason, formatInterval, formatMs } from '../../components/CheckResult/format';
 import { DeleteProbeButton, RunProbeButton } from '../../components/ProbeActions/ProbeActions';
 import { ProbeStateBadge } from '../../components/ProbeState/ProbeStateBadge';
+import { RelativeTime } from '../../components/RelativeTime/RelativeTime';
 
 export interface ProbeRow {
   probe: Probe;
@@ -65,7 +66,7 @@ export function ProbesTable({ rows, canEdit, canDelete, onRunResult, onDeleted, 
         header: 'Last check',
         cell: ({ row: { original } }) =>
           original.lastResult ? (
-            <span title={dateTimeFormat(original.lastResult.checkedAt)}>{dateTimeFormatTimeAgo(original.lastResult.checkedAt)}</span>
+            <RelativeTime at={original.lastResult.checkedAt} />
           ) : (
             <span className={styles.muted}>never</span>
           ),

@@ -4,6 +4,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
 import { Button, EmptyState, LoadingPlaceholder, Stack, Text } from '@grafana/ui';
+import { syncRulesAfterChange } from '../../alerting/sync';
 import { toGatewayError, type GatewayError } from '../../api/errors';
 import { getStatus } from '../../api/probing';
 import { deleteServer, listAllServers } from '../../api/servers';
@@ -54,6 +55,7 @@ export function ProbeServersPage() {
     if (!server) return;
     try {
       await deleteServer(server.id);
+      await syncRulesAfterChange(server.id);
     } catch (error) {
       setDeleteError(toGatewayError(error));
     }

@@ -1,11 +1,14 @@
 // Create a probe server (servers/new) or edit one (servers/:serverId/edit). Viewers see the server read-only.
+import { useState } from 'react';
 import { useParams, useNavigate } from 'react-router-dom';
 import { PluginPage, config } from '@grafana/runtime';
 import { Alert, LoadingPlaceholder } from '@grafana/ui';
 import { listGateways } from '../../api/gateways';
 import { createServer, getServer, updateServer } from '../../api/servers';
 import type { GatewaysResponse, ProbeServer } from '../../api/types';
+import { syncRulesAfterChange } from '../../alerting/sync';
 import { GatewayErrorAlert } from '../../components/GatewayErrorAlert';
+import { ThresholdsAndAlerts } from '../../components/ThresholdsAndAlerts/ThresholdsAndAlerts';
 import { links } from '../../constants';
 import { useLoad } from '../../hooks/useLoad';
 import { usePermissions } from '../../permissions';
@@ -23,6 +26,8 @@ export function ServerEditorPage() {
   const id = serverId === undefined ? null : Number(serverId);
   const navigate = useNavigate();
   const { canEdit } = usePermissions();
+  // Saving thresholds below the form gives the server a new version; the form's save then builds on it.
+  const [thresholdsVersion, setThresholdsVersion] = useState(0);
   const data = useLoad<EditorData>(async () => {
     const [gateways, server] = await Promise.all([
       listGateways().then((response) => response.items),
@@ -37,8 +42,8 @@ export function ServerEditorPage() {
 
   const save = async (values: ServerFormValues) => {
     const input = toServerInput(values);
-    if (server === null) await createServer(input);
-    else await updateServer(server.id, { ...input, version: server.version });
+    const saved = server === null ? await createServer(input) : await updateServer(server.id, { ...input, version: Math.max(server.version, thresholdsVersion) });
+    await syncRulesAfterChange(saved.id);
     backToList();
   };
 
@@ -70,6 +75,7 @@ export function ServerEditorPage() {
           onReload={data.reload}
         />
       )}
+      {data.value?.server && <ThresholdsAndAlerts serverId={data.value.server.id} onSaved={(saved) => setThresholdsVersion(saved.version)} />}
     </PluginPage>
   );
 }

@@ -11,6 +11,7 @@ function group(key: string, count: number, startId: number): ProbeGroup {
   const tiles = Array.from({ length: count }, (_, offset) => ({
     probe: { key: `${key}-${startId + offset}`, probeId: String(startId + offset), name: `p${startId + offset}` } as Probe,
     level: 'ok' as const,
+    rank: 4,
   }));
   return { key, title: key, tiles, counts: { up: count, down: 0, nodata: 0 } };
 }
@@ -41,7 +42,8 @@ describe('buildLayout', () => {
     expect(layout.rows.map((row) => row.top)).toEqual([0, 30, 30 + rowHeight, 30 + 2 * rowHeight, 60 + 2 * rowHeight, 60 + 3 * rowHeight, 60 + 4 * rowHeight]);
     expect(layout.totalHeight).toBe(2 * HEADER_HEIGHT + 5 * rowHeight);
     expect(Array.from(layout.rowOfTile)).toEqual([1, 1, 1, 2, 2, 4, 4, 4, 5, 5, 5, 6]);
-    expect(layout.indexOfKey.get('b-8')).toBe(8);
+    expect(layout.indexOf('b-8')).toBe(8);
+    expect(layout.indexOf('nope')).toBeUndefined();
   });
 
   test('at least one column however narrow the panel', () => {

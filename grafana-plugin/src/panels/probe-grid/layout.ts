@@ -27,8 +27,8 @@ export interface GridLayout {
   tiles: Tile[];
   /** For each tile (flat index), the index of its row. */
   rowOfTile: Int32Array;
-  /** Flat tile index by probe key. */
-  indexOfKey: Map<string, number>;
+  /** Flat tile index of a probe key (undefined when not shown); indexes the tiles on first use. */
+  indexOf(key: string): number | undefined;
   columns: number;
   /** The tiles' size once widened to fill the rows. */
   tile: TileMetrics;
@@ -46,7 +46,6 @@ export function buildLayout(groups: readonly ProbeGroup[], contentWidth: number,
   const tiles: Tile[] = [];
   const total = groups.reduce((sum, group) => sum + group.tiles.length, 0);
   const rowOfTile = new Int32Array(total);
-  const indexOfKey = new Map<string, number>();
   const rowHeight = tile.height + TILE_GAP;
   let top = 0;
 
@@ -55,18 +54,22 @@ export function buildLayout(groups: readonly ProbeGroup[], contentWidth: number,
     top += HEADER_HEIGHT;
     for (let offset = 0; offset < group.tiles.length; offset += columns) {
       const start = tiles.length;
-      const slice = group.tiles.slice(offset, offset + columns);
-      for (const item of slice) {
+      const end = Math.min(offset + columns, group.tiles.length);
+      for (let index = offset; index < end; index++) {
         rowOfTile[tiles.length] = rows.length;
-        indexOfKey.set(item.probe.key, tiles.length);
-        tiles.push(item);
+        tiles.push(group.tiles[index]!);
       }
       rows.push({ kind: 'tiles', group: groupIndex, start, end: tiles.length, top, height: rowHeight });
       top += rowHeight;
     }
   });
 
-  return { rows, tiles, rowOfTile, indexOfKey, columns, tile, totalHeight: top };
+  let byKey: Map<string, number> | undefined;
+  const indexOf = (key: string) => {
+    byKey ??= new Map(tiles.map((item, index) => [item.probe.key, index]));
+    return byKey.get(key);
+  };
+  return { rows, tiles, rowOfTile, indexOf, columns, tile, totalHeight: top };
 }
 
 /** The first row whose bottom is below `y` (binary search over the row tops). */

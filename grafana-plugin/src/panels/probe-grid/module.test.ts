@@ -8,22 +8,27 @@ import {
 } from '@grafana/data';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { plugin } from './module';
 import { DEFAULT_FIELD_CONFIG, DEFAULT_OPTIONS, type ProbeGridOptions } from './types';
 
-// Grafana fills these registries with its option editors at boot; the builders look editors up by id.
+// Grafana fills these registries with its option editors at boot; the builders look editors up by id. Stand-ins are
+// spied in rather than registered: test files share modules (isolate: false), and a registry initialises only once.
 const editors = new Map(['radio', 'boolean', 'color', 'select', 'number', 'text'].map((id) => [id, () => null]));
 const editorIdOf = (editor: unknown) => [...editors].find(([, fn]) => fn === editor)?.[0];
 
 beforeAll(() => {
+  vi.spyOn(standardEditorsRegistry, 'get').mockImplementation((id: string) => ({ id, name: id, editor: editors.get(id)! }) as StandardEditorsRegistryItem);
   const editor = () => null;
-  standardEditorsRegistry.setInit(() => [...editors].map(([id, fn]) => ({ id, name: id, editor: fn }) as StandardEditorsRegistryItem));
-  standardFieldConfigEditorRegistry.setInit(() =>
+  vi.spyOn(standardFieldConfigEditorRegistry, 'list').mockImplementation(() =>
     Object.values(FieldConfigProperty).map(
       (id) => ({ id, path: id, name: id, editor, override: editor, process: (value: unknown) => value, shouldApply: () => true }) as FieldConfigPropertyItem,
     ),
   );
+});
+
+afterAll(() => {
+  vi.restoreAllMocks();
 });
 
 describe('the probe grid panel plugin', () => {

@@ -48,6 +48,8 @@ const GENERIC_VALUE_NAME = /^Value(?: #(.*))?$/;
 interface ProbeAccumulator {
   labels: Partial<Record<ProbeLabel, string>>;
   missingLabels: number;
+  /** First-seen position, so that the output keeps the input's order. */
+  order: number;
   /** undefined: no availability series at all; NaN: a series whose sample is NaN/null. Both mean "no data". */
   availability?: number;
   connectSeconds?: number;
@@ -59,7 +61,35 @@ interface ProbeAccumulator {
 
 type ProbeLabel = (typeof PROBE_LABELS)[number];
 type Labels = Record<string, string>;
-type Visit = (kind: MetricKind, labels: Labels, value: number) => void;
+
+/** A sample's labels, read by name: from a series' labels, or from a table row's label columns without copying them. */
+interface LabelReader {
+  get(name: string): string | undefined;
+}
+
+class SeriesLabels implements LabelReader {
+  labels: Labels = {};
+  get(name: string): string | undefined {
+    return this.labels[name];
+  }
+}
+
+class RowLabels implements LabelReader {
+  row = 0;
+  /** A value field's own labels, which win over the row's columns. */
+  own: Labels | undefined;
+  constructor(private readonly columns: Map<string, Field>) {}
+  get(name: string): string | undefined {
+    const own = this.own?.[name];
+    if (own !== undefined) {
+      return own;
+    }
+    const cell = this.columns.get(name)?.values[this.row];
+    return cell === null || cell === undefined || cell === '' ? undefined : String(cell);
+  }
+}
+
+type Visit = (kind: MetricKind, labels: LabelReader, value: number) => void;
 
 const toNumber = (value: unknown): number => {
   if (typeof value === 'number') {
@@ -90,7 +120,7 @@ const hasKeys = (labels: Labels | undefined): labels is Labels => {
 };
 
 /** metricKindOf, remembered: the same few names repeat on thousands of series. */
-function memoKindOf(): (name: string | undefined) => MetricKind | undefined {
+function memoKindOf(): KindOf {
   const known = new Map<string, MetricKind | undefined>();
   return (name) => {
     if (name === undefined) {
@@ -106,96 +136,120 @@ function memoKindOf(): (name: string | undefined) => MetricKind | undefined {
 const isLabelColumn = (field: Field) =>
   field.type === FieldType.string || (field.type === FieldType.number && (field.name === 'probe_id' || field.name === 'server_id'));
 
+type KindOf = (name: string | undefined) => MetricKind | undefined;
+
+/** What a value field says of its metric, the same for all its rows: its __name__ label or its name. */
+function fieldKind(field: Field, kindOf: KindOf): MetricKind | undefined {
+  const byName = kindOf(field.labels?.__name__);
+  if (byName) {
+    return byName;
+  }
+  const generic = GENERIC_VALUE_NAME.exec(field.name);
+  return generic ? kindOf(generic[1]) : kindOf(field.name);
+}
+
+/** Else the row's labels: __name__, those only tcpprobe_info and tcpprobe_checks_total carry, else the refId. */
+function rowKind(labels: LabelReader, refId: string | undefined, kindOf: KindOf): MetricKind | undefined {
+  return (
+    kindOf(labels.get('__name__')) ??
+    (labels.get('actual_ipv4') !== undefined || labels.get('actual_host') !== undefined ? 'info' : undefined) ??
+    (labels.get('result') !== undefined ? 'checks' : undefined) ??
+    kindOf(refId)
+  );
+}
+
 /**
  * Reads one frame in either shape Grafana's Prometheus data source produces for instant queries, calling `visit`
  * once per sample:
  * - one frame per series (time series format): `Time` + a number field whose `labels` are the series labels;
  * - a table (table format, or Explore): `Time`, one string column per label, and `Value` / `Value #<refId>` per row.
- * The metric is told by `__name__`, else the field name (`tcpprobe_...`, or the refId in `Value #<refId>`), else the
- * labels only tcpprobe_info (actual_ipv4) and tcpprobe_checks_total (result) carry, else the query's refId.
  */
-function readFrame(frame: DataFrame, kindOf: (name: string | undefined) => MetricKind | undefined, visit: Visit): void {
+function readFrame(frame: DataFrame, kindOf: KindOf, visit: Visit, reader: SeriesLabels): void {
+  const { fields } = frame;
+  const series = fields[1];
+  // The time series format comes as tens of thousands of two-field frames: read them without allocating.
+  if (fields.length === 2 && fields[0]!.type === FieldType.time && series!.type === FieldType.number && hasKeys(series!.labels)) {
+    reader.labels = series!.labels;
+    const kind = fieldKind(series!, kindOf) ?? rowKind(reader, frame.refId, kindOf);
+    if (kind) {
+      visit(kind, reader, latestValue(series!.values));
+    }
+    return;
+  }
+
   const valueFields: Field[] = [];
-  const labelColumns: Field[] = [];
-  for (const field of frame.fields) {
+  const labelColumns = new Map<string, Field>();
+  for (const field of fields) {
     if (field.type === FieldType.time) {
       continue;
     }
     if (field.type === FieldType.number && hasKeys(field.labels)) {
       valueFields.push(field);
     } else if (isLabelColumn(field)) {
-      labelColumns.push(field);
+      labelColumns.set(field.name, field);
     } else if (field.type === FieldType.number) {
       valueFields.push(field);
     }
   }
+  const fieldKinds = valueFields.map((field) => fieldKind(field, kindOf));
 
-  // What the field itself says (its __name__ label or its name) holds for every row; rows are asked only without it.
-  const fieldKinds = valueFields.map((field) => {
-    const generic = GENERIC_VALUE_NAME.exec(field.name);
-    return kindOf(field.labels?.__name__) ?? (generic ? kindOf(generic[1]) : kindOf(field.name));
-  });
-  const kindOfRow = (labels: Labels) =>
-    kindOf(labels.__name__) ??
-    (labels.actual_ipv4 !== undefined || labels.actual_host !== undefined ? 'info' : undefined) ??
-    (labels.result !== undefined ? 'checks' : undefined) ??
-    kindOf(frame.refId);
-
-  if (labelColumns.length === 0) {
+  if (labelColumns.size === 0) {
     valueFields.forEach((field, index) => {
-      const labels = field.labels ?? {};
-      const kind = fieldKinds[index] ?? kindOfRow(labels);
+      reader.labels = field.labels ?? {};
+      const kind = fieldKinds[index] ?? rowKind(reader, frame.refId, kindOf);
       if (kind) {
-        visit(kind, labels, latestValue(field.values));
+        visit(kind, reader, latestValue(field.values));
       }
     });
     return;
   }
 
-  for (let row = 0; row < frame.length; row++) {
-    const rowLabels: Labels = {};
-    for (const column of labelColumns) {
-      const cell = column.values[row];
-      if (cell !== null && cell !== undefined && cell !== '') {
-        rowLabels[column.name] = String(cell);
-      }
-    }
-    valueFields.forEach((field, index) => {
-      const raw = field.values[row];
+  const row = new RowLabels(labelColumns);
+  for (row.row = 0; row.row < frame.length; row.row++) {
+    for (let index = 0; index < valueFields.length; index++) {
+      const field = valueFields[index]!;
+      const raw = field.values[row.row];
       // A joined table leaves the other queries' value cells empty on a row: that row says nothing about this metric.
       if (raw === undefined) {
-        return;
+        continue;
       }
-      const labels = hasKeys(field.labels) ? { ...rowLabels, ...field.labels } : rowLabels;
-      const kind = fieldKinds[index] ?? kindOfRow(labels);
+      row.own = hasKeys(field.labels) ? field.labels : undefined;
+      const kind = fieldKinds[index] ?? rowKind(row, frame.refId, kindOf);
       if (kind) {
-        visit(kind, labels, toNumber(raw));
+        visit(kind, row, toNumber(raw));
       }
-    });
+    }
   }
 }
 
 /** Joins every tcpprobe_* sample per (gateway, probe_id). Input order does not matter; output is in first-seen order. */
 export function framesToProbes(frames: readonly DataFrame[]): FramesToProbesResult {
-  const byKey = new Map<string, ProbeAccumulator>();
+  // By gateway, then probe_id: two lookups cost less than building a joined key for each of 40,000 samples.
+  const byGateway = new Map<string, Map<string, ProbeAccumulator>>();
   let seriesWithoutProbeId = 0;
+  let order = 0;
 
   const visit: Visit = (kind, labels, value) => {
-    const probeId = labels.probe_id;
+    const probeId = labels.get('probe_id');
     if (!probeId) {
       seriesWithoutProbeId++;
       return;
     }
-    const key = `${labels.gateway ?? ''}\u0000${probeId}`;
-    let probe = byKey.get(key);
+    const gateway = labels.get('gateway') ?? '';
+    let probes = byGateway.get(gateway);
+    if (!probes) {
+      probes = new Map();
+      byGateway.set(gateway, probes);
+    }
+    let probe = probes.get(probeId);
     if (!probe) {
-      probe = { labels: {}, missingLabels: PROBE_LABELS.length };
-      byKey.set(key, probe);
+      probe = { labels: {}, missingLabels: PROBE_LABELS.length, order: order++ };
+      probes.set(probeId, probe);
     }
     // Each series of a probe carries the same labels: copy them once, and again only while some are missing.
     if (probe.missingLabels > 0) {
       for (const name of PROBE_LABELS) {
-        const labelValue = labels[name];
+        const labelValue = labels.get(name);
         if (probe.labels[name] === undefined && labelValue) {
           probe.labels[name] = labelValue;
           probe.missingLabels--;
@@ -221,11 +275,11 @@ export function framesToProbes(frames: readonly DataFrame[]): FramesToProbesResu
         }
         break;
       case 'info':
-        probe.actualIpv4 = labels.actual_ipv4 || probe.actualIpv4;
-        probe.actualHost = labels.actual_host || probe.actualHost;
+        probe.actualIpv4 = labels.get('actual_ipv4') || probe.actualIpv4;
+        probe.actualHost = labels.get('actual_host') || probe.actualHost;
         break;
       case 'checks': {
-        const result = labels.result;
+        const result = labels.get('result');
         if (result && result !== 'success' && finite && value > 0 && (!probe.worstResult || value > probe.worstResult.count)) {
           probe.worstResult = { result, count: value };
         }
@@ -235,21 +289,27 @@ export function framesToProbes(frames: readonly DataFrame[]): FramesToProbesResu
   };
 
   const kindOf = memoKindOf();
+  const reader = new SeriesLabels();
   for (const frame of frames) {
-    readFrame(frame, kindOf, visit);
+    readFrame(frame, kindOf, visit, reader);
   }
 
+  const accumulated: Array<[gateway: string, acc: ProbeAccumulator]> = [];
   const gatewaysById = new Map<string, number>();
-  for (const { labels } of byKey.values()) {
-    gatewaysById.set(labels.probe_id!, (gatewaysById.get(labels.probe_id!) ?? 0) + 1);
+  for (const [gateway, probes] of byGateway) {
+    for (const [probeId, acc] of probes) {
+      accumulated.push([gateway, acc]);
+      gatewaysById.set(probeId, (gatewaysById.get(probeId) ?? 0) + 1);
+    }
   }
+  accumulated.sort((a, b) => a[1].order - b[1].order);
 
   const probes: Probe[] = [];
-  for (const [key, acc] of byKey) {
+  for (const [gateway, acc] of accumulated) {
     const { labels } = acc;
     const probeId = labels.probe_id!;
     probes.push({
-      key,
+      key: `${gateway}\u0000${probeId}`,
       probeId,
       name: labels.probe ?? `probe ${probeId}`,
       gateway: labels.gateway ?? '',
@@ -297,7 +357,7 @@ export function connectLevel(probe: Probe, thresholds: ThresholdsConfig | undefi
 
 /** Order of tiles when sorted by state: what needs attention first. */
 const STATE_RANK = { down: 0, critical: 1, warning: 2, nodata: 3, up: 4 } as const;
-const rankOf = (tile: Tile) => (tile.probe.state === 'up' ? STATE_RANK[tile.level === 'ok' ? 'up' : tile.level] : STATE_RANK[tile.probe.state]);
+const rankOf = (probe: Probe, level: ConnectLevel) => (probe.state === 'up' ? STATE_RANK[level === 'ok' ? 'up' : level] : STATE_RANK[probe.state]);
 
 const isDigit = (code: number) => code >= 48 && code <= 57;
 const foldCase = (code: number) => (code >= 65 && code <= 90 ? code + 32 : code);
@@ -349,11 +409,16 @@ const GROUP_LABEL: Record<Exclude<GroupBy, 'none'>, { title: string; of: (probe:
 };
 
 export function countStates(tiles: readonly Tile[]): StateCounts {
-  const counts: StateCounts = { up: 0, down: 0, nodata: 0 };
-  for (const tile of tiles) {
-    counts[tile.probe.state]++;
+  let up = 0;
+  let down = 0;
+  for (const { probe } of tiles) {
+    if (probe.state === 'up') {
+      up++;
+    } else if (probe.state === 'down') {
+      down++;
+    }
   }
-  return counts;
+  return { up, down, nodata: tiles.length - up - down };
 }
 
 export interface GroupOptions {
@@ -368,8 +433,11 @@ export interface GroupOptions {
  * in names compare as numbers). A group without the label value comes last.
  */
 export function groupProbes(probes: readonly Probe[], { groupBy, sortBy, thresholds }: GroupOptions): ProbeGroup[] {
-  const tiles: Tile[] = probes.map((probe) => ({ probe, level: connectLevel(probe, thresholds) }));
-  const compare = sortBy === 'state' ? (a: Tile, b: Tile) => rankOf(a) - rankOf(b) || byName(a, b) : byName;
+  const tiles: Tile[] = probes.map((probe) => {
+    const level = connectLevel(probe, thresholds);
+    return { probe, level, rank: rankOf(probe, level) };
+  });
+  const compare = sortBy === 'state' ? (a: Tile, b: Tile) => a.rank - b.rank || byName(a, b) : byName;
 
   let groups: ProbeGroup[];
   if (groupBy === 'none') {

@@ -85,6 +85,8 @@ export interface StateCounts {
 export interface Tile {
   probe: Probe;
   level: ConnectLevel;
+  /** Place of its state when sorted by state: down 0, critical 1, warning 2, no data 3, up 4. */
+  rank: number;
 }
 
 export interface ProbeGroup {

@@ -79,10 +79,8 @@ export const GridRowView = memo(function GridRowView({ gridId, rowIndex, row, la
         style={{ left: (index - row.start) * (width + TILE_GAP), top: TILE_GAP / 2, width, height, background: look.background, color: look.color }}
       >
         <span className={styles.tileName}>
-          <span aria-hidden className={styles.glyph}>
-            {STATE_GLYPH[probe.state]}
-          </span>
-          {probe.name}
+          {/* Plain text, not an element: the tile's aria-label speaks for it, and scrolling mounts fewer nodes. */}
+          {`${STATE_GLYPH[probe.state]}\u2002${probe.name}`}
           {probe.sharedId && <span className={styles.gateway}> @{probe.gateway}</span>}
         </span>
         {showValues && (

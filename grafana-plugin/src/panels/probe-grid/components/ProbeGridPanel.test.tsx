@@ -83,10 +83,10 @@ describe('ProbeGridPanel', () => {
     expect(tile('db-2')).toHaveAccessibleName('db-2, down, timeout, server erp-prod');
     expect(tile('db-3')).toHaveAccessibleName('db-3, up, connect time 450 ms (warning), server erp-prod');
     expect(tile('mq-4')).toHaveAccessibleName('mq-4, no data, server mq-qa');
-    expect(tile('db-2')).toHaveTextContent('✕db-2timeout');
-    expect(tile('db-1')).toHaveTextContent('✓db-112 ms');
-    expect(tile('db-3')).toHaveTextContent('✓db-3450 msWARN');
-    expect(tile('mq-4')).toHaveTextContent('–mq-4no data');
+    expect(tile('db-2')).toHaveTextContent('✕ db-2timeout');
+    expect(tile('db-1')).toHaveTextContent('✓ db-112 ms');
+    expect(tile('db-3')).toHaveTextContent('✓ db-3450 msWARN');
+    expect(tile('mq-4')).toHaveTextContent('– mq-4no data');
 
     const headings = screen.getAllByRole('heading', { level: 3 });
     expect(headings.map((heading) => heading.textContent)).toEqual(['server erp-prod', 'server mq-qa']);
@@ -115,7 +115,7 @@ describe('ProbeGridPanel', () => {
 
   test('without values the tiles show only the names; states stay in the glyph and the label', () => {
     render(<ProbeGridPanel {...props(frames(), { showValues: false })} />);
-    expect(tile('db-1')).toHaveTextContent(/^✓db-1$/);
+    expect(tile('db-1')).toHaveTextContent(/^✓\sdb-1$/);
     expect(tile('db-2')).toHaveAccessibleName(/down/);
   });
 

@@ -55,7 +55,7 @@ export function ProbeGridPanel({ data, options, fieldConfig, width, height, time
   const pendingFocus = useRef<number>();
 
   const tileCount = layout.tiles.length;
-  const activeIndex = Math.min(activeKey !== undefined ? (layout.indexOfKey.get(activeKey) ?? 0) : 0, tileCount - 1);
+  const activeIndex = Math.min(activeKey !== undefined ? (layout.indexOf(activeKey) ?? 0) : 0, tileCount - 1);
 
   // Keyboard moves render the target row first, then focus it.
   useLayoutEffect(() => {

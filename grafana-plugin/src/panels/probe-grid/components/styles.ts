@@ -28,7 +28,7 @@ export const getGridStyles = (theme: GrafanaTheme2) => ({
     contain: 'strict',
   }),
   canvas: css({ position: 'relative', width: '100%' }),
-  headerRow: css({ position: 'absolute', left: 0, right: 0 }),
+  headerRow: css({ position: 'absolute', left: 0, right: 0, contain: 'strict' }),
   headerCell: css({
     display: 'flex',
     alignItems: 'center',
@@ -48,7 +48,8 @@ export const getGridStyles = (theme: GrafanaTheme2) => ({
   counts: css({ display: 'flex', gap: theme.spacing(1.5), fontSize: theme.typography.bodySmall.fontSize, color: theme.colors.text.secondary, whiteSpace: 'nowrap' }),
   count: css({}),
   countDown: css({ color: theme.colors.error.text, fontWeight: theme.typography.fontWeightMedium }),
-  tileRow: css({ position: 'absolute', left: 0, right: 0 }),
+  // Each row is laid out and painted on its own: mounting a row while scrolling touches no other.
+  tileRow: css({ position: 'absolute', left: 0, right: 0, contain: 'strict' }),
   tile: css({
     position: 'absolute',
     boxSizing: 'border-box',
@@ -59,20 +60,20 @@ export const getGridStyles = (theme: GrafanaTheme2) => ({
     padding: theme.spacing(0, 1),
     borderRadius: theme.shape.radius.default,
     cursor: 'pointer',
-    overflow: 'hidden',
+    // No overflow clip on the rounded tile (a rounded clip is costly to paint and composite); its lines clip themselves.
     fontSize: theme.typography.bodySmall.fontSize,
     lineHeight: 1.2,
-    '&:hover': { filter: 'brightness(1.12)' },
-    '&:focus-visible': { outline: `2px solid ${theme.colors.primary.border}`, outlineOffset: 2 },
+    '&:hover': { boxShadow: `inset 0 0 0 1px ${theme.colors.text.primary}` },
+    // Drawn inside the tile: the row's paint containment would clip a ring outside it.
+    '&:focus-visible': { outline: `3px solid ${theme.colors.text.primary}`, outlineOffset: -3 },
   }),
   // No data is also told by a hatch, so it differs from a grey "up" colour a user might pick.
   tileNoData: css({
     backgroundImage: 'repeating-linear-gradient(135deg, rgba(255,255,255,0.10) 0 6px, transparent 6px 12px)',
   }),
   tileName: css({ fontWeight: theme.typography.fontWeightMedium, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }),
-  glyph: css({ display: 'inline-block', width: '1.2em', fontWeight: theme.typography.fontWeightBold }),
   gateway: css({ fontWeight: 'normal', opacity: 0.85 }),
-  tileValue: css({ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', opacity: 0.92 }),
+  tileValue: css({ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }),
   badge: css({ marginLeft: 6, padding: '0 3px', fontSize: 10, border: '1px solid currentColor', borderRadius: theme.shape.radius.default }),
   empty: css({ padding: theme.spacing(2), color: theme.colors.text.secondary }),
 });

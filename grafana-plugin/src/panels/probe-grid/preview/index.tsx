@@ -130,13 +130,21 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 };
 
+let prepared: { scenario: Scenario; series: DataFrame[] } | undefined;
+
 /** What the benchmark and the browser test call through page.evaluate. */
 const api = {
-  /** Renders a fresh grid and times it: frames are generated first, outside the measurement. */
-  async render(overrides: Partial<Scenario> & { options?: Partial<ProbeGridOptions> } = {}) {
+  /** Generates the frames of a scenario (not part of any measurement) for the next mount. */
+  prepare(overrides: Partial<Scenario> & { options?: Partial<ProbeGridOptions> } = {}) {
     const scenario = scenarioFrom(overrides);
-    const series = fleetFrames(generateFleet({ probes: scenario.probes, seed: scenario.seed, downRatio: scenario.downRatio, noDataRatio: scenario.noDataRatio }), scenario.format);
+    prepared = { scenario, series: fleetFrames(generateFleet({ probes: scenario.probes, seed: scenario.seed, downRatio: scenario.downRatio, noDataRatio: scenario.noDataRatio }), scenario.format) };
     flushSync(() => root.render(null));
+    return { probes: scenario.probes, frames: prepared.series.length };
+  },
+
+  /** Mounts a fresh grid on the prepared frames, timing the commit and the next paint. */
+  async mount() {
+    const { scenario, series } = prepared!;
     await nextPaint();
     const start = performance.now();
     flushSync(() => root.render(<DashboardPanel scenario={scenario} series={series} />));
@@ -152,20 +160,31 @@ const api = {
     };
   },
 
-  /** Scrolls the grid `pxPerFrame` each animation frame for `frames` frames (bouncing at the ends). */
+  async render(overrides: Partial<Scenario> & { options?: Partial<ProbeGridOptions> } = {}) {
+    api.prepare(overrides);
+    return api.mount();
+  },
+
+  /**
+   * Scrolls the grid `pxPerFrame` each animation frame for `frames` frames, bouncing at the ends, as a wheel or a
+   * scrollbar drag would: it writes scrollTop and never reads layout back (which would force a synchronous layout).
+   */
   async scroll({ frames = 300, pxPerFrame = 48 } = {}) {
     const grid = document.querySelector<HTMLElement>('[role="grid"]')!;
+    const maxTop = grid.scrollHeight - grid.clientHeight;
+    let top = grid.scrollTop;
     commits.length = 0;
     const intervals: number[] = [];
     let direction = 1;
     let last = await new Promise<number>((resolve) => requestAnimationFrame(resolve));
     for (let frame = 0; frame < frames; frame++) {
-      if (grid.scrollTop + grid.clientHeight >= grid.scrollHeight - 1) {
+      if (top + pxPerFrame > maxTop) {
         direction = -1;
-      } else if (grid.scrollTop <= 0) {
+      } else if (top - pxPerFrame < 0) {
         direction = 1;
       }
-      grid.scrollTop += direction * pxPerFrame;
+      top += direction * pxPerFrame;
+      grid.scrollTop = top;
       const now = await new Promise<number>((resolve) => requestAnimationFrame(resolve));
       intervals.push(now - last);
       last = now;
@@ -177,7 +196,7 @@ const api = {
       longFrames: intervals.filter((interval) => interval > 1.5 * median).length,
       commits: commits.length,
       commitMs: { p50: percentile(commits, 50), p95: percentile(commits, 95), max: commits.length ? Math.max(...commits) : 0 },
-      scrolledPx: grid.scrollTop,
+      scrolledPx: top,
     };
   },
 };

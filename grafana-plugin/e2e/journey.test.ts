@@ -1,0 +1,209 @@
+// One user's journey in a real Chromium through the preview host (preview/): the app's pages with real @grafana/ui,
+// against a real gateway (and a real Prometheus for the charts when installed). Create a probe server, add a probe to
+// a loopback listener, watch it turn up, edit it, delete it; a screenshot of each page lands in e2e/screenshots/.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startPreview, type Preview } from '../preview/host';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
+const APP = '/a/probekit-tcpprobe-app';
+
+let preview: Preview;
+let context: BrowserContext;
+let page: Page;
+let profileDir: string;
+let listener: Server;
+let listenerPort: number;
+let closedPort: number;
+const pageErrors: string[] = [];
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as { port: number }).port;
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: the journey runs in Debian's Chromium. Install it with: apt-get install chromium`);
+  }
+  // A TCP service on loopback for the probe to find up, and a port that was free a moment ago for it to find down.
+  listener = createServer((socket) => socket.end());
+  listenerPort = await listen(listener);
+  const probeClosed = createServer();
+  closedPort = await listen(probeClosed);
+  await new Promise<void>((resolve) => probeClosed.close(() => resolve()));
+
+  preview = await startPreview({ user: { login: 'alice', orgRole: 'Admin' } });
+  profileDir = mkdtempSync(join(tmpdir(), 'probekit-chromium-'));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: false, // --headless is in the flags, so Chromium runs exactly with the flags above
+    args: CHROMIUM_FLAGS,
+    viewport: { width: 1280, height: 860 },
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(20_000);
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  mkdirSync(SCREENSHOTS, { recursive: true });
+}, 180_000);
+
+afterAll(async () => {
+  await context?.close();
+  await preview?.close();
+  await new Promise<void>((resolve) => (listener ? listener.close(() => resolve()) : resolve()));
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+});
+
+/** Polls `check` until it passes (playwright-core has no test assertions of its own). */
+async function eventually(check: () => Promise<void>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+const visible = (locator: Locator, timeout?: number) => locator.first().waitFor({ state: 'visible', timeout });
+const containsText = (locator: Locator, text: string | RegExp) =>
+  eventually(async () => {
+    const shown = await locator.innerText({ timeout: 1_000 });
+    if (typeof text === 'string' ? !shown.includes(text) : !text.test(shown)) throw new Error(`expected ${String(text)} in: ${shown}`);
+  });
+
+const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+const field = (label: string) => page.getByLabel(new RegExp(`^${label}`));
+const rowOf = (name: string) => page.getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
+
+test('create a server, add a probe, see it up, edit it, delete it', async () => {
+  try {
+    await journey();
+  } catch (error) {
+    const path = join(tmpdir(), 'probekit-journey-failure.png');
+    await page.screenshot({ path, fullPage: true }).catch(() => undefined);
+    throw new Error(`${(error as Error).message}\n(the page at the failure: ${path}; page errors: ${JSON.stringify(pageErrors)})`, { cause: error });
+  }
+}, 300_000);
+
+async function journey(): Promise<void> {
+  // The list of servers, empty.
+  await page.goto(`${preview.url}${APP}/servers`);
+  await visible(page.getByText('No probe servers yet'));
+  await shot('01-servers-empty');
+
+  // A new probe server.
+  await page.getByRole('button', { name: /create probe server/i }).first().click();
+  await field('Name').fill('erp-prod');
+  await field('Description').fill('SAP ERP production, Frankfurt');
+  await field('Role').fill('production');
+  await field('Site').fill('fra');
+  await shot('02-server-form');
+  await page.getByRole('button', { name: 'Create probe server' }).click();
+  await page.getByRole('link', { name: 'erp-prod', exact: true }).click();
+
+  // Its page, with no probes yet.
+  await visible(page.getByText('This server has no probes yet'));
+  await containsText(page.getByRole('region', { name: 'Probe server' }), 'production');
+  await shot('03-server-empty');
+
+  // A probe to the loopback listener, tested before it is saved.
+  await page.getByRole('link', { name: 'Add probe' }).first().click();
+  await field('Name').fill('erp-web');
+  await field('Description').fill('The ERP web dispatcher users log in through');
+  await field('Host').fill('127.0.0.1');
+  await field('Port').fill(String(listenerPort));
+  await field('Repeat interval').click();
+  await page.getByRole('option', { name: /^Every 10 seconds/ }).click();
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await containsText(page.getByLabel('Connection test'), 'Connection test: connected in');
+  await shot('04-probe-form-tested');
+  await page.getByRole('button', { name: 'Create probe' }).click();
+
+  // Back on the server: run it now and see it up.
+  await visible(rowOf('erp-web'));
+  await page.getByRole('button', { name: 'Run erp-web now' }).click();
+  await containsText(page.getByLabel('Run of erp-web'), 'connected in');
+  await visible(rowOf('erp-web').getByText('Up', { exact: true }));
+  await containsText(rowOf('erp-web'), '127.0.0.1');
+  await shot('05-server-probe-up');
+
+  // The probe's page: state, charts from Prometheus, recent results.
+  await page.getByRole('link', { name: 'erp-web', exact: true }).click();
+  await visible(page.getByRole('heading', { name: 'erp-web' }));
+  await visible(page.getByRole('region', { name: 'Probe summary' }).getByText('Up', { exact: true }));
+  await visible(page.getByRole('region', { name: 'Recent results' }).getByText('Connected').first());
+  if (preview.prometheusUrl) {
+    // The last 5 minutes from the time picker; Prometheus scrapes every 2 s, so the first samples are soon in.
+    const charts = page.getByRole('region', { name: 'Charts' });
+    await visible(charts.getByText('Up or down'));
+    await charts.getByRole('button', { name: /Last 6 hours/ }).click();
+    await page.getByText('Last 5 minutes', { exact: true }).click();
+    await containsText(charts, 'Last 5 minutes');
+    // The scene's own refresh button runs its queries again.
+    const rerun = () => charts.getByTestId('data-testid RefreshPicker run button').click();
+    await eventually(async () => {
+      await rerun();
+      await visible(charts.getByText('100.00'), 2_000);
+    }, 60_000);
+    // A few more samples, so that the charts show lines rather than single points.
+    await page.waitForTimeout(10_000);
+    await rerun();
+    await visible(charts.getByText('100.00'));
+  }
+  await shot('06-probe-detail');
+
+  // Edit: point it at the closed port with a timeout of its own.
+  await page.getByRole('link', { name: 'Edit', exact: true }).click();
+  // Where the last check connected, read-only.
+  await eventually(async () => {
+    const shown = await field('Actual IPv4').inputValue();
+    if (shown !== '127.0.0.1') throw new Error(`Actual IPv4 shows "${shown}"`);
+  });
+  await field('Port').fill(String(closedPort));
+  await field('Timeout').fill('1500');
+  await shot('07-probe-edit');
+  await page.getByRole('button', { name: 'Save probe' }).click();
+  await visible(page.getByText(`127.0.0.1:${closedPort}, every 10 s`));
+  await page.getByRole('button', { name: 'Run erp-web now' }).click();
+  await containsText(page.getByLabel('Run of erp-web'), 'connection refused');
+  await visible(page.getByRole('region', { name: 'Probe summary' }).getByText('Down', { exact: true }));
+  await shot('08-probe-down');
+
+  // Delete, after confirming.
+  await page.getByRole('button', { name: 'Delete erp-web' }).click();
+  const dialog = page.getByRole('dialog');
+  await containsText(dialog, 'Delete probe erp-web?');
+  await shot('09-delete-confirm');
+  await dialog.getByRole('button', { name: 'Delete probe' }).click();
+  await visible(page.getByText('This server has no probes yet'));
+  await shot('10-server-after-delete');
+
+  // The gateways.
+  await page.getByRole('link', { name: 'Gateways' }).click();
+  await containsText(page.getByRole('row').filter({ hasText: 'preview' }), 'Online');
+  await shot('11-gateways');
+
+  // Everything went through the Grafana-style proxy to the real gateway.
+  expect(preview.server.forwarded).toEqual(
+    expect.arrayContaining(['POST /api/v1/servers', 'POST /api/v1/check', 'PATCH /api/v1/probes/1', 'DELETE /api/v1/probes/1']),
+  );
+  expect(pageErrors).toEqual([]);
+}

@@ -1,0 +1,45 @@
+import { describe, expect, test } from 'vitest';
+import type { Threshold } from '../../api/types';
+import { describeThreshold, formFieldOf, newThresholdRow, thresholdsFormSchema, toThreshold, toThresholdRow, type ThresholdRow } from './thresholdForm';
+
+const row = (extra: Partial<ThresholdRow>): ThresholdRow => ({ ...newThresholdRow([]), ...extra });
+
+function problems(rows: ThresholdRow[]): Array<[string, string]> {
+  const result = thresholdsFormSchema.safeParse({ thresholds: rows });
+  return result.success ? [] : result.error.issues.map((issue) => [issue.path.join('.'), issue.message]);
+}
+
+describe('thresholds form', () => {
+  test('round-trips a threshold and leaves out what its kind does not use', () => {
+    const threshold: Threshold = { kind: 'availabilityRatio', level: 'warning', value: 99.5, window: '1h', team: 'db', contactPoint: 'db-oncall', runbookUrl: 'https://wiki/x' };
+    expect(toThreshold(toThresholdRow(threshold))).toEqual(threshold);
+    expect(toThreshold(row({ kind: 'connectTime', value: '300', consecutiveChecks: '3', window: '2h', for: '' }))).toEqual({
+      kind: 'connectTime', level: 'warning', value: 300,
+    });
+  });
+
+  test("checks the gateway's rules: value per kind, durations, team, URL, one threshold per kind and level", () => {
+    expect(problems([row({ kind: 'availabilityRatio', value: '' }), row({ kind: 'connectTime', value: '70000', level: 'warning' })])).toEqual([
+      ['thresholds.0.value', 'Must be a percentage above 0 and at most 100'],
+      ['thresholds.1.value', 'Must be milliseconds above 0 and at most 60000'],
+    ]);
+    expect(problems([row({ for: '5 minutes', team: 'a b', runbookUrl: 'wiki', consecutiveChecks: '0' })]).map(([path]) => path)).toEqual([
+      'thresholds.0.for', 'thresholds.0.team', 'thresholds.0.runbookUrl', 'thresholds.0.consecutiveChecks',
+    ]);
+    expect(problems([row({}), row({})])).toEqual([['thresholds.1.level', 'Another threshold already sets Availability (down) at level warning; keep one']]);
+  });
+
+  test('a new row takes the first free kind and level and the default team', () => {
+    expect(newThresholdRow([], 'sre')).toMatchObject({ kind: 'availability', level: 'warning', team: 'sre', for: '5m', consecutiveChecks: '2' });
+    expect(newThresholdRow([{ kind: 'availability', level: 'warning' }, { kind: 'availability', level: 'critical' }])).toMatchObject({ kind: 'availabilityRatio', level: 'warning', value: '99' });
+  });
+
+  test('describes thresholds and maps gateway field paths onto the form', () => {
+    expect(describeThreshold({ kind: 'availability', level: 'critical', for: '5m', consecutiveChecks: 2 })).toBe('down for 5m and 2 checks in a row');
+    expect(describeThreshold({ kind: 'availabilityRatio', level: 'warning', value: 99 })).toBe('up less than 99% over 1h');
+    expect(describeThreshold({ kind: 'connectTime', level: 'warning', value: 250, for: '10m' })).toBe('slower than 250 ms for 10m');
+    expect(formFieldOf('thresholds[2].value')).toBe('thresholds.2.value');
+    expect(formFieldOf('thresholds[1]')).toBe('thresholds.1.level');
+    expect(formFieldOf('name')).toBeNull();
+  });
+});
