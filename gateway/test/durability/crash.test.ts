@@ -1,16 +1,14 @@
 // Nothing acknowledged is lost: the gateway runs as a child process, is killed with SIGKILL while writes are in flight,
 // and after a restart on the same SQLite file every acknowledged object is there with the acknowledged content.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { probeConfig } from '../helpers/snapshot.js';
+import { spawnGateway } from '../helpers/gateway-process.js';
 
-const GATEWAY_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const TOKEN = 'crash-test-token-0123456789';
 
 const folders: string[] = [];
@@ -22,14 +20,6 @@ afterEach(() => {
 });
 afterAll(() => { for (const dir of folders) rmSync(dir, { recursive: true, force: true }); });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 interface Child {
   process: ChildProcess;
   url: string;
@@ -38,41 +28,9 @@ interface Child {
 }
 
 async function startChild(dbFile: string): Promise<Child> {
-  const port = await freePort();
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('GATEWAY_') && value !== undefined) env[key] = value;
-  Object.assign(env, {
-    GATEWAY_DB: dbFile,
-    GATEWAY_HOST: '127.0.0.1',
-    GATEWAY_PORT: String(port),
-    GATEWAY_API_TOKEN: TOKEN,
-    GATEWAY_ID: 'crash-gw',
-    GATEWAY_TIME_ZONE: 'UTC',
-    GATEWAY_LOG_LEVEL: 'warn',
-  });
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: GATEWAY_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const url = `http://127.0.0.1:${port}`;
-
-  const deadline = Date.now() + 45_000;
-  let gone = false;
-  void exited.then(() => { gone = true; });
-  for (;;) {
-    if (gone) throw new Error(`the gateway exited before it was ready:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`the gateway was not ready within 45 s:\n${output}`);
-    try {
-      const response = await fetch(`${url}/readyz`);
-      if (response.status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { process: child, url, output: () => output, exited };
+  const child = await spawnGateway({ GATEWAY_DB: dbFile, GATEWAY_API_TOKEN: TOKEN, GATEWAY_ID: 'crash-gw' });
+  children.add(child.process);
+  return child;
 }
 
 async function call(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, requireBinary, runTool } from './prometheus.js';
+import { freePort, requireBinary, runTool, waitUntilReady } from './prometheus.js';
 
 export const ALERTMANAGER_BIN = process.env.ALERTMANAGER_BIN ?? '/usr/bin/prometheus-alertmanager';
 export const AMTOOL_BIN = process.env.AMTOOL_BIN ?? '/usr/bin/amtool';
@@ -45,15 +45,7 @@ export async function startAlertmanager(config: string): Promise<RunningAlertman
   child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
   const url = `http://${hostPort}`;
 
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`alertmanager exited with ${child.exitCode}: ${stderr}`);
-    try {
-      if ((await fetch(`${url}/-/ready`)).ok) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) throw new Error(`alertmanager did not become ready: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitUntilReady(child, 'alertmanager', url, () => stderr);
 
   return {
     url,

@@ -31,6 +31,19 @@ export function runTool(bin: string, args: string[]): Promise<string> {
   });
 }
 
+/** Polls `${url}/-/ready` (Prometheus and Alertmanager both answer it) until 200, failing if the process exits. */
+export async function waitUntilReady(child: ChildProcess, name: string, url: string, stderr: () => string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${stderr()}`);
+    try {
+      if ((await fetch(`${url}/-/ready`)).ok) return;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error(`${name} did not become ready: ${stderr()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -89,15 +102,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
   child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
   const url = `http://127.0.0.1:${port}`;
 
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}: ${stderr}`);
-    try {
-      if ((await fetch(`${url}/-/ready`)).ok) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) throw new Error(`prometheus did not become ready: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitUntilReady(child, 'prometheus', url, () => stderr);
 
   const query: RunningPrometheus['query'] = async (promql) => {
     const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`);
