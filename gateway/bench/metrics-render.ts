@@ -1,10 +1,9 @@
 // Benchmark of /metrics at 10k and 50k probes: scrape time, event-loop stall, bytes, memory per probe.
 // Run: npx tsx bench/metrics-render.ts [probeCounts...]   (default: 10000 50000; each count in its own process)
 
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import Fastify from 'fastify';
@@ -91,9 +90,31 @@ function median(values: number[]): number {
 }
 
 /**
- * Runs `work` `runs` times. A run's stall is the longest gap between ticks of a 1 ms interval
- * timer while it runs, less the interval; unlike monitorEventLoopDelay this also catches work
- * that blocks from the very start.
+ * The longest event-loop stall while `work` runs: the longest gap between ticks of a 1 ms
+ * interval timer, less the interval. Unlike monitorEventLoopDelay this also catches work that
+ * blocks from the very start.
+ */
+async function maxStallWhile(work: () => Promise<unknown>): Promise<number> {
+  let lastTick = performance.now();
+  let maxGapMs = 0;
+  const tick = () => {
+    const now = performance.now();
+    maxGapMs = Math.max(maxGapMs, now - lastTick);
+    lastTick = now;
+  };
+  const timer = setInterval(tick, STALL_PROBE_INTERVAL_MS);
+  try {
+    await work();
+  } finally {
+    tick();
+    clearInterval(timer);
+  }
+  return Math.max(0, maxGapMs - STALL_PROBE_INTERVAL_MS);
+}
+
+/**
+ * Runs `work` `runs` times back to back. No forced garbage collection between runs: that shrinks
+ * the young generation and slows the next run, unlike a gateway scraped every 15-60 s.
  */
 async function measure(work: () => Promise<number>, runs = RUNS): Promise<Measurement> {
   const times: number[] = [];
@@ -101,24 +122,12 @@ async function measure(work: () => Promise<number>, runs = RUNS): Promise<Measur
   const stalls: number[] = [];
   let bytes = 0;
   for (let run = 0; run < runs; run++) {
-    gc(); // outside the measurement: a forced full collection is itself a long stall
-    let lastTick = performance.now();
-    let maxGapMs = 0;
-    const tick = () => {
-      const now = performance.now();
-      maxGapMs = Math.max(maxGapMs, now - lastTick);
-      lastTick = now;
-    };
-    const timer = setInterval(tick, STALL_PROBE_INTERVAL_MS);
     const started = performance.now();
     const cpuStarted = process.cpuUsage();
-    bytes = await work();
+    stalls.push(await maxStallWhile(async () => (bytes = await work())));
     const cpu = process.cpuUsage(cpuStarted);
     times.push(performance.now() - started);
-    tick();
-    clearInterval(timer);
     cpuTimes.push((cpu.user + cpu.system) / 1000);
-    stalls.push(Math.max(0, maxGapMs - STALL_PROBE_INTERVAL_MS));
   }
   return {
     medianMs: median(times),
@@ -137,16 +146,34 @@ async function scrapeBytes(metrics: GatewayMetrics): Promise<number> {
   return bytes;
 }
 
-/** The whole path over loopback HTTP; curl runs in its own process so it does not load this event loop. */
+/**
+ * The whole path over loopback HTTP. One curl process fetches /metrics RUNS times in a row and
+ * reports each transfer's time: curl does not load this event loop, and forking this large
+ * process once per run would itself stall the loop and blur the figure.
+ */
 async function measureOverHttp(metrics: GatewayMetrics): Promise<Measurement> {
   const app = Fastify();
   await app.register(metricsRoute, { metrics });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   try {
-    return await measure(async () => {
-      const { stdout } = await promisify(execFile)('curl', ['-sS', '-o', '/dev/null', '-w', '%{size_download}', `${address}/metrics`]);
-      return Number(stdout);
-    });
+    const fetches = Array.from({ length: RUNS }, () => ['-o', '/dev/null', `${address}/metrics`]).flat();
+    const curl = spawn('curl', ['-sS', '-w', '%{time_total} %{size_download}\n', ...fetches], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    curl.stdout.on('data', (data: Buffer) => (output += data.toString()));
+    const cpuStarted = process.cpuUsage();
+    const stallMs = await maxStallWhile(() => new Promise((resolve) => curl.on('close', resolve)));
+    const cpu = process.cpuUsage(cpuStarted);
+    const transfers = output.trim().split('\n').map((row) => row.split(' ').map(Number) as [number, number]);
+    const times = transfers.map(([seconds]) => seconds * 1000);
+    return {
+      medianMs: median(times),
+      minMs: Math.min(...times),
+      medianCpuMs: (cpu.user + cpu.system) / 1000 / RUNS,
+      // One window covers all runs here, so the median is not known; the worst is.
+      medianStallMs: NaN,
+      maxStallMs: stallMs,
+      bytes: transfers[0]![1],
+    };
   } finally {
     await app.close();
   }
@@ -171,7 +198,7 @@ function dataPoints(resourceMetrics: ResourceMetrics): number {
 }
 
 function line(label: string, m: Measurement, extra = ''): string {
-  const ms = (value: number) => `${value.toFixed(0).padStart(5)} ms`;
+  const ms = (value: number) => `${(Number.isNaN(value) ? '-' : value.toFixed(0)).padStart(5)} ms`;
   return `  ${label.padEnd(30)} median ${ms(m.medianMs)}, best ${ms(m.minMs)}, cpu ${ms(m.medianCpuMs)}; stall median ${ms(m.medianStallMs)}, worst ${ms(m.maxStallMs)}${extra}`;
 }
 
@@ -184,11 +211,14 @@ async function bench(probes: number): Promise<void> {
   const after = process.memoryUsage();
   const first = await measure(() => scrapeBytes(metrics), 1);
 
+  // The stall an idle event loop sees on this machine: on a shared machine it is not zero.
+  const idle = await measure(() => new Promise((resolve) => setTimeout(() => resolve(0), 500)));
   const collect = await measure(async () => dataPoints(await collectWithSdk(metrics)));
   const scrape = await measure(() => scrapeBytes(metrics));
   const http = await measureOverHttp(metrics);
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
   console.log(`\n${probes} probes (${CHECKS_PER_PROBE} checks recorded each), median of ${RUNS} runs, node ${process.version}, load average ${loadavg()[0]!.toFixed(1)}`);
+  console.log(line('idle event loop, 500 ms', idle, '   (baseline stall: machine noise)'));
   console.log(line('producer collect()', collect, `   ${collect.bytes} data points`));
   console.log(line('first scrape in the process', first));
   console.log(line('scrape (collect + text)', scrape, `   ${mb(scrape.bytes)}, ${(scrape.bytes / probes).toFixed(0)} B/probe`));
