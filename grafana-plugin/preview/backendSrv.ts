@@ -2,7 +2,8 @@
 // Grafana's server; answers come back in the shapes @grafana/runtime's getBackendSrv() gives plugins: parsed JSON,
 // and for non-2xx a FetchError whose text body is wrapped as {message, error, response}.
 import type { BackendSrv, BackendSrvRequest, FetchError, FetchResponse } from '@grafana/runtime';
-import { lastValueFrom, Observable } from 'rxjs';
+import { Observable } from 'rxjs';
+import { backendSrvFromFetch } from '../src/test/backendSrvFromFetch';
 
 function withParams(url: string, params: BackendSrvRequest['params']): string {
   if (!params) return url;
@@ -55,18 +56,5 @@ export function createBackendSrv(orgId: number): BackendSrv {
       return () => controller.abort();
     });
 
-  const request = <T>(options: BackendSrvRequest): Promise<T> => lastValueFrom(fetchFn<T>(options)).then((response) => response.data);
-  return {
-    fetch: fetchFn,
-    request,
-    get: (url, params, requestId, options) => request({ ...options, url, params, requestId, method: 'GET' }),
-    delete: (url, data, options) => request({ ...options, url, data, method: 'DELETE' }),
-    post: (url, data, options) => request({ ...options, url, data, method: 'POST' }),
-    patch: (url, data, options) => request({ ...options, url, data, method: 'PATCH' }),
-    put: (url, data, options) => request({ ...options, url, data, method: 'PUT' }),
-    datasourceRequest: (options) => lastValueFrom(fetchFn(options)),
-    chunked: () => {
-      throw new Error('chunked requests are not part of the preview');
-    },
-  } as BackendSrv;
+  return backendSrvFromFetch(fetchFn, 'the preview');
 }

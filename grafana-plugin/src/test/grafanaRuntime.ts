@@ -23,7 +23,8 @@ import {
   type GetDataSourceListFilters,
 } from '@grafana/runtime';
 import { PanelPlugin, PluginType, type DataSourceInstanceSettings, type DataSourceRef, type PanelPluginMeta } from '@grafana/data';
-import { lastValueFrom, Observable } from 'rxjs';
+import { Observable } from 'rxjs';
+import { backendSrvFromFetch } from './backendSrvFromFetch';
 import pluginJson from '../plugin.json';
 import type { AppJsonData, AppSecureJsonData } from '../types';
 import { FakeGrafanaAlerting } from './fakeGrafanaAlerting';
@@ -370,20 +371,7 @@ function createBackendSrv(grafana: FakeGrafana): BackendSrv {
         .catch((error: unknown) => subscriber.error(error));
     });
 
-  const request = <T>(options: BackendSrvRequest): Promise<T> => lastValueFrom(fetchFn<T>(options)).then((response) => response.data);
-  return {
-    fetch: fetchFn,
-    request,
-    get: (url, params, requestId, options) => request({ ...options, url, params, requestId, method: 'GET' }),
-    delete: (url, data, options) => request({ ...options, url, data, method: 'DELETE' }),
-    post: (url, data, options) => request({ ...options, url, data, method: 'POST' }),
-    patch: (url, data, options) => request({ ...options, url, data, method: 'PATCH' }),
-    put: (url, data, options) => request({ ...options, url, data, method: 'PUT' }),
-    datasourceRequest: (options) => lastValueFrom(fetchFn(options)),
-    chunked: () => {
-      throw new Error('chunked requests are not part of the test Grafana');
-    },
-  } as BackendSrv;
+  return backendSrvFromFetch(fetchFn, 'the test Grafana');
 }
 
 function createDataSourceSrv(list: () => DataSourceInstanceSettings[]): DataSourceSrv {
