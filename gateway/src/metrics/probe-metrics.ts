@@ -16,7 +16,7 @@ import {
   type SumMetricData,
 } from '@opentelemetry/sdk-metrics';
 import { CHECK_OUTCOMES, type CheckOutcome, type CheckResult } from '../probing/types.js';
-import { prerenderLabels } from './prometheus-text.js';
+import { LABEL_BLOCK, prerenderLabels } from './prometheus-text.js';
 
 export interface ProbeMetricLabels {
   gateway: string;
@@ -299,9 +299,13 @@ const SUCCESS = CHECK_OUTCOMES.indexOf('success');
 /**
  * The probe's series attributes. Each is made once per label change and kept, with its label
  * block prerendered, so scrapes only copy bytes; the variants share the probe's block.
+ *
+ * All three are written out as literals in a fixed key order (key order is label order), the block's
+ * slot included: at 50k probes, an object spread (`{ ...attributes, result }`) made a dictionary-mode
+ * object of ~500 bytes where the literal takes ~60.
  */
 function labelAttributes(labels: ProbeMetricLabels): Attributes {
-  // A copy in a fixed key order: the caller's object may change later, and key order is label order.
+  // A copy: the caller's object may change later.
   return prerenderLabels({
     gateway: labels.gateway,
     server: labels.server,
@@ -311,11 +315,24 @@ function labelAttributes(labels: ProbeMetricLabels): Attributes {
     target: labels.target,
     role: labels.role,
     site: labels.site,
+    [LABEL_BLOCK]: undefined,
   });
 }
 
 function checkAttributes(attributes: Attributes, result: CheckOutcome): Attributes {
-  return prerenderLabels({ ...attributes, result }, attributes);
+  const labels = attributes as unknown as ProbeMetricLabels;
+  return prerenderLabels({
+    gateway: labels.gateway,
+    server: labels.server,
+    server_id: labels.server_id,
+    probe: labels.probe,
+    probe_id: labels.probe_id,
+    target: labels.target,
+    role: labels.role,
+    site: labels.site,
+    result,
+    [LABEL_BLOCK]: undefined,
+  }, attributes, { shareAdded: true });
 }
 
 function sameLabels(attributes: Attributes, labels: ProbeMetricLabels): boolean {
@@ -336,7 +353,20 @@ function relabel(probe: ProbeState, attributes: Attributes): void {
 
 /** An IPv6 connection has no IPv4: actual_ipv4 is then empty, which Prometheus reads as "not set". */
 function infoAttributes(probe: ProbeState): Attributes {
-  return prerenderLabels({ ...probe.attributes, actual_host: probe.actualHost ?? '', actual_ipv4: probe.actualIpv4 ?? '' }, probe.attributes);
+  const labels = probe.attributes as unknown as ProbeMetricLabels;
+  return prerenderLabels({
+    gateway: labels.gateway,
+    server: labels.server,
+    server_id: labels.server_id,
+    probe: labels.probe,
+    probe_id: labels.probe_id,
+    target: labels.target,
+    role: labels.role,
+    site: labels.site,
+    actual_host: probe.actualHost ?? '',
+    actual_ipv4: probe.actualIpv4 ?? '',
+    [LABEL_BLOCK]: undefined,
+  }, probe.attributes);
 }
 
 function outcomeIndex(outcome: CheckOutcome): number {
