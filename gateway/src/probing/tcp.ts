@@ -52,8 +52,11 @@ function connect(
     let timer: NodeJS.Timeout | undefined;
     let connectStarted = 0;
 
+    let finished = false;
     // Runs once: after destroy() the socket emits neither 'connect' nor 'error', and the timer is cleared.
     const finish = (outcome: CheckOutcome, error: string | null, connectMs: number | null) => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
       // destroy() closes with a FIN, the ordinary end of a connection: the target sees a client that left, where a
       // reset (resetAndDestroy) often gets logged as "connection reset by peer". The cost is ours: TIME_WAIT holds
@@ -63,7 +66,13 @@ function connect(
       socket.destroy();
       resolve(result(outcome, error, startedAt, resolution, connectMs));
     };
-    socket.once('connect', () => finish('success', null, performance.now() - connectStarted));
+    socket.once('connect', () => {
+      const connectMs = performance.now() - connectStarted;
+      // The rest (close, result, the engine's bookkeeping and the next checks it starts) waits for the check phase,
+      // after every connection that became ready in this poll has been timed: otherwise each waits for the work of
+      // those handled before it, which at 500 checks/s added up to a millisecond to the p99 of measured times.
+      setImmediate(finish, 'success', null, connectMs);
+    });
     socket.on('error', (err: NodeJS.ErrnoException) => finish(failureOf(err), err.message, null));
 
     connectStarted = performance.now();
