@@ -1,19 +1,16 @@
-// A network namespace reached over a link that delays host->namespace packets (tun-delay.py), with listeners inside it.
+// A network namespace reached over a link that delays host->namespace packets (the tests' delay line), with listeners inside it.
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { DELAY_LINE_SCRIPT } from '../../test/helpers/netns.js';
 import { killOnExit, onCleanup } from './cleanup.js';
 import { startListenerProcess, type ListenerProcess, type Target } from './listeners.js';
-
-const RELAY = join(dirname(fileURLToPath(import.meta.url)), 'tun-delay.py');
 
 export interface Truth {
   /** SYN out to SYN-ACK back, as seen at the host's end of the link, ms: the round trip a perfect prober would measure. */
   rtts: number[];
-  /** How long the relay actually held each host->namespace packet, ms. */
-  holds: number[];
+  /** How late the line let delayed packets go, past their due time, µs. */
+  lateUs: { n: number; p50: number | null; p99: number | null; max: number | null };
 }
 
 export interface DelayLink {
@@ -47,8 +44,8 @@ function freeSubnet(): [string, string] {
 
 /**
  * A free 169.254.A.B/30 (169.254.169.0/24, cloud metadata, is never used). The host end of the link is
- * a TUN device in this namespace, the other end a TUN device moved into the new namespace; the relay process
- * holds both and carries every packet between them.
+ * a TUN device in this namespace, the other end a TUN device moved into the new namespace; the delay line
+ * (test/helpers/delay-line.py, the tests' stand-in for netem) holds both and carries every packet between them.
  */
 export async function startDelayLink(listenersPerAddress: number): Promise<DelayLink> {
   const id = `pkd${process.pid % 100_000}`;
@@ -60,15 +57,15 @@ export async function startDelayLink(listenersPerAddress: number): Promise<Delay
     try { ip('netns', 'del', namespace); } catch { /* not there */ }
   });
   ip('netns', 'add', namespace);
-  // Real-time priority (our own process only) keeps the injected delay exact on a busy machine; the gateway is not favoured.
-  const relay = spawn('chrt', ['-f', '10', 'python3', RELAY, tunHost, tunNs], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const unregisterRelay = killOnExit(relay, 'tun-delay relay');
+  // Real-time priority (the line's own process only) keeps the injected delay exact on a busy machine; the gateway is not favoured.
+  const relay = spawn('python3', [DELAY_LINE_SCRIPT, tunHost, tunNs, '--rt-priority', '10', '--spin-us', process.env.BENCH_LINE_SPIN_US ?? '200'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const unregisterRelay = killOnExit(relay, 'delay line');
   const lines = createInterface({ input: relay.stdout! });
   const pending: ((line: string) => void)[] = [];
   lines.on('line', (line) => pending.shift()?.(line));
   const nextLine = () => new Promise<string>((resolve, reject) => {
     pending.push(resolve);
-    relay.once('exit', () => reject(new Error('the tun-delay relay exited')));
+    relay.once('exit', () => reject(new Error('the delay line exited')));
   });
 
   let listeners: ListenerProcess | undefined;
@@ -85,7 +82,7 @@ export async function startDelayLink(listenersPerAddress: number): Promise<Delay
   };
 
   try {
-    if ((await nextLine()) !== 'ready') throw new Error('the tun-delay relay did not start');
+    if ((await nextLine()) !== 'ready') throw new Error('the delay line did not start');
     ip('addr', 'add', `${hostAddress}/30`, 'dev', tunHost);
     ip('link', 'set', tunHost, 'up');
     ip('link', 'set', tunNs, 'netns', namespace);
@@ -97,18 +94,28 @@ export async function startDelayLink(listenersPerAddress: number): Promise<Delay
     await remove();
     throw error;
   }
-  const send = (command: string) => relay.stdin!.write(`${command}\n`);
+  // Every command is answered with one line, in order.
+  const command = (text: string) => {
+    const answer = nextLine();
+    relay.stdin!.write(`${text}\n`);
+    return answer;
+  };
   return {
     namespace,
     hostAddress,
     nsAddress,
     targets: listeners.targets,
-    setDelay: (ms) => send(`delay ${ms}`),
-    resetTruth: () => send('reset'),
+    setDelay: (ms) => void command(`delay ${ms}`),
+    // Both answer with what was collected since they were last given, and start afresh: here only the restart matters.
+    resetTruth: () => {
+      void command('handshakes');
+      void command('stats');
+    },
     async truth() {
-      const line = nextLine();
-      send('report');
-      return JSON.parse(await line) as Truth;
+      const [handshakes, stats] = await Promise.all([command('handshakes'), command('stats')]);
+      const { rtt_ms: rtts } = JSON.parse(handshakes) as { rtt_ms: number[] };
+      const { late_us: lateUs } = JSON.parse(stats) as { late_us: Truth['lateUs'] };
+      return { rtts, lateUs };
     },
     remove,
   };

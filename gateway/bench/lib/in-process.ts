@@ -13,7 +13,7 @@ export interface Recorder {
   outcomes: Record<string, number>;
   /** Runs skipped because the probe's previous run had not finished (the scheduler could not keep up). */
   skipped: number;
-  /** Each write of the latest results to SQLite (ProbeEngine.persist, every 5 s): its wall time and rows. */
+  /** Each write of the latest results to SQLite (ProbeEngine.persist: every 30 s, in slices): its wall time and rows. */
   saves: { ms: number; rows: number }[];
   /** Probes that have finished at least one check. */
   ran: Set<string>;

@@ -12,6 +12,8 @@ export interface StallReport {
   /** Garbage-collection pauses in the window: the longest, and their sum (ms). */
   gcMaxMs: number;
   gcTotalMs: number;
+  /** Each gap of 40 ms or more: when it ended (process.hrtime, µs: the clock of CPU profiles) and how long it was. */
+  stalls: { endUs: number; ms: number }[];
 }
 
 export class LoopMonitor {
@@ -20,6 +22,7 @@ export class LoopMonitor {
   private last = 0;
   private maxGap = 0;
   private over50 = 0;
+  private stalls: StallReport['stalls'] = [];
   private gcMax = 0;
   private gcTotal = 0;
   private readonly gcObserver = new PerformanceObserver((list) => {
@@ -38,12 +41,14 @@ export class LoopMonitor {
     this.last = performance.now();
     this.maxGap = 0;
     this.over50 = 0;
+    this.stalls = [];
     this.timer = setInterval(() => {
       const now = performance.now();
       const gap = now - this.last - 1;
       this.last = now;
       if (gap > this.maxGap) this.maxGap = gap;
       if (gap > 50) this.over50++;
+      if (gap >= 40 && this.stalls.length < 10_000) this.stalls.push({ endUs: Number(process.hrtime.bigint() / 1000n), ms: gap });
     }, 1);
   }
 
@@ -61,6 +66,7 @@ export class LoopMonitor {
       delayP99Ms: histogram.percentile(99) / 1e6,
       gcMaxMs: this.gcMax,
       gcTotalMs: this.gcTotal,
+      stalls: this.stalls,
     };
   }
 }

@@ -15,6 +15,9 @@ Commands on stdin, one a line; each is answered on stdout with "ok ..." or "erro
     loss PERCENT         drop that share of NEAR->FAR packets (100 drops all)
     stats                one JSON line: packets forwarded/dropped each way and how late delayed packets left
                          (microseconds past their due time: p50/p99/max since the last stats)
+    handshakes           one JSON line, {"rtt_ms": [...]}: for each IPv4 TCP SYN that came in at NEAR and whose
+                         SYN-ACK left through NEAR since the last "handshakes", the time between the two, the
+                         round trip a perfect prober on NEAR's side would measure
 stdin's end, SIGTERM or SIGINT end the program (exit status 0).
 
 Timing: due packets wait in a heap ordered by due time; select() sleeps until --spin-us (default 200) before the
@@ -47,12 +50,23 @@ IFF_NO_PI = 0x1000
 READ_SIZE = 65536  # more than any MTU
 BATCH = 64  # packets read from one device before looking at the other and at the clock again
 LATE_SAMPLES = 100_000  # lateness samples kept between two "stats" commands
+HANDSHAKE_SAMPLES = 2_000_000  # round trips kept between two "handshakes" commands
+SYN, ACK = 0x02, 0x10
 
 
 def open_tun(name):
     fd = os.open('/dev/net/tun', os.O_RDWR | os.O_NONBLOCK | os.O_CLOEXEC)
     fcntl.ioctl(fd, TUNSETIFF, struct.pack('16sH', name.encode(), IFF_TUN | IFF_NO_PI))
     return fd
+
+
+def tcp_flags(packet):
+    """(flags, source port, destination port) of an IPv4 TCP packet, or None."""
+    if len(packet) < 40 or packet[0] >> 4 != 4 or packet[9] != 6:
+        return None
+    header = (packet[0] & 15) * 4
+    source, destination = struct.unpack_from('!HH', packet, header)
+    return packet[header + 13], source, destination
 
 
 class Direction:
@@ -79,6 +93,8 @@ class DelayLine:
         self.heap = []  # (due, sequence, direction, packet); the sequence keeps equal due times in arrival order
         self.sequence = 0
         self.late = []  # microseconds each delayed packet left after its due time
+        self.syn_at = {}  # (client port, server port) -> when the SYN came in at NEAR
+        self.rtts = []  # ms from a SYN at NEAR to its SYN-ACK leaving through NEAR
         self.stdin_buffer = b''
 
     def run(self):
@@ -110,6 +126,12 @@ class DelayLine:
                 return
             except OSError as err:  # EBADFD: the device was deleted, e.g. with the namespace it had been moved to
                 sys.exit(f'delay-line: stopping, a device is gone: {err}')
+            if direction is self.near_to_far:
+                flags = tcp_flags(packet)
+                if flags is not None and flags[0] & (SYN | ACK) == SYN:
+                    if len(self.syn_at) > HANDSHAKE_SAMPLES:  # SYNs never answered
+                        self.syn_at.clear()
+                    self.syn_at[flags[1:]] = time.monotonic()
             if direction.loss and random.random() < direction.loss:
                 direction.dropped += 1
             elif direction.delay == 0 and direction.queued == 0:
@@ -127,6 +149,13 @@ class DelayLine:
             direction.forwarded += 1
         except OSError:  # device down, or its queue full: a link drops the packet
             direction.dropped += 1
+            return
+        if direction is self.far_to_near and self.syn_at:
+            flags = tcp_flags(packet)
+            if flags is not None and flags[0] & (SYN | ACK) == SYN | ACK:
+                sent = self.syn_at.pop((flags[2], flags[1]), None)
+                if sent is not None and len(self.rtts) < HANDSHAKE_SAMPLES:
+                    self.rtts.append(round((time.monotonic() - sent) * 1000, 4))
 
     def read_commands(self):
         data = os.read(0, 4096)
@@ -158,8 +187,11 @@ class DelayLine:
                       for d in (self.near_to_far, self.far_to_near)}
             return json.dumps({**counts, 'late_us': {'n': len(late), 'p50': pick(0.5), 'p99': pick(0.99),
                                                      'max': round(late[-1], 1) if late else None}})
+        elif name == 'handshakes' and not args:
+            rtts, self.rtts = self.rtts, []
+            return json.dumps({'rtt_ms': rtts})
         else:
-            raise ValueError('expected "delay MS [BACK_MS]", "loss PERCENT" (0-100) or "stats"')
+            raise ValueError('expected "delay MS [BACK_MS]", "loss PERCENT" (0-100), "stats" or "handshakes"')
         return 'ok ' + ' '.join(words)
 
 
