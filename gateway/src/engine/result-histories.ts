@@ -9,8 +9,9 @@ const NO_NUMBER = Number.NaN;
  *
  * At 50,000 probes with ten results each, result objects would be half a million small objects (~180 bytes each with
  * their numbers and strings): about 1.7 KiB a probe once the rings are full. Here a result is three doubles, an
- * outcome byte and four string references (~40 bytes), and consecutive results of a probe share their address
- * strings, which rarely change, instead of each holding its own copy.
+ * outcome byte and two string references (~42 bytes); consecutive results of a probe share their address strings,
+ * which rarely change, instead of each holding its own copy; error texts (failures only) and an address that is not
+ * the IPv4 one (IPv6 connections) are kept aside by entry.
  */
 export class ResultHistories {
   private slots = 0;
@@ -23,10 +24,11 @@ export class ResultHistories {
   private dnsMs = new Float64Array(0);
   private connectMs = new Float64Array(0);
   private outcome = new Uint8Array(0);
-  private error: (string | null)[] = [];
   private actualHost: (string | null)[] = [];
   private actualIpv4: (string | null)[] = [];
-  private actualAddress: (string | null)[] = [];
+  /** By entry, only where there is one: most checks succeed and connect over IPv4. */
+  private readonly error = new Map<number, string>();
+  private readonly actualAddressIfNotIpv4 = new Map<number, string>();
 
   constructor(private readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1 || capacity > 255) throw new RangeError(`history capacity must be 1-255, not ${capacity}`);
@@ -44,7 +46,12 @@ export class ResultHistories {
   close(slot: number): void {
     this.filled[slot] = 0;
     const first = slot * this.capacity;
-    for (const column of [this.error, this.actualHost, this.actualIpv4, this.actualAddress]) column.fill(null, first, first + this.capacity);
+    this.actualHost.fill(null, first, first + this.capacity);
+    this.actualIpv4.fill(null, first, first + this.capacity);
+    for (let at = first; at < first + this.capacity; at++) {
+      this.error.delete(at);
+      this.actualAddressIfNotIpv4.delete(at);
+    }
     this.free.push(slot);
   }
 
@@ -59,10 +66,10 @@ export class ResultHistories {
     this.dnsMs[at] = result.dnsMs ?? NO_NUMBER;
     this.connectMs[at] = result.connectMs ?? NO_NUMBER;
     this.outcome[at] = outcomeIndex(result.outcome);
-    this.error[at] = result.error;
     this.actualHost[at] = shared(result.actualHost, previous === -1 ? null : this.actualHost[previous]!);
     this.actualIpv4[at] = shared(result.actualIpv4, previous === -1 ? null : this.actualIpv4[previous]!);
-    this.actualAddress[at] = shared(result.actualAddress, previous === -1 ? null : this.actualAddress[previous]!);
+    setOrDelete(this.error, at, result.error);
+    setOrDelete(this.actualAddressIfNotIpv4, at, result.actualAddress === result.actualIpv4 ? null : result.actualAddress);
   }
 
   latest(slot: number): CheckResult | null {
@@ -85,20 +92,20 @@ export class ResultHistories {
   private read(at: number): CheckResult {
     return {
       outcome: CHECK_OUTCOMES[this.outcome[at]!]!,
-      error: this.error[at]!,
+      error: this.error.get(at) ?? null,
       startedAt: this.startedAt[at]!,
       dnsMs: nullable(this.dnsMs[at]!),
       connectMs: nullable(this.connectMs[at]!),
       actualHost: this.actualHost[at]!,
       actualIpv4: this.actualIpv4[at]!,
-      actualAddress: this.actualAddress[at]!,
+      actualAddress: this.actualAddressIfNotIpv4.get(at) ?? this.actualIpv4[at]!,
     };
   }
 
-  /** Doubles the columns (at least 64 slots) and returns the first new slot; the rest go to the free list. */
+  /** Grows the columns by half (at least 64 slots) and returns the first new slot; the rest go to the free list. */
   private grow(): number {
     const first = this.slots;
-    this.slots = Math.max(64, first * 2);
+    this.slots = Math.max(64, Math.ceil(first * 1.5));
     const entries = this.slots * this.capacity;
     this.newest = resized(this.newest, this.slots);
     this.filled = resized(this.filled, this.slots);
@@ -106,9 +113,8 @@ export class ResultHistories {
     this.dnsMs = resized(this.dnsMs, entries);
     this.connectMs = resized(this.connectMs, entries);
     this.outcome = resized(this.outcome, entries);
-    for (const column of [this.error, this.actualHost, this.actualIpv4, this.actualAddress]) {
-      for (let i = column.length; i < entries; i++) column.push(null);
-    }
+    this.actualHost = resizedRefs(this.actualHost, entries);
+    this.actualIpv4 = resizedRefs(this.actualIpv4, entries);
     for (let slot = this.slots - 1; slot > first; slot--) this.free.push(slot);
     return first;
   }
@@ -118,6 +124,18 @@ function resized<T extends Float64Array | Uint8Array>(column: T, length: number)
   const larger = new (column.constructor as new (length: number) => T)(length);
   larger.set(column);
   return larger;
+}
+
+/** An exact-size copy: pushing one by one would leave the array up to half empty. */
+function resizedRefs(column: (string | null)[], length: number): (string | null)[] {
+  const larger = new Array<string | null>(length).fill(null);
+  for (let i = 0; i < column.length; i++) larger[i] = column[i]!;
+  return larger;
+}
+
+function setOrDelete(map: Map<number, string>, at: number, value: string | null): void {
+  if (value === null) map.delete(at);
+  else map.set(at, value);
 }
 
 /** The previous result's string when equal: a socket hands out a fresh copy of the same address on every check. */

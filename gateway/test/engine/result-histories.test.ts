@@ -68,6 +68,18 @@ describe('ResultHistories', () => {
     expect(histories.list(slot).map((r) => r.actualIpv4)).toEqual(['192.0.2.8', '192.0.2.7', '192.0.2.7']);
   });
 
+  it('keeps an IPv6 address, which has no IPv4, and forgets an error once its entry is reused', () => {
+    const histories = new ResultHistories(2);
+    const slot = histories.open();
+    const overIpv6: CheckResult = { ...success(1), actualIpv4: null, actualAddress: '2001:db8::7' };
+    histories.add(slot, overIpv6);
+    histories.add(slot, refused(2));
+    expect(histories.list(slot)).toEqual([refused(2), overIpv6]);
+    histories.add(slot, success(3));
+    histories.add(slot, success(4));
+    expect(histories.list(slot)).toEqual([success(4), success(3)]);
+  });
+
   it('refuses a capacity it cannot index', () => {
     expect(() => new ResultHistories(0)).toThrow(/1-255/);
     expect(() => new ResultHistories(256)).toThrow(/1-255/);
