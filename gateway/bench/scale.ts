@@ -133,10 +133,12 @@ async function main(): Promise<void> {
     // Between the first and last periodic scrape: what Prometheus' histogram_quantile would see over that window.
     const lagHistogram = histogramDelta(histogramOf(periodic.at(-1)!.kept!, LAG_HISTOGRAM), histogramOf(periodic[0]!.kept!, LAG_HISTOGRAM));
     const [p99Low, p99High] = quantileBounds(lagHistogram, 0.99);
-    const large = await scrapeSeries(gateway.url, LARGE);
-    // After the scrapes: the full GC that reading RSS after GC forces would slow the first scrape after it.
-    const loaded = memory();
+    // RSS as the OS sees it now, in the steady state with a scrape every 15 s; the figure after a full GC only after
+    // the measured scrapes, as that GC would slow the first of them.
+    const rssInWindow = process.memoryUsage().rss;
     const loadedAfterS = (performance.now() - importedAt) / 1000;
+    const large = await scrapeSeries(gateway.url, LARGE);
+    const loaded = { ...memory(), rss: rssInWindow };
     log(`${LARGE} probes: RSS ${round(loaded.rss / MiB, 1)} MiB`);
 
     const perProbe = (m: Memory, key: 'rss' | 'rssAfterGc') => (m[key] - base[key]) / LARGE / 1024;
