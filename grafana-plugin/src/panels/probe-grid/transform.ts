@@ -308,7 +308,7 @@ export function framesToProbes(frames: readonly DataFrame[]): FramesToProbesResu
   for (const [gateway, acc] of accumulated) {
     const { labels } = acc;
     const probeId = labels.probe_id!;
-    probes.push({
+    const probe: Probe = {
       key: `${gateway}\u0000${probeId}`,
       probeId,
       name: labels.probe ?? `probe ${probeId}`,
@@ -320,12 +320,22 @@ export function framesToProbes(frames: readonly DataFrame[]): FramesToProbesResu
       target: labels.target ?? '',
       state: stateOf(acc.availability),
       connectSeconds: acc.connectSeconds ?? null,
-      ...(acc.actualIpv4 ? { actualIpv4: acc.actualIpv4 } : {}),
-      ...(acc.actualHost ? { actualHost: acc.actualHost } : {}),
-      ...(acc.worstResult ? { failureReason: acc.worstResult.result } : {}),
-      ...(acc.lastCheckMs !== undefined ? { lastCheckMs: acc.lastCheckMs } : {}),
       sharedId: (gatewaysById.get(probeId) ?? 0) > 1,
-    });
+    };
+    // Assigned, not spread in: a conditional spread per field made a temporary object each, 40,000 a render.
+    if (acc.actualIpv4) {
+      probe.actualIpv4 = acc.actualIpv4;
+    }
+    if (acc.actualHost) {
+      probe.actualHost = acc.actualHost;
+    }
+    if (acc.worstResult) {
+      probe.failureReason = acc.worstResult.result;
+    }
+    if (acc.lastCheckMs !== undefined) {
+      probe.lastCheckMs = acc.lastCheckMs;
+    }
+    probes.push(probe);
   }
   return { probes, seriesWithoutProbeId };
 }
