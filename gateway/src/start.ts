@@ -5,6 +5,7 @@ import { loadApiToken, type ApiToken } from './auth.js';
 import { ConfigService } from './domain/config-service.js';
 import { GATEWAY_HEARTBEAT_MS } from './api/gateways.js';
 import type { Settings } from './settings.js';
+import { startCheckpointer } from './store/checkpointer.js';
 import { ConfigStore } from './store/index.js';
 import { GATEWAY_VERSION } from './version.js';
 import { createMetrics, metricsRoute, type GatewayMetrics } from './metrics/index.js';
@@ -28,6 +29,8 @@ export interface RunningGateway {
 export async function startGateway(settings: Settings, logger: FastifyServerOptions['logger'] = false): Promise<RunningGateway> {
   const token = loadApiToken(settings);
   const store = ConfigStore.open(settings.dbFile);
+  let warn: (message: string) => void = () => {};
+  const checkpointer = startCheckpointer(store.db, settings.dbFile, { onError: (message) => warn(`WAL checkpoint failed: ${message}`) });
   const agentOf = settings.controlPlaneUrl;
   const service = new ConfigService(store, {
     gatewayId: settings.gatewayId,
@@ -65,9 +68,13 @@ export async function startGateway(settings: Settings, logger: FastifyServerOpti
   } catch (error) {
     // e.g. EADDRINUSE: leave nothing open behind the error.
     await app.close();
+    await checkpointer.stop();
     store.close();
     throw error;
   }
+  warn = (message) => {
+    app.log.warn(message);
+  };
   const url = address.replace('[::]', '[::1]').replace('0.0.0.0', '127.0.0.1');
   const advertisedUrl = settings.advertiseUrl ?? url;
   const heartbeat = () => store.gateways.touch({ id: settings.gatewayId, version: GATEWAY_VERSION, address: advertisedUrl }, new Date().toISOString());
@@ -103,6 +110,7 @@ export async function startGateway(settings: Settings, logger: FastifyServerOpti
       await app.close();
       await engine.stop();
       await metrics.shutdown();
+      await checkpointer.stop();
       store.close();
     },
   };
