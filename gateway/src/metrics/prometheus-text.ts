@@ -6,8 +6,12 @@ import { DataPointType, type DataPoint, type Histogram, type MetricData, type Re
 
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
-/** Bytes per chunk handed to the consumer: one to two milliseconds of work. */
-const CHUNK_BYTES = 1 << 20;
+/**
+ * Bytes per chunk handed to the consumer, with an event-loop turn after each: 256 KiB is well under a millisecond
+ * of work. With 1 MiB chunks, a 50k-probe scrape left turns of 40-90 ms (a chunk plus the GC it set off) and the
+ * scheduler lag p99 at 30-34 ms; with 256 KiB, 11-13 ms, and the longest stall during a scrape 19 ms.
+ */
+const CHUNK_BYTES = 1 << 18;
 
 /** Room for a formatted number plus the line's punctuation. */
 const NUMBER_AND_PUNCTUATION_BYTES = 48;
