@@ -1,25 +1,15 @@
 // One user's journey in a real Chromium through the preview host (preview/): the app's pages with real @grafana/ui,
 // against a real gateway (and a real Prometheus for the charts when installed). Create a probe server, add a probe to
 // a loopback listener, watch it turn up, edit it, delete it; a screenshot of each page lands in e2e/screenshots/.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startPreview, type Preview } from '../preview/host';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, requireChromium } from '../src/test/chromium';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
 const APP = '/a/probekit-tcpprobe-app';
 
@@ -38,9 +28,7 @@ async function listen(server: Server): Promise<number> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: the journey runs in Debian's Chromium. Install it with: apt-get install chromium`);
-  }
+  requireChromium('the journey');
   // A TCP service on loopback for the probe to find up, and a port that was free a moment ago for it to find down.
   listener = createServer((socket) => socket.end());
   listenerPort = await listen(listener);
@@ -51,9 +39,9 @@ beforeAll(async () => {
   preview = await startPreview({ user: { login: 'alice', orgRole: 'Admin' } });
   profileDir = mkdtempSync(join(tmpdir(), 'probekit-chromium-'));
   context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: false, // --headless is in the flags, so Chromium runs exactly with the flags above
-    args: CHROMIUM_FLAGS,
+    executablePath: CHROMIUM_PATH,
+    headless: false, // --headless is in the flags, so Chromium runs exactly with them
+    args: ['--headless', ...CHROMIUM_ARGS],
     viewport: { width: 1280, height: 860 },
   });
   page = context.pages()[0] ?? (await context.newPage());

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, requireChromium } from '../../../test/chromium';
 import webpack, { type Configuration } from 'webpack';
 
 const pluginRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -104,23 +105,8 @@ export async function servePreview(dir = PREVIEW_DIR): Promise<PreviewServer> {
   };
 }
 
-/** The flags this machine needs (no sandbox as root, no network beyond loopback). */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
 /** Debian's Chromium, headless, with a fresh profile (playwright makes a new --user-data-dir for every launch). */
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM_PATH}: the probe grid browser test needs it. Install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
-  }
+  requireChromium('the probe grid browser test');
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 }
