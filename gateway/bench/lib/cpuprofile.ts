@@ -19,9 +19,7 @@ export function topFrames(file: string, limit = 15): Frame[] {
   for (const id of profile.samples) {
     const node = byId.get(id);
     if (!node) continue;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const where = url ? `${url.replace(/^.*\/(node_modules|src)\//, '$1/')}:${lineNumber + 1}` : '';
-    const key = `${functionName || '(anonymous)'} ${where}`.trim();
+    const key = frameLabel(node);
     self.set(key, (self.get(key) ?? 0) + 1);
   }
   // Percent of the samples where the process was busy: idle time says nothing about where the CPU goes.

@@ -1,5 +1,5 @@
 // The recent check results of every running probe, kept in columns: a few hundred bytes a probe however full.
-import { CHECK_OUTCOMES, type CheckOutcome, type CheckResult } from '../probing/types.js';
+import { CHECK_OUTCOMES, outcomeIndex, type CheckResult } from '../probing/types.js';
 
 /** Numbers are doubles; a null number (no DNS step, no connection) is NaN. */
 const NO_NUMBER = Number.NaN;
@@ -145,9 +145,4 @@ function shared(value: string | null, previous: string | null): string | null {
 
 function nullable(value: number): number | null {
   return Number.isNaN(value) ? null : value;
-}
-
-function outcomeIndex(outcome: CheckOutcome): number {
-  const index = CHECK_OUTCOMES.indexOf(outcome);
-  return index === -1 ? CHECK_OUTCOMES.indexOf('error') : index;
 }

@@ -15,7 +15,7 @@ import {
   type MetricProducer,
   type SumMetricData,
 } from '@opentelemetry/sdk-metrics';
-import { CHECK_OUTCOMES, type CheckOutcome, type CheckResult } from '../probing/types.js';
+import { CHECK_OUTCOMES, outcomeIndex, type CheckOutcome, type CheckResult } from '../probing/types.js';
 import { LABEL_BLOCK, prerenderLabels } from './prometheus-text.js';
 
 export interface ProbeMetricLabels {
@@ -367,12 +367,6 @@ function infoAttributes(probe: ProbeState): Attributes {
     actual_ipv4: probe.actualIpv4 ?? '',
     [LABEL_BLOCK]: undefined,
   }, probe.attributes);
-}
-
-function outcomeIndex(outcome: CheckOutcome): number {
-  const index = CHECK_OUTCOMES.indexOf(outcome);
-  // An outcome outside the contract would be a prober bug; count it as a generic error rather than lose it.
-  return index === -1 ? CHECK_OUTCOMES.indexOf('error') : index;
 }
 
 function hrNow(): HrTime {

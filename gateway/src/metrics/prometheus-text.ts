@@ -32,7 +32,8 @@ export const LABEL_BLOCK = Symbol('prometheus label block');
  * Renders, once, the label block of an attributes object that a producer hands out on many
  * scrapes, and keeps it on the object under a symbol: invisible to Object.keys, Object.entries and
  * JSON and so to the SDK and every other consumer of the data, while the serializer reads it back
- * with one property load. (A spread copies it; the copy's own block then replaces it.) With `base` (attributes that `attributes` extends with more keys, e.g. a probe's labels
+ * with one property load. (A spread copies it; the copy's own block then replaces it.)
+ * With `base` (attributes that `attributes` extends with more keys, e.g. a probe's labels
  * plus `result`), only the added labels are rendered and the base's bytes are shared, not copied.
  * With `shareAdded`, the added labels' bytes are shared with every other block adding the same labels: only for
  * values from a small fixed set, as shared parts are kept for the life of the process.

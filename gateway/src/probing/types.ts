@@ -10,6 +10,12 @@ export const CHECK_OUTCOMES: readonly CheckOutcome[] = [
   'success', 'refused', 'timeout', 'dns_error', 'unreachable', 'interface_error', 'error',
 ];
 
+/** An outcome's place in CHECK_OUTCOMES; one outside the contract (a prober bug) counts as a generic error rather than being lost. */
+export function outcomeIndex(outcome: CheckOutcome): number {
+  const index = CHECK_OUTCOMES.indexOf(outcome);
+  return index === -1 ? CHECK_OUTCOMES.indexOf('error') : index;
+}
+
 export interface CheckRequest {
   /** DNS name (RFC 1123) or an IPv4/IPv6 literal. */
   host: string;
