@@ -7,8 +7,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Tests that build network namespaces or run Prometheus share host state; files run in parallel,
     // tests inside a file in order. `npm test` runs test/multi-gateway on its own afterwards: its hand-over test
-    // maps each arrival to a 1 s slot, which a scheduler lag near a second (two cores shared with every other
-    // test file) can blur into a false double run.
+    // counts the target's connections in 1 s slots, and three gateway processes beside every other test file on
+    // two cores is more timing noise than it needs.
     pool: 'forks',
   },
 });

@@ -154,6 +154,10 @@ describe('one control plane, two agents', () => {
     await eventually(async () => probeIdsIn(await metricsOf(agents.a1!)), (s) => s.has(probeId));
     // Only this probe targets the listener from now on: pause the others.
     for (const id of ['cp', 'a2']) await api.patch(`/api/v1/probes/${probes[id]}`, { enabled: false });
+    // Stopped where they run, not only stored as disabled: an agent that heard late would add arrivals of its own.
+    await eventually(async () => probeIdsIn(await metricsOf(controlPlane)), (s) => !s.has(probes.cp!), 10_000);
+    await eventually(async () => probeIdsIn(await metricsOf(agents.a2!)), (s) => !s.has(probes.a2!), 10_000);
+    // And their last checks, if any was running, have connected.
     await new Promise((r) => setTimeout(r, 1500));
     target.arrivals.length = 0;
     const moved = await api.patch(`/api/v1/servers/${servers.a1}`, { gateway: 'a2' });
