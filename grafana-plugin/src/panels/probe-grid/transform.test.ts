@@ -129,6 +129,36 @@ describe('framesToProbes', () => {
     ]);
   });
 
+  test('three gateways with one probe_id, their series interleaved across queries, stay three tiles with their own samples', () => {
+    const at = (gateway: string) => ({ gateway });
+    const frames = [
+      ...instantSeriesFrames('A', [metric('tcpprobe_availability', 7, 1, at('C')), metric('tcpprobe_availability', 7, 0, at('A'))], T),
+      ...instantSeriesFrames(
+        'B',
+        [metric('tcpprobe_connect_seconds', 7, 0.03, at('B')), metric('tcpprobe_connect_seconds', 7, 0.01, at('C')), metric('tcpprobe_connect_seconds', 7, 0.02, at('A'))],
+        T,
+      ),
+      ...instantSeriesFrames('A', [metric('tcpprobe_availability', 7, 1, at('B'))], T),
+    ];
+    const { probes } = framesToProbes(frames);
+    expect(probes.map(({ gateway, state, connectSeconds, sharedId }) => ({ gateway, state, connectSeconds, sharedId }))).toEqual([
+      { gateway: 'C', state: 'up', connectSeconds: 0.01, sharedId: true },
+      { gateway: 'A', state: 'down', connectSeconds: 0.02, sharedId: true },
+      { gateway: 'B', state: 'up', connectSeconds: 0.03, sharedId: true },
+    ]);
+  });
+
+  test('labels missing on the first series of a probe are taken from a later one; without a probe label the tile is named by id', () => {
+    const frames = [
+      ...instantSeriesFrames('A', [{ labels: { __name__: 'tcpprobe_availability', probe_id: '4', gateway: 'hq' }, value: 1 }], T),
+      ...instantSeriesFrames('B', [metric('tcpprobe_connect_seconds', 4, 0.01)], T),
+      ...instantSeriesFrames('A', [{ labels: { __name__: 'tcpprobe_availability', probe_id: '5', site: 'ams' }, value: 0 }], T),
+    ];
+    const { probes } = framesToProbes(frames);
+    expect(probes[0]).toMatchObject({ name: 'probe-4', server: 'mq-qa', serverId: '2', site: 'ams', role: 'quality', target: 'host-4.corp.example:443', state: 'up' });
+    expect(probes[1]).toMatchObject({ name: 'probe 5', gateway: '', server: '', site: 'ams', state: 'down' });
+  });
+
   test('tcpprobe_info gives the actual IPv4 and host; checks_total the main failure reason; last check in ms', () => {
     const frames = [
       ...instantSeriesFrames('A', [metric('tcpprobe_availability', 2, 0)], T),

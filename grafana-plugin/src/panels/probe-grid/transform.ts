@@ -1,5 +1,5 @@
 // Pure core of the probe grid: Prometheus data frames -> one Probe per (gateway, probe_id) -> sorted, counted groups.
-import { FieldType, getActiveThreshold, type DataFrame, type Field, type ThresholdsConfig } from '@grafana/data';
+import { FieldType, type DataFrame, type Field, type ThresholdsConfig } from '@grafana/data';
 import { PROBE_LABELS, type ConnectLevel, type GroupBy, type Probe, type ProbeGroup, type ProbeState, type SortBy, type StateCounts, type Tile } from './types';
 
 /** The tcpprobe_* series the grid reads; every other series is ignored. */
@@ -44,22 +44,29 @@ export function metricKindOf(name: string | undefined): MetricKind | undefined {
 /** Grafana's generic value field names: `Value` (one query) and `Value #<refId>` (a table of several queries). */
 const GENERIC_VALUE_NAME = /^Value(?: #(.*))?$/;
 
-/** Accumulates the samples of one (gateway, probe_id) while frames are read. */
-interface ProbeAccumulator {
-  labels: Partial<Record<ProbeLabel, string>>;
+/** A probe while its series are joined: the tile-to-be, and what the join still has to settle. */
+interface Joining {
+  probe: Probe;
+  /** Labels of PROBE_FIELDS not seen yet on any of its series. */
   missingLabels: number;
-  /** First-seen position, so that the output keeps the input's order. */
-  order: number;
   /** undefined: no availability series at all; NaN: a series whose sample is NaN/null. Both mean "no data". */
-  availability?: number;
-  connectSeconds?: number;
-  lastCheckMs?: number;
-  actualIpv4?: string;
-  actualHost?: string;
-  worstResult?: { result: string; count: number };
+  availability: number | undefined;
+  /** Count of the most frequent failure result so far (tcpprobe_checks_total). */
+  worstFailures: number;
+  /** The same probe_id as reported by another gateway. */
+  otherGateway: Joining | undefined;
 }
 
-type ProbeLabel = (typeof PROBE_LABELS)[number];
+/** Where each probe label goes on a Probe (probe_id and gateway make the key, so are known from the first series). */
+const PROBE_FIELDS: ReadonlyArray<{ label: (typeof PROBE_LABELS)[number]; field: 'server' | 'serverId' | 'name' | 'target' | 'role' | 'site' }> = [
+  { label: 'server', field: 'server' },
+  { label: 'server_id', field: 'serverId' },
+  { label: 'probe', field: 'name' },
+  { label: 'target', field: 'target' },
+  { label: 'role', field: 'role' },
+  { label: 'site', field: 'site' },
+];
+
 type Labels = Record<string, string>;
 
 /** A sample's labels, read by name: from a series' labels, or from a table row's label columns without copying them. */
@@ -74,18 +81,24 @@ class SeriesLabels implements LabelReader {
   }
 }
 
+/** A table's label columns by name: a plain object, which a first render reads faster than a Map. */
+type LabelColumns = Record<string, readonly unknown[]>;
+
 class RowLabels implements LabelReader {
   row = 0;
   /** A value field's own labels, which win over the row's columns. */
   own: Labels | undefined;
-  constructor(private readonly columns: Map<string, Field>) {}
+  constructor(private readonly columns: LabelColumns) {}
   get(name: string): string | undefined {
     const own = this.own?.[name];
     if (own !== undefined) {
       return own;
     }
-    const cell = this.columns.get(name)?.values[this.row];
-    return cell === null || cell === undefined || cell === '' ? undefined : String(cell);
+    const cell = this.columns[name]?.[this.row];
+    if (typeof cell === 'string') {
+      return cell === '' ? undefined : cell;
+    }
+    return cell === null || cell === undefined ? undefined : String(cell);
   }
 }
 
@@ -178,7 +191,8 @@ function readFrame(frame: DataFrame, kindOf: KindOf, visit: Visit, reader: Serie
   }
 
   const valueFields: Field[] = [];
-  const labelColumns = new Map<string, Field>();
+  const labelColumns: LabelColumns = Object.create(null);
+  let labelColumnCount = 0;
   for (const field of fields) {
     if (field.type === FieldType.time) {
       continue;
@@ -186,14 +200,16 @@ function readFrame(frame: DataFrame, kindOf: KindOf, visit: Visit, reader: Serie
     if (field.type === FieldType.number && hasKeys(field.labels)) {
       valueFields.push(field);
     } else if (isLabelColumn(field)) {
-      labelColumns.set(field.name, field);
+      labelColumns[field.name] = field.values;
+      labelColumnCount++;
     } else if (field.type === FieldType.number) {
       valueFields.push(field);
     }
   }
   const fieldKinds = valueFields.map((field) => fieldKind(field, kindOf));
+  const ownLabels = valueFields.map((field) => (hasKeys(field.labels) ? field.labels : undefined));
 
-  if (labelColumns.size === 0) {
+  if (labelColumnCount === 0) {
     valueFields.forEach((field, index) => {
       reader.labels = field.labels ?? {};
       const kind = fieldKinds[index] ?? rowKind(reader, frame.refId, kindOf);
@@ -213,7 +229,7 @@ function readFrame(frame: DataFrame, kindOf: KindOf, visit: Visit, reader: Serie
       if (raw === undefined) {
         continue;
       }
-      row.own = hasKeys(field.labels) ? field.labels : undefined;
+      row.own = ownLabels[index];
       const kind = fieldKinds[index] ?? rowKind(row, frame.refId, kindOf);
       if (kind) {
         visit(kind, row, toNumber(raw));
@@ -224,10 +240,11 @@ function readFrame(frame: DataFrame, kindOf: KindOf, visit: Visit, reader: Serie
 
 /** Joins every tcpprobe_* sample per (gateway, probe_id). Input order does not matter; output is in first-seen order. */
 export function framesToProbes(frames: readonly DataFrame[]): FramesToProbesResult {
-  // By gateway, then probe_id: two lookups cost less than building a joined key for each of 40,000 samples.
-  const byGateway = new Map<string, Map<string, ProbeAccumulator>>();
+  // By probe_id; a probe_id that several gateways report chains their probes (rare, and then a short walk).
+  const byProbeId = new Map<string, Joining>();
+  // In first-seen order. Each Probe is built once, when its first series is read, and completed in place.
+  const joined: Joining[] = [];
   let seriesWithoutProbeId = 0;
-  let order = 0;
 
   const visit: Visit = (kind, labels, value) => {
     const probeId = labels.get('probe_id');
@@ -236,23 +253,54 @@ export function framesToProbes(frames: readonly DataFrame[]): FramesToProbesResu
       return;
     }
     const gateway = labels.get('gateway') ?? '';
-    let probes = byGateway.get(gateway);
-    if (!probes) {
-      probes = new Map();
-      byGateway.set(gateway, probes);
+    const first = byProbeId.get(probeId);
+    let join = first;
+    while (join && join.probe.gateway !== gateway) {
+      join = join.otherGateway;
     }
-    let probe = probes.get(probeId);
-    if (!probe) {
-      probe = { labels: {}, missingLabels: PROBE_LABELS.length, order: order++ };
-      probes.set(probeId, probe);
+    if (!join) {
+      const probe: Probe = {
+        key: `${gateway}\u0000${probeId}`,
+        probeId,
+        name: '',
+        gateway,
+        server: '',
+        serverId: '',
+        site: '',
+        role: '',
+        target: '',
+        state: 'nodata',
+        connectSeconds: null,
+        // Present from the start, so that every Probe has one shape for the code that renders thousands of them.
+        actualIpv4: undefined,
+        actualHost: undefined,
+        failureReason: undefined,
+        lastCheckMs: undefined,
+        sharedId: first !== undefined,
+      };
+      join = { probe, missingLabels: PROBE_FIELDS.length, availability: undefined, worstFailures: 0, otherGateway: undefined };
+      if (first) {
+        // Every tile of a shared probe_id names its gateway.
+        for (let other: Joining | undefined = first; other; other = other.otherGateway) {
+          other.probe.sharedId = true;
+        }
+        join.otherGateway = first.otherGateway;
+        first.otherGateway = join;
+      } else {
+        byProbeId.set(probeId, join);
+      }
+      joined.push(join);
     }
+    const { probe } = join;
     // Each series of a probe carries the same labels: copy them once, and again only while some are missing.
-    if (probe.missingLabels > 0) {
-      for (const name of PROBE_LABELS) {
-        const labelValue = labels.get(name);
-        if (probe.labels[name] === undefined && labelValue) {
-          probe.labels[name] = labelValue;
-          probe.missingLabels--;
+    if (join.missingLabels > 0) {
+      // Indexed, not destructured: this runs 10,000 times on a first render, before the JIT has optimized it.
+      for (let index = 0; index < PROBE_FIELDS.length; index++) {
+        const { label, field } = PROBE_FIELDS[index]!;
+        const labelValue = labels.get(label);
+        if (labelValue && probe[field] === '') {
+          probe[field] = labelValue;
+          join.missingLabels--;
         }
       }
     }
@@ -260,8 +308,8 @@ export function framesToProbes(frames: readonly DataFrame[]): FramesToProbesResu
     switch (kind) {
       case 'availability':
         // A finite sample wins over a NaN one from another query of the same probe.
-        if (finite || probe.availability === undefined) {
-          probe.availability = value;
+        if (finite || join.availability === undefined) {
+          join.availability = value;
         }
         break;
       case 'connect':
@@ -274,14 +322,22 @@ export function framesToProbes(frames: readonly DataFrame[]): FramesToProbesResu
           probe.lastCheckMs = value * 1000;
         }
         break;
-      case 'info':
-        probe.actualIpv4 = labels.get('actual_ipv4') || probe.actualIpv4;
-        probe.actualHost = labels.get('actual_host') || probe.actualHost;
+      case 'info': {
+        const actualIpv4 = labels.get('actual_ipv4');
+        const actualHost = labels.get('actual_host');
+        if (actualIpv4) {
+          probe.actualIpv4 = actualIpv4;
+        }
+        if (actualHost) {
+          probe.actualHost = actualHost;
+        }
         break;
+      }
       case 'checks': {
         const result = labels.get('result');
-        if (result && result !== 'success' && finite && value > 0 && (!probe.worstResult || value > probe.worstResult.count)) {
-          probe.worstResult = { result, count: value };
+        if (result && result !== 'success' && finite && value > join.worstFailures) {
+          probe.failureReason = result;
+          join.worstFailures = value;
         }
         break;
       }
@@ -294,48 +350,12 @@ export function framesToProbes(frames: readonly DataFrame[]): FramesToProbesResu
     readFrame(frame, kindOf, visit, reader);
   }
 
-  const accumulated: Array<[gateway: string, acc: ProbeAccumulator]> = [];
-  const gatewaysById = new Map<string, number>();
-  for (const [gateway, probes] of byGateway) {
-    for (const [probeId, acc] of probes) {
-      accumulated.push([gateway, acc]);
-      gatewaysById.set(probeId, (gatewaysById.get(probeId) ?? 0) + 1);
-    }
-  }
-  accumulated.sort((a, b) => a[1].order - b[1].order);
-
-  const probes: Probe[] = [];
-  for (const [gateway, acc] of accumulated) {
-    const { labels } = acc;
-    const probeId = labels.probe_id!;
-    const probe: Probe = {
-      key: `${gateway}\u0000${probeId}`,
-      probeId,
-      name: labels.probe ?? `probe ${probeId}`,
-      gateway: labels.gateway ?? '',
-      server: labels.server ?? '',
-      serverId: labels.server_id ?? '',
-      site: labels.site ?? '',
-      role: labels.role ?? '',
-      target: labels.target ?? '',
-      state: stateOf(acc.availability),
-      connectSeconds: acc.connectSeconds ?? null,
-      sharedId: (gatewaysById.get(probeId) ?? 0) > 1,
-    };
-    // Assigned, not spread in: a conditional spread per field made a temporary object each, 40,000 a render.
-    if (acc.actualIpv4) {
-      probe.actualIpv4 = acc.actualIpv4;
-    }
-    if (acc.actualHost) {
-      probe.actualHost = acc.actualHost;
-    }
-    if (acc.worstResult) {
-      probe.failureReason = acc.worstResult.result;
-    }
-    if (acc.lastCheckMs !== undefined) {
-      probe.lastCheckMs = acc.lastCheckMs;
-    }
-    probes.push(probe);
+  const probes: Probe[] = new Array(joined.length);
+  for (let index = 0; index < joined.length; index++) {
+    const { probe, availability } = joined[index]!;
+    probe.state = stateOf(availability);
+    probe.name ||= `probe ${probe.probeId}`;
+    probes[index] = probe;
   }
   return { probes, seriesWithoutProbeId };
 }
@@ -357,9 +377,12 @@ export function connectLevel(probe: Probe, thresholds: ThresholdsConfig | undefi
   if (probe.state !== 'up' || probe.connectSeconds === null || !steps || steps.length < 2) {
     return 'ok';
   }
-  const active = getActiveThreshold(probe.connectSeconds, steps);
-  const index = steps.indexOf(active);
-  if (index <= 0) {
+  // Grafana's getActiveThreshold, counting the step instead of finding it and then its index.
+  let index = 0;
+  while (index + 1 < steps.length && probe.connectSeconds >= steps[index + 1]!.value) {
+    index++;
+  }
+  if (index === 0) {
     return 'ok';
   }
   return index === steps.length - 1 && steps.length > 2 ? 'critical' : 'warning';
@@ -421,10 +444,11 @@ const GROUP_LABEL: Record<Exclude<GroupBy, 'none'>, { title: string; of: (probe:
 export function countStates(tiles: readonly Tile[]): StateCounts {
   let up = 0;
   let down = 0;
-  for (const { probe } of tiles) {
-    if (probe.state === 'up') {
+  for (let index = 0; index < tiles.length; index++) {
+    const { state } = tiles[index]!.probe;
+    if (state === 'up') {
       up++;
-    } else if (probe.state === 'down') {
+    } else if (state === 'down') {
       down++;
     }
   }
@@ -455,7 +479,8 @@ export function groupProbes(probes: readonly Probe[], { groupBy, sortBy, thresho
   } else {
     const { title, of } = GROUP_LABEL[groupBy];
     const byValue = new Map<string, Tile[]>();
-    for (const tile of tiles) {
+    for (let index = 0; index < tiles.length; index++) {
+      const tile = tiles[index]!;
       const value = of(tile.probe);
       let list = byValue.get(value);
       if (!list) {

@@ -1,8 +1,8 @@
 // A standalone page that hosts the probe grid the way a Grafana dashboard does (the real @grafana/ui and
 // @grafana/data, a theme context, PanelProps with the plugin's default options and field config), fed with a
 // generated fleet in the frames Grafana's Prometheus data source produces. Used by the browser test and the benchmark.
-// URL parameters: probes, seed, downRatio, noDataRatio, format (series|table), groupBy, sortBy, tileSize, showValues,
-// theme, width, height.
+// URL parameters: probes, seed, downRatio, noDataRatio, format (series|table), queries (all|dashboard), groupBy,
+// sortBy, tileSize, showValues, theme, width, height.
 import './bootData';
 import { createTheme, getDefaultTimeRange, LoadingState, ThemeContext, type DataFrame, type PanelProps } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
@@ -10,7 +10,7 @@ import { Profiler, useEffect, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { plugin } from '../module';
-import { fleetFrames, generateFleet } from '../testing/fleet';
+import { ALL_QUERIES, DASHBOARD_QUERIES, fleetFrames, generateFleet } from '../testing/fleet';
 import { DEFAULT_FIELD_CONFIG, DEFAULT_OPTIONS, type ProbeGridOptions } from '../types';
 
 const params = new URLSearchParams(window.location.search);
@@ -25,6 +25,8 @@ interface Scenario {
   downRatio: number;
   noDataRatio: number;
   format: 'series' | 'table';
+  /** The provisioned dashboard's two queries, or every series the grid reads. */
+  queries: 'dashboard' | 'all';
   width: number;
   height: number;
   options: ProbeGridOptions;
@@ -40,6 +42,7 @@ function scenarioFrom(overrides: Partial<Scenario> & { options?: Partial<ProbeGr
     downRatio: number('downRatio', 0.02),
     noDataRatio: number('noDataRatio', 0.03),
     format: params.get('format') === 'table' ? 'table' : 'series',
+    queries: params.get('queries') === 'dashboard' ? 'dashboard' : 'all',
     width: number('width', 1200),
     height: number('height', 700),
     ...overrides,
@@ -137,7 +140,8 @@ const api = {
   /** Generates the frames of a scenario (not part of any measurement) for the next mount. */
   prepare(overrides: Partial<Scenario> & { options?: Partial<ProbeGridOptions> } = {}) {
     const scenario = scenarioFrom(overrides);
-    prepared = { scenario, series: fleetFrames(generateFleet({ probes: scenario.probes, seed: scenario.seed, downRatio: scenario.downRatio, noDataRatio: scenario.noDataRatio }), scenario.format) };
+    const fleet = generateFleet({ probes: scenario.probes, seed: scenario.seed, downRatio: scenario.downRatio, noDataRatio: scenario.noDataRatio });
+    prepared = { scenario, series: fleetFrames(fleet, scenario.format, scenario.queries === 'dashboard' ? DASHBOARD_QUERIES : ALL_QUERIES) };
     flushSync(() => root.render(null));
     return { probes: scenario.probes, frames: prepared.series.length };
   },

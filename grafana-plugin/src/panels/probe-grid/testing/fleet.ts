@@ -92,16 +92,26 @@ export function generateFleet({ probes, seed = 1, timeMs = Date.UTC(2026, 10, 25
   return fleet;
 }
 
-/** The fleet as a panel receives it: queries A-E in time series (one frame per series) or table format. */
-export function fleetFrames(fleet: FleetSeries, format: 'series' | 'table', timeMs = Date.UTC(2026, 10, 25, 12, 0, 0)): DataFrame[] {
-  const queries: Array<[string, SeriesSample[]]> = [
-    ['A', fleet.availability],
-    ['B', fleet.connect],
-    ['C', fleet.info],
-    ['D', fleet.lastCheck],
-    ['E', fleet.checks],
-  ];
-  return queries.flatMap(([refId, samples]) =>
-    format === 'series' ? instantSeriesFrames(refId, samples, timeMs) : samples.length > 0 ? [instantTableFrame(refId, samples, timeMs, `Value #${refId}`)] : [],
-  );
+/** Queries of the provisioned "TCP probes overview" grid: the panel's documented input. */
+export const DASHBOARD_QUERIES = ['availability', 'connect'] as const;
+/** Every series the grid reads: the dashboard's two plus tcpprobe_info, last check and checks_total. */
+export const ALL_QUERIES = ['availability', 'connect', 'info', 'lastCheck', 'checks'] as const;
+/** Each query keeps its refId whichever others run with it. */
+const REF_IDS: Record<keyof FleetSeries, string> = { availability: 'A', connect: 'B', info: 'C', lastCheck: 'D', checks: 'E' };
+
+/** The fleet as a panel receives it: the queries in time series (one frame per series) or table format. */
+export function fleetFrames(
+  fleet: FleetSeries,
+  format: 'series' | 'table',
+  queries: ReadonlyArray<keyof FleetSeries> = ALL_QUERIES,
+  timeMs = Date.UTC(2026, 10, 25, 12, 0, 0),
+): DataFrame[] {
+  return queries.flatMap((query) => {
+    const refId = REF_IDS[query];
+    const samples = fleet[query];
+    if (format === 'series') {
+      return instantSeriesFrames(refId, samples, timeMs);
+    }
+    return samples.length > 0 ? [instantTableFrame(refId, samples, timeMs, `Value #${refId}`)] : [];
+  });
 }
