@@ -184,7 +184,7 @@ async function main(): Promise<void> {
     const coldSeries = median(cold.map((result) => result.firstPaintMs));
     const cpu = (results: RenderResult[]) => median(results.map((result) => result.mainThreadCpuMs!));
     const scrollRow = (name: string, result: ScrollResult & { mainThreadCpuMsPerFrame: number }) => ({
-      metric: `scroll ${name}, 10,000 probes: frame interval p50 / p95 / max (frames > 1.5 × p50, of ${result.frames}); main-thread CPU per frame; React commit p50 / p95 / max`,
+      metric: `scroll ${name}, ${probes} probes: frame interval p50 / p95 / max (frames > 1.5 × p50, of ${result.frames}); main-thread CPU per frame; React commit p50 / p95 / max`,
       // Smooth is what the eye sees: frames keep the idle cadence. CPU per frame and commits are the headroom behind it.
       goal: `p95 frame interval at the idle cadence (≤ 1.5 × ${ms(idle.frameMs.p50)})`,
       measured: `${ms(result.frameMs.p50)} / ${ms(result.frameMs.p95)} / ${ms(result.frameMs.max)} (${result.longFrames}); **${ms(result.mainThreadCpuMsPerFrame)}** CPU/frame; commit ${ms(result.commitMs.p50)} / ${ms(result.commitMs.p95)} / ${ms(result.commitMs.max)} (${result.commits} commits)`,
