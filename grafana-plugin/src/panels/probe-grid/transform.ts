@@ -81,7 +81,7 @@ class SeriesLabels implements LabelReader {
   }
 }
 
-/** A table's label columns by name: a plain object, which a first render reads faster than a Map. */
+/** A table's label columns by name: their value arrays, so a row's label is one lookup and one index. */
 type LabelColumns = Record<string, readonly unknown[]>;
 
 class RowLabels implements LabelReader {
