@@ -3,7 +3,7 @@
 import { diag, type Meter } from '@opentelemetry/api';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { ProbeMetrics, type ProbeMetricsOptions } from './probe-metrics.js';
-import { PrometheusTextSerializer } from './prometheus-text.js';
+import { ChunkPool, PrometheusTextSerializer } from './prometheus-text.js';
 
 /** A MetricReader that only collects when asked: a Prometheus scrape is the pull. */
 class ScrapeReader extends MetricReader {
@@ -16,8 +16,12 @@ export interface GatewayMetrics {
   probeMetrics: ProbeMetrics;
   /** For ordinary SDK instruments elsewhere in the gateway; they appear on the same /metrics. */
   meter: Meter;
-  /** One scrape as Prometheus text (UTF-8), in chunks, with event-loop turns between them. */
+  /**
+   * One scrape as Prometheus text (UTF-8), in chunks, with event-loop turns between them. Hand each chunk back with
+   * `release()` once its bytes are written, so that the next scrape reuses it; a chunk not handed back is garbage.
+   */
   scrape(): AsyncIterable<Buffer>;
+  release(chunk: Buffer): void;
   /** One scrape as a single string (tests, tools); the route streams `scrape()` instead. */
   render(): Promise<string>;
   shutdown(): Promise<void>;
@@ -29,7 +33,8 @@ export function createMetrics(options: ProbeMetricsOptions): GatewayMetrics {
   // series bypass SDK aggregation (and so its cardinality limit) by coming from a producer.
   const reader = new ScrapeReader({ metricProducers: [probeMetrics] });
   const meterProvider = new MeterProvider({ readers: [reader] });
-  const serializer = new PrometheusTextSerializer();
+  const chunks = new ChunkPool();
+  const serializer = new PrometheusTextSerializer(chunks);
 
   async function* scrape(): AsyncGenerator<Buffer> {
     const { resourceMetrics, errors } = await reader.collect();
@@ -41,10 +46,13 @@ export function createMetrics(options: ProbeMetricsOptions): GatewayMetrics {
     probeMetrics,
     meter: meterProvider.getMeter('@probekit/gateway'),
     scrape,
+    release: (chunk) => chunks.release(chunk),
     async render() {
-      const chunks: Buffer[] = [];
-      for await (const chunk of scrape()) chunks.push(chunk);
-      return Buffer.concat(chunks).toString();
+      const parts: Buffer[] = [];
+      for await (const chunk of scrape()) parts.push(chunk);
+      const text = Buffer.concat(parts).toString();
+      for (const part of parts) chunks.release(part);
+      return text;
     },
     shutdown: () => meterProvider.shutdown(),
   };

@@ -13,6 +13,34 @@ export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8
  */
 const CHUNK_BYTES = 1 << 18;
 
+/**
+ * Written chunks handed back for the next scrapes. Without reuse a 50k-probe scrape allocated ~1,000 fresh 256 KiB
+ * Buffers (250 MB outside the JS heap); dead ones waited for a GC to free them and glibc kept much of the memory.
+ * Bounded, so that many concurrent scrapes cannot leave a large pool behind.
+ */
+export class ChunkPool {
+  private readonly free: ArrayBuffer[] = [];
+
+  constructor(private readonly maxPooled = 32) {}
+
+  take(): Buffer {
+    const reused = this.free.pop();
+    return reused === undefined ? Buffer.allocUnsafeSlow(CHUNK_BYTES) : Buffer.from(reused);
+  }
+
+  /** Hands back a chunk (or a view of one) whose bytes nobody reads any more; other Buffers are left alone. */
+  release(chunk: Buffer): void {
+    const memory = chunk.buffer;
+    if (memory instanceof ArrayBuffer && memory.byteLength === CHUNK_BYTES && this.free.length < this.maxPooled && !this.free.includes(memory)) {
+      this.free.push(memory);
+    }
+  }
+
+  get pooled(): number {
+    return this.free.length;
+  }
+}
+
 /** Room for a formatted number plus the line's punctuation. */
 const NUMBER_AND_PUNCTUATION_BYTES = 48;
 
@@ -82,8 +110,11 @@ function labelBlock(attributes: Attributes): LabelBlock {
 export class PrometheusTextSerializer {
   private readonly bucketBounds = new WeakMap<number[], Buffer[]>();
 
+  /** Chunks come from `pool`; the consumer hands each back with `pool.release()` once it is written, or lets it go. */
+  constructor(private readonly pool = new ChunkPool()) {}
+
   async *serialize(resourceMetrics: ResourceMetrics): AsyncGenerator<Buffer> {
-    const out = new ChunkWriter();
+    const out = new ChunkWriter(this.pool);
     for (const scope of resourceMetrics.scopeMetrics) {
       for (const metric of scope.metrics) {
         if (metric.dataPoints.length === 0) continue;
@@ -137,9 +168,13 @@ const [OPEN_BRACE, CLOSE_BRACE, COMMA, SPACE, NEWLINE] = [...Buffer.from('{}, \n
 
 /** Fills fixed-size Buffers with sample lines, starting a new one when a line would not fit. */
 class ChunkWriter {
-  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private chunk: Buffer;
   private length = 0;
   private full: Buffer[] = [];
+
+  constructor(private readonly pool: ChunkPool) {
+    this.chunk = pool.take();
+  }
 
   /** `name{labels,le} value\n`; without labels and `le`, no braces either. */
   writeSample(name: Buffer, labels: LabelBlock, le: Buffer | undefined, value: number): void {
@@ -189,6 +224,7 @@ class ChunkWriter {
 
   takeAll(): Buffer[] {
     if (this.length > 0) this.full.push(this.chunk.subarray(0, this.length));
+    else this.pool.release(this.chunk);
     this.length = 0;
     return this.takeFullChunks();
   }
@@ -196,8 +232,8 @@ class ChunkWriter {
   private reserve(bytes: number): void {
     if (this.length + bytes <= this.chunk.length) return;
     if (this.length > 0) this.full.push(this.chunk.subarray(0, this.length));
-    // The consumer may still be writing the old chunk to a socket, so it is never reused.
-    this.chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes));
+    // The consumer may still be writing the old chunk to a socket: it comes back through the pool once written.
+    this.chunk = bytes <= CHUNK_BYTES ? this.pool.take() : Buffer.allocUnsafeSlow(bytes);
     this.length = 0;
   }
 }

@@ -6,7 +6,7 @@ import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { emptyResource } from '@opentelemetry/resources';
 import { AggregationTemporality, DataPointType, MeterProvider, MetricReader, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { createMetrics } from '../../src/metrics/metrics.js';
-import { prerenderLabels, PrometheusTextSerializer } from '../../src/metrics/prometheus-text.js';
+import { ChunkPool, prerenderLabels, PrometheusTextSerializer } from '../../src/metrics/prometheus-text.js';
 import { failure, labelsFor, parseSamples, success } from './helpers.js';
 
 const WHEN: [number, number] = [1_700_000_000, 0];
@@ -155,5 +155,49 @@ describe('the whole pipeline', () => {
     const sorted = (text: string) => parseSamples(text).map((s) => JSON.stringify(s)).sort();
     expect(sorted(ours)).toEqual(sorted(stock));
     expect(sorted(ours).length).toBeGreaterThan(50);
+  });
+});
+
+describe('ChunkPool', () => {
+  it('hands a released chunk out again, from the chunk or from a view of it, and only once', () => {
+    const pool = new ChunkPool(4);
+    const first = pool.take();
+    expect(first.length).toBe(1 << 18);
+    pool.release(first.subarray(0, 10));
+    pool.release(first);
+    expect(pool.pooled).toBe(1);
+    const again = pool.take();
+    expect(again.buffer).toBe(first.buffer);
+    expect(again.length).toBe(1 << 18);
+    expect(pool.pooled).toBe(0);
+  });
+
+  it('keeps no Buffer it did not make the size of, and at most its bound', () => {
+    const pool = new ChunkPool(2);
+    pool.release(Buffer.from('not a chunk'));
+    pool.release(Buffer.allocUnsafe(1 << 19));
+    expect(pool.pooled).toBe(0);
+    const chunks = [pool.take(), pool.take(), pool.take()];
+    for (const chunk of chunks) pool.release(chunk);
+    expect(pool.pooled).toBe(2);
+  });
+
+  it('serializes correctly from reused chunks that still hold an earlier scrape', async () => {
+    const pool = new ChunkPool();
+    const serializer = new PrometheusTextSerializer(pool);
+    const many = (value: number) => gauge('reuse_test', Array.from({ length: 20_000 }, (_, i): [Attributes, number] => [{ series: `s${i}` }, value]));
+    const scrape = async (value: number) => {
+      const parts: Buffer[] = [];
+      for await (const chunk of serializer.serialize(resourceMetrics(many(value)))) parts.push(chunk);
+      const text = Buffer.concat(parts).toString();
+      for (const part of parts) pool.release(part);
+      return { text, chunks: parts.length };
+    };
+    const first = await scrape(1);
+    expect(first.chunks).toBeGreaterThan(1);
+    expect(pool.pooled).toBeGreaterThan(1);
+    const second = await scrape(22);
+    expect(second.text).toBe(first.text.replaceAll(/ 1\n/g, ' 22\n'));
+    expect(parseSamples(second.text).every((sample) => sample.value === 22)).toBe(true);
   });
 });
