@@ -39,6 +39,8 @@ export const metricsRoute: FastifyPluginAsync<MetricsRouteOptions> = async (app,
 };
 
 function drainedOrClosed(response: ServerResponse): Promise<void> {
+  // Closed already: 'close' has been emitted and would never come again.
+  if (response.destroyed || response.closed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       response.off('drain', done);
