@@ -1,17 +1,21 @@
 // The recent check results of every running probe, kept in columns: a few hundred bytes a probe however full.
 import { CHECK_OUTCOMES, outcomeIndex, type CheckResult } from '../probing/types.js';
 
-/** Numbers are doubles; a null number (no DNS step, no connection) is NaN. */
-const NO_NUMBER = Number.NaN;
+/**
+ * DNS and connect times are kept in whole microseconds, all the API shows of them (resultView rounds to µs), in
+ * 4 bytes instead of a double's 8; a null time (no DNS step, no connection) is this.
+ */
+const NO_TIME = 0xffff_ffff;
 
 /**
  * A ring of the last `capacity` results per slot (one slot per running probe), newest first when read.
  *
  * At 50,000 probes with ten results each, result objects would be half a million small objects (~180 bytes each with
- * their numbers and strings): about 1.7 KiB a probe once the rings are full. Here a result is three doubles, an
- * outcome byte and two string references (~42 bytes); consecutive results of a probe share their address strings,
- * which rarely change, instead of each holding its own copy; error texts (failures only) and an address that is not
- * the IPv4 one (IPv6 connections) are kept aside by entry.
+ * their numbers and strings): about 1.7 KiB a probe once the rings are full. Here a result is its start time (a
+ * double), its DNS and connect times (4 bytes each), an outcome byte and two string references (~33 bytes);
+ * consecutive results of a probe share their address strings, which rarely change, instead of each holding its own
+ * copy; error texts (failures only) and an address that is not the IPv4 one (IPv6 connections) are kept aside by
+ * entry.
  */
 export class ResultHistories {
   private slots = 0;
@@ -21,8 +25,8 @@ export class ResultHistories {
   private filled = new Uint8Array(0);
   /** Per entry (slot * capacity + position). */
   private startedAt = new Float64Array(0);
-  private dnsMs = new Float64Array(0);
-  private connectMs = new Float64Array(0);
+  private dnsUs = new Uint32Array(0);
+  private connectUs = new Uint32Array(0);
   private outcome = new Uint8Array(0);
   private actualHost: (string | null)[] = [];
   private actualIpv4: (string | null)[] = [];
@@ -63,8 +67,8 @@ export class ResultHistories {
     this.newest[slot] = position;
     if (filled < this.capacity) this.filled[slot] = filled + 1;
     this.startedAt[at] = result.startedAt;
-    this.dnsMs[at] = result.dnsMs ?? NO_NUMBER;
-    this.connectMs[at] = result.connectMs ?? NO_NUMBER;
+    this.dnsUs[at] = toMicroseconds(result.dnsMs);
+    this.connectUs[at] = toMicroseconds(result.connectMs);
     this.outcome[at] = outcomeIndex(result.outcome);
     this.actualHost[at] = shared(result.actualHost, previous === -1 ? null : this.actualHost[previous]!);
     this.actualIpv4[at] = shared(result.actualIpv4, previous === -1 ? null : this.actualIpv4[previous]!);
@@ -94,8 +98,8 @@ export class ResultHistories {
       outcome: CHECK_OUTCOMES[this.outcome[at]!]!,
       error: this.error.get(at) ?? null,
       startedAt: this.startedAt[at]!,
-      dnsMs: nullable(this.dnsMs[at]!),
-      connectMs: nullable(this.connectMs[at]!),
+      dnsMs: toMilliseconds(this.dnsUs[at]!),
+      connectMs: toMilliseconds(this.connectUs[at]!),
       actualHost: this.actualHost[at]!,
       actualIpv4: this.actualIpv4[at]!,
       actualAddress: this.actualAddressIfNotIpv4.get(at) ?? this.actualIpv4[at]!,
@@ -110,8 +114,8 @@ export class ResultHistories {
     this.newest = resized(this.newest, this.slots);
     this.filled = resized(this.filled, this.slots);
     this.startedAt = resized(this.startedAt, entries);
-    this.dnsMs = resized(this.dnsMs, entries);
-    this.connectMs = resized(this.connectMs, entries);
+    this.dnsUs = resized(this.dnsUs, entries);
+    this.connectUs = resized(this.connectUs, entries);
     this.outcome = resized(this.outcome, entries);
     this.actualHost = resizedRefs(this.actualHost, entries);
     this.actualIpv4 = resizedRefs(this.actualIpv4, entries);
@@ -120,7 +124,7 @@ export class ResultHistories {
   }
 }
 
-function resized<T extends Float64Array | Uint8Array>(column: T, length: number): T {
+function resized<T extends Float64Array | Uint32Array | Uint8Array>(column: T, length: number): T {
   const larger = new (column.constructor as new (length: number) => T)(length);
   larger.set(column);
   return larger;
@@ -143,6 +147,11 @@ function shared(value: string | null, previous: string | null): string | null {
   return value !== null && value === previous ? previous : value;
 }
 
-function nullable(value: number): number | null {
-  return Number.isNaN(value) ? null : value;
+/** Times are at most a timeout (60 s); the clamp only keeps a wild value from wrapping around. */
+function toMicroseconds(ms: number | null): number {
+  return ms === null ? NO_TIME : Math.min(Math.max(0, Math.round(ms * 1000)), NO_TIME - 1);
+}
+
+function toMilliseconds(us: number): number | null {
+  return us === NO_TIME ? null : us / 1000;
 }

@@ -16,7 +16,7 @@ import {
   type SumMetricData,
 } from '@opentelemetry/sdk-metrics';
 import { CHECK_OUTCOMES, outcomeIndex, type CheckOutcome, type CheckResult } from '../probing/types.js';
-import { LABEL_BLOCK, prerenderLabels } from './prometheus-text.js';
+import { ADDED_LABELS, LABEL_BLOCK, prerenderLabels, SharedLabelParts } from './prometheus-text.js';
 
 export interface ProbeMetricLabels {
   gateway: string;
@@ -81,6 +81,20 @@ class BucketCounts implements Histogram {
   }
 }
 
+/**
+ * A histogram's point. Its own class rather than a literal shaped like the number points: sharing their hidden class,
+ * `value` would hold numbers and histograms alike, and every double written to a number point would be a new heap
+ * object (four a check, living until the next check, an interval later: long enough to end as old-generation
+ * garbage). Kept apart, number points have a double field that V8 updates in place.
+ */
+class HistogramPoint implements LivePoint<BucketCounts> {
+  readonly value: BucketCounts;
+
+  constructor(readonly startTime: HrTime, readonly endTime: HrTime, public attributes: Attributes, boundaries: number[]) {
+    this.value = new BucketCounts(boundaries);
+  }
+}
+
 interface ProbeState {
   /** The probe's labels; replaced on a label change, never modified, as its label block is prerendered. */
   attributes: Attributes;
@@ -98,7 +112,10 @@ interface ProbeState {
   actualHost: string | null;
   actualIpv4: string | null;
   connectDuration: LivePoint<BucketCounts>;
-  /** By CHECK_OUTCOMES index: success from the start, a failure reason from its first occurrence. */
+  /**
+   * By CHECK_OUTCOMES index: success (index 0) from the start, a failure reason from its first occurrence. Starts as
+   * a one-element array: most probes never fail, and six empty slots a probe were ~50 bytes at 50k probes.
+   */
   checks: (LivePoint<number> | undefined)[];
 }
 
@@ -115,6 +132,11 @@ interface ProbeState {
  */
 export class ProbeMetrics implements MetricProducer {
   private readonly probes = new Map<string, ProbeState>();
+  /**
+   * The added labels of the `result` and info series: a handful of results, and an address most often shared by the
+   * probes of one host (a system's ports), so one copy each instead of one a series.
+   */
+  private readonly labelParts = new SharedLabelParts();
   private readonly connectBoundaries: number[];
   /**
    * The last collection's time, the endTime of every point. One tuple updated in place: writing a
@@ -137,7 +159,7 @@ export class ProbeMetrics implements MetricProducer {
       inFlight: this.livePoint(startTime, attributes, 0),
       configured: this.livePoint(startTime, attributes, 0),
       skipped: this.livePoint(startTime, attributes, 0),
-      schedulerLag: this.livePoint(startTime, attributes, new BucketCounts(SCHEDULER_LAG_BUCKETS_SECONDS)),
+      schedulerLag: new HistogramPoint(startTime, this.collectedAt, attributes, SCHEDULER_LAG_BUCKETS_SECONDS),
     };
   }
 
@@ -147,9 +169,8 @@ export class ProbeMetrics implements MetricProducer {
     if (probe === undefined) {
       const attributes = labelAttributes(labels);
       const startTime = hrNow();
-      const checks: ProbeState['checks'] = CHECK_OUTCOMES.map(() => undefined);
       // success is always there, so availability ratios have a numerator even for a probe that never connected.
-      checks[SUCCESS] = this.livePoint(startTime, checkAttributes(attributes, 'success'), 0);
+      const checks: ProbeState['checks'] = [this.livePoint(startTime, this.checkAttributes(attributes, 'success'), 0)];
       this.probes.set(probeId, {
         attributes,
         startTime,
@@ -161,16 +182,24 @@ export class ProbeMetrics implements MetricProducer {
         info: null,
         actualHost: null,
         actualIpv4: null,
-        connectDuration: this.livePoint(startTime, attributes, new BucketCounts(this.connectBoundaries)),
+        connectDuration: new HistogramPoint(startTime, this.collectedAt, attributes, this.connectBoundaries),
         checks,
       });
       this.gateway.configured.value = this.probes.size;
     } else if (!sameLabels(probe.attributes, labels)) {
-      relabel(probe, labelAttributes(labels));
+      this.relabel(probe, labelAttributes(labels));
     }
   }
 
+  /** Distinct added label parts the probes' series share (results, addresses): for tests and diagnostics. */
+  get sharedLabelParts(): number {
+    return this.labelParts.size;
+  }
+
   removeProbe(probeId: string): void {
+    const probe = this.probes.get(probeId);
+    if (probe === undefined) return;
+    this.releaseParts(probe);
     this.probes.delete(probeId);
     this.gateway.configured.value = this.probes.size;
   }
@@ -209,13 +238,19 @@ export class ProbeMetrics implements MetricProducer {
       probe.connectDuration.value.observe(result.connectMs / 1000);
     }
     const outcome = outcomeIndex(result.outcome);
-    const counter = (probe.checks[outcome] ??= this.livePoint(startTime, checkAttributes(attributes, CHECK_OUTCOMES[outcome]!), 0));
+    let counter = probe.checks[outcome];
+    if (counter === undefined) {
+      // One exact-size array for every outcome (concat is exact; writing past the end would leave room for ~20).
+      if (outcome >= probe.checks.length) probe.checks = probe.checks.concat(new Array<undefined>(CHECK_OUTCOMES.length - probe.checks.length));
+      counter = probe.checks[outcome] = this.livePoint(startTime, this.checkAttributes(attributes, CHECK_OUTCOMES[outcome]!), 0);
+    }
     counter.value += 1;
     // A check that never resolved the target says nothing about where it points: keep the last answer.
     if (result.actualHost !== null && (result.actualHost !== probe.actualHost || result.actualIpv4 !== probe.actualIpv4)) {
       probe.actualHost = result.actualHost;
       probe.actualIpv4 = result.actualIpv4;
-      probe.info = this.livePoint(startTime, infoAttributes(probe), 1);
+      if (probe.info !== null) this.labelParts.release(probe.info.attributes);
+      probe.info = this.livePoint(startTime, this.infoAttributes(probe), 1);
     }
   }
 
@@ -232,8 +267,64 @@ export class ProbeMetrics implements MetricProducer {
     this.gateway.skipped.value += 1;
   }
 
-  private livePoint<T>(startTime: HrTime, attributes: Attributes, value: T): LivePoint<T> {
+  /** A number point; histograms have HistogramPoint. */
+  private livePoint(startTime: HrTime, attributes: Attributes, value: number): LivePoint<number> {
     return { startTime, endTime: this.collectedAt, attributes, value };
+  }
+
+  /** New label values for every series of the probe; values and start times stay. */
+  private relabel(probe: ProbeState, attributes: Attributes): void {
+    this.releaseParts(probe);
+    probe.attributes = attributes;
+    for (const point of [probe.availability, probe.connectSeconds, probe.dnsSeconds, probe.lastCheck, probe.connectDuration]) {
+      if (point !== null) point.attributes = attributes;
+    }
+    probe.checks.forEach((point, outcome) => {
+      if (point !== undefined) point.attributes = this.checkAttributes(attributes, CHECK_OUTCOMES[outcome]!);
+    });
+    if (probe.info !== null) probe.info.attributes = this.infoAttributes(probe);
+  }
+
+  /** Every shared label part the probe's series hold, once each (see SharedLabelParts). */
+  private releaseParts(probe: ProbeState): void {
+    for (const point of probe.checks) if (point !== undefined) this.labelParts.release(point.attributes);
+    if (probe.info !== null) this.labelParts.release(probe.info.attributes);
+  }
+
+  private checkAttributes(attributes: Attributes, result: CheckOutcome): Attributes {
+    const labels = attributes as unknown as ProbeMetricLabels;
+    return prerenderLabels({
+      gateway: labels.gateway,
+      server: labels.server,
+      server_id: labels.server_id,
+      probe: labels.probe,
+      probe_id: labels.probe_id,
+      target: labels.target,
+      role: labels.role,
+      site: labels.site,
+      result,
+      [LABEL_BLOCK]: undefined,
+      [ADDED_LABELS]: undefined,
+    }, attributes, this.labelParts);
+  }
+
+  /** An IPv6 connection has no IPv4: actual_ipv4 is then empty, which Prometheus reads as "not set". */
+  private infoAttributes(probe: ProbeState): Attributes {
+    const labels = probe.attributes as unknown as ProbeMetricLabels;
+    return prerenderLabels({
+      gateway: labels.gateway,
+      server: labels.server,
+      server_id: labels.server_id,
+      probe: labels.probe,
+      probe_id: labels.probe_id,
+      target: labels.target,
+      role: labels.role,
+      site: labels.site,
+      actual_host: probe.actualHost ?? '',
+      actual_ipv4: probe.actualIpv4 ?? '',
+      [LABEL_BLOCK]: undefined,
+      [ADDED_LABELS]: undefined,
+    }, probe.attributes, this.labelParts);
   }
 
   /**
@@ -294,14 +385,16 @@ export class ProbeMetrics implements MetricProducer {
   }
 }
 
-const SUCCESS = CHECK_OUTCOMES.indexOf('success');
+// A probe's checks array starts as [success]: success must be the first outcome.
+if (CHECK_OUTCOMES[0] !== 'success') throw new Error('CHECK_OUTCOMES must start with success');
 
 /**
- * The probe's series attributes. Each is made once per label change and kept, with its label
- * block prerendered, so scrapes only copy bytes; the variants share the probe's block.
+ * The probe's series attributes (this, and the class's checkAttributes and infoAttributes). Each is made once per
+ * label change and kept, with its label block prerendered, so scrapes only copy bytes; the variants share the
+ * probe's block.
  *
  * All three are written out as literals in a fixed key order (key order is label order), the block's
- * slot included: at 50k probes, an object spread (`{ ...attributes, result }`) made a dictionary-mode
+ * slots included: at 50k probes, an object spread (`{ ...attributes, result }`) made a dictionary-mode
  * object of ~500 bytes where the literal takes ~60.
  */
 function labelAttributes(labels: ProbeMetricLabels): Attributes {
@@ -316,57 +409,12 @@ function labelAttributes(labels: ProbeMetricLabels): Attributes {
     role: labels.role,
     site: labels.site,
     [LABEL_BLOCK]: undefined,
+    [ADDED_LABELS]: undefined,
   });
-}
-
-function checkAttributes(attributes: Attributes, result: CheckOutcome): Attributes {
-  const labels = attributes as unknown as ProbeMetricLabels;
-  return prerenderLabels({
-    gateway: labels.gateway,
-    server: labels.server,
-    server_id: labels.server_id,
-    probe: labels.probe,
-    probe_id: labels.probe_id,
-    target: labels.target,
-    role: labels.role,
-    site: labels.site,
-    result,
-    [LABEL_BLOCK]: undefined,
-  }, attributes, { shareAdded: true });
 }
 
 function sameLabels(attributes: Attributes, labels: ProbeMetricLabels): boolean {
   return (Object.keys(labels) as (keyof ProbeMetricLabels)[]).every((key) => attributes[key] === labels[key]);
-}
-
-/** New label values for every series of the probe; values and start times stay. */
-function relabel(probe: ProbeState, attributes: Attributes): void {
-  probe.attributes = attributes;
-  for (const point of [probe.availability, probe.connectSeconds, probe.dnsSeconds, probe.lastCheck, probe.connectDuration]) {
-    if (point !== null) point.attributes = attributes;
-  }
-  probe.checks.forEach((point, outcome) => {
-    if (point !== undefined) point.attributes = checkAttributes(attributes, CHECK_OUTCOMES[outcome]!);
-  });
-  if (probe.info !== null) probe.info.attributes = infoAttributes(probe);
-}
-
-/** An IPv6 connection has no IPv4: actual_ipv4 is then empty, which Prometheus reads as "not set". */
-function infoAttributes(probe: ProbeState): Attributes {
-  const labels = probe.attributes as unknown as ProbeMetricLabels;
-  return prerenderLabels({
-    gateway: labels.gateway,
-    server: labels.server,
-    server_id: labels.server_id,
-    probe: labels.probe,
-    probe_id: labels.probe_id,
-    target: labels.target,
-    role: labels.role,
-    site: labels.site,
-    actual_host: probe.actualHost ?? '',
-    actual_ipv4: probe.actualIpv4 ?? '',
-    [LABEL_BLOCK]: undefined,
-  }, probe.attributes);
 }
 
 function hrNow(): HrTime {

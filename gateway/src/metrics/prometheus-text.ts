@@ -45,53 +45,80 @@ export class ChunkPool {
 const NUMBER_AND_PUNCTUATION_BYTES = 48;
 
 /**
- * The rendered label block of an attributes object, as parts written comma-separated: one part
- * for a plain block, or a shared base part plus the bytes of the labels added to it.
- */
-export type LabelBlock = readonly Buffer[];
-
-/**
- * Where an attributes object keeps its prerendered block. Objects made in large numbers should name it in their
- * literal (`[LABEL_BLOCK]: undefined`) so that it is an in-object field: added afterwards, it costs a property array.
+ * Where an attributes object keeps its prerendered labels: LABEL_BLOCK holds the rendered block, or for attributes
+ * that extend others (a probe's labels plus `result`) the base's block, shared; ADDED_LABELS then holds the added
+ * labels. Two fields rather than an array of parts: at 50k probes and three attribute objects each, the arrays were
+ * ~180 bytes a probe. Objects made in large numbers should name both in their literal (`[LABEL_BLOCK]: undefined,
+ * [ADDED_LABELS]: undefined`) so that they are in-object fields: added afterwards, they cost a property array.
  */
 export const LABEL_BLOCK = Symbol('prometheus label block');
+export const ADDED_LABELS = Symbol('prometheus added labels');
+
+interface Prerendered {
+  [LABEL_BLOCK]?: Buffer;
+  [ADDED_LABELS]?: Buffer;
+}
 
 /**
  * Renders, once, the label block of an attributes object that a producer hands out on many
- * scrapes, and keeps it on the object under a symbol: invisible to Object.keys, Object.entries and
+ * scrapes, and keeps it on the object under symbols: invisible to Object.keys, Object.entries and
  * JSON and so to the SDK and every other consumer of the data, while the serializer reads it back
- * with one property load. (A spread copies it; the copy's own block then replaces it.)
- * With `base` (attributes that `attributes` extends with more keys, e.g. a probe's labels
- * plus `result`), only the added labels are rendered and the base's bytes are shared, not copied.
- * With `shareAdded`, the added labels' bytes are shared with every other block adding the same labels: only for
- * values from a small fixed set, as shared parts are kept for the life of the process.
+ * with two property loads. (A spread copies them; the copy's own block then replaces them.)
+ * With `base` (prerendered attributes that `attributes` extends with more keys), only the added labels are rendered
+ * and the base's bytes are shared, not copied; the added bytes come from `parts` when given, shared with every other
+ * object adding the same labels.
  * The attributes must not change afterwards: the block would no longer match them.
  */
-export function prerenderLabels<T extends Attributes>(attributes: T, base?: Attributes, options: { shareAdded?: boolean } = {}): T {
-  const baseBlock = base === undefined ? [] : labelBlock(base);
-  const added = base === undefined ? attributes : Object.fromEntries(Object.entries(attributes).filter(([key]) => !Object.hasOwn(base, key)));
-  // concat, not spread: a spread array keeps room for 16 elements, ~130 bytes wasted on each of ~150k blocks.
-  const block: LabelBlock = Object.keys(added).length === 0 ? baseBlock : baseBlock.concat(addedPart(renderLabels(added), options.shareAdded ?? false));
-  (attributes as { [LABEL_BLOCK]?: LabelBlock })[LABEL_BLOCK] = block;
+export function prerenderLabels<T extends Attributes>(attributes: T, base?: Attributes, parts?: SharedLabelParts): T {
+  const target = attributes as Prerendered;
+  if (base === undefined) {
+    target[LABEL_BLOCK] = Buffer.from(renderLabels(attributes));
+    return attributes;
+  }
+  const baseBlock = (base as Prerendered)[LABEL_BLOCK];
+  if (baseBlock === undefined || (base as Prerendered)[ADDED_LABELS] !== undefined) throw new TypeError('base attributes must be prerendered without a base of their own');
+  const rendered = renderLabels(Object.fromEntries(Object.entries(attributes).filter(([key]) => !Object.hasOwn(base, key))));
+  target[LABEL_BLOCK] = baseBlock;
+  target[ADDED_LABELS] = rendered === '' ? undefined : (parts?.acquire(rendered) ?? Buffer.from(rendered));
   return attributes;
 }
 
-/** Added parts drawn from a small fixed set (a `result` label) are made once and shared by every series with them. */
-const sharedParts = new Map<string, Buffer>();
+/**
+ * Added label parts that many attribute objects share: one Buffer (~100 bytes of object plus the text) per distinct
+ * text instead of one per object. Counted, so a part goes when its last user releases it.
+ */
+export class SharedLabelParts {
+  private readonly parts = new Map<string, { bytes: Buffer; users: number }>();
 
-function addedPart(rendered: string, share: boolean): Buffer {
-  if (!share) return Buffer.from(rendered);
-  let part = sharedParts.get(rendered);
-  if (part === undefined) sharedParts.set(rendered, (part = Buffer.from(rendered)));
-  return part;
+  /** Only through prerenderLabels(…, parts). */
+  acquire(rendered: string): Buffer {
+    let part = this.parts.get(rendered);
+    if (part === undefined) this.parts.set(rendered, (part = { bytes: Buffer.from(rendered), users: 0 }));
+    part.users += 1;
+    return part.bytes;
+  }
+
+  /** Once for every prerenderLabels(…, parts) whose attributes are no longer used. */
+  release(attributes: Attributes): void {
+    const bytes = (attributes as Prerendered)[ADDED_LABELS];
+    if (bytes === undefined) return;
+    const key = bytes.toString();
+    const part = this.parts.get(key);
+    if (part === undefined || part.bytes !== bytes) return;
+    if (--part.users === 0) this.parts.delete(key);
+  }
+
+  get size(): number {
+    return this.parts.size;
+  }
 }
 
 /** Attributes without a prerendered block (SDK instruments: few series) are rendered on every scrape. */
-function labelBlock(attributes: Attributes): LabelBlock {
-  const block = (attributes as { [LABEL_BLOCK]?: LabelBlock })[LABEL_BLOCK];
-  if (block !== undefined) return block;
+function labelBlock(attributes: Attributes): Buffer | undefined {
+  const block = (attributes as Prerendered)[LABEL_BLOCK];
+  if (block !== undefined) return block.length === 0 ? undefined : block;
   const rendered = renderLabels(attributes);
-  return rendered === '' ? [] : [Buffer.from(rendered)];
+  return rendered === '' ? undefined : Buffer.from(rendered);
 }
 
 /**
@@ -128,8 +155,9 @@ export class PrometheusTextSerializer {
         const names = { sample: Buffer.from(name), bucket: Buffer.from(`${name}_bucket`), sum: Buffer.from(`${name}_sum`), count: Buffer.from(`${name}_count`) };
         for (const point of metric.dataPoints as DataPoint<number | Histogram>[]) {
           const labels = labelBlock(point.attributes);
-          if (typeof point.value === 'number') out.writeSample(names.sample, labels, undefined, point.value);
-          else this.writeHistogram(out, names, labels, point.value);
+          const added = (point.attributes as Prerendered)[ADDED_LABELS];
+          if (typeof point.value === 'number') out.writeSample(names.sample, labels, added, undefined, point.value);
+          else this.writeHistogram(out, names, labels, added, point.value);
           if (out.hasFullChunks()) {
             yield* out.takeFullChunks();
             await nextTurn();
@@ -140,16 +168,16 @@ export class PrometheusTextSerializer {
     yield* out.takeAll();
   }
 
-  private writeHistogram(out: ChunkWriter, names: Record<'bucket' | 'sum' | 'count', Buffer>, labels: LabelBlock, value: Histogram): void {
+  private writeHistogram(out: ChunkWriter, names: Record<'bucket' | 'sum' | 'count', Buffer>, labels: Buffer | undefined, added: Buffer | undefined, value: Histogram): void {
     const bounds = this.formattedBounds(value.buckets.boundaries);
     const { counts } = value.buckets;
     let cumulative = 0;
     for (let i = 0; i < counts.length; i++) {
       cumulative += counts[i]!;
-      out.writeSample(names.bucket, labels, bounds[i] ?? INFINITE_BOUND, cumulative);
+      out.writeSample(names.bucket, labels, added, bounds[i] ?? INFINITE_BOUND, cumulative);
     }
-    if (value.sum !== undefined) out.writeSample(names.sum, labels, undefined, value.sum);
-    out.writeSample(names.count, labels, undefined, value.count);
+    if (value.sum !== undefined) out.writeSample(names.sum, labels, added, undefined, value.sum);
+    out.writeSample(names.count, labels, added, undefined, value.count);
   }
 
   /** `le="0.005"` for each finite bound, built once per boundaries array. */
@@ -176,10 +204,9 @@ class ChunkWriter {
     this.chunk = pool.take();
   }
 
-  /** `name{labels,le} value\n`; without labels and `le`, no braces either. */
-  writeSample(name: Buffer, labels: LabelBlock, le: Buffer | undefined, value: number): void {
-    let labelBytes = le === undefined ? 0 : le.length + 1;
-    for (const part of labels) labelBytes += part.length + 1;
+  /** `name{labels,added,le} value\n`; parts that are absent are left out, and without any, the braces too. */
+  writeSample(name: Buffer, labels: Buffer | undefined, added: Buffer | undefined, le: Buffer | undefined, value: number): void {
+    const labelBytes = partBytes(labels) + partBytes(added) + partBytes(le);
     this.reserve(name.length + labelBytes + NUMBER_AND_PUNCTUATION_BYTES);
     const chunk = this.chunk;
     let at = this.length;
@@ -187,16 +214,10 @@ class ChunkWriter {
     at += name.length;
     if (labelBytes > 0) {
       chunk[at++] = OPEN_BRACE;
-      for (let i = 0; i < labels.length; i++) {
-        if (i > 0) chunk[at++] = COMMA;
-        chunk.set(labels[i]!, at);
-        at += labels[i]!.length;
-      }
-      if (le !== undefined) {
-        if (labels.length > 0) chunk[at++] = COMMA;
-        chunk.set(le, at);
-        at += le.length;
-      }
+      const start = at;
+      at = writePart(chunk, at, start, labels);
+      at = writePart(chunk, at, start, added);
+      at = writePart(chunk, at, start, le);
       chunk[at++] = CLOSE_BRACE;
     }
     chunk[at++] = SPACE;
@@ -236,6 +257,19 @@ class ChunkWriter {
     this.chunk = bytes <= CHUNK_BYTES ? this.pool.take() : Buffer.allocUnsafeSlow(bytes);
     this.length = 0;
   }
+}
+
+/** A part's bytes plus its separating comma (one too many in all: the closing brace's room). */
+function partBytes(part: Buffer | undefined): number {
+  return part === undefined ? 0 : part.length + 1;
+}
+
+/** A label part, after a comma unless it is the first inside the braces that open at `start`. */
+function writePart(chunk: Buffer, at: number, start: number, part: Buffer | undefined): number {
+  if (part === undefined) return at;
+  if (at > start) chunk[at++] = COMMA;
+  chunk.set(part, at);
+  return at + part.length;
 }
 
 /**

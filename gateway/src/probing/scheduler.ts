@@ -62,7 +62,10 @@ interface ProbeState {
   generation: number;
 }
 
-/** A pending occurrence in the heap. Entries are never updated in place, only superseded (see `generation`). */
+/**
+ * A pending occurrence in the heap. Entries in the heap are never updated in place, only superseded (see
+ * `generation`); one taken out when due is reused for the probe's next run.
+ */
 interface Occurrence {
   dueAt: number;
   /** Insertion order, so probes due at the same instant start in the order they were armed. */
@@ -213,10 +216,15 @@ export class Scheduler {
       // Re-arm from the due time, not from when the check ends, so the grid never drifts. After a
       // stall longer than the interval (a suspended host, a blocked loop), continue with the
       // first slot after now: one late run, not a burst of catch-up runs.
-      let next = occurrence.dueAt + state.intervalMs;
+      const { dueAt } = occurrence;
+      let next = dueAt + state.intervalMs;
       if (next <= now) next = nextDueAt(now + 1, state.probeId, state.intervalMs);
-      heapPush(this.heap, { dueAt: next, sequence: this.sequence++, state, generation: state.generation });
-      this.due(state, occurrence.dueAt);
+      // The same object again: a new one per run would be 50k objects a minute that live a whole interval, long
+      // enough to reach the old generation and leave it as garbage there.
+      occurrence.dueAt = next;
+      occurrence.sequence = this.sequence++;
+      heapPush(this.heap, occurrence);
+      this.due(state, dueAt);
     }
     if (this.started && this.heap.length > 0) this.setTimer(this.heap[0]!.dueAt);
   }

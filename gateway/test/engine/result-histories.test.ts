@@ -28,6 +28,15 @@ describe('ResultHistories', () => {
     expect(histories.list(slot, 1)).toEqual([refused(2000)]);
   });
 
+  it('keeps DNS and connect times to the microsecond, what the API shows of them', () => {
+    const histories = new ResultHistories(2);
+    const slot = histories.open();
+    histories.add(slot, { ...success(1000, 12.3456789), dnsMs: 0.0004 });
+    expect(histories.latest(slot)).toMatchObject({ connectMs: 12.346, dnsMs: 0 });
+    histories.add(slot, { ...success(2000, 59_999.9999), dnsMs: 0 });
+    expect(histories.latest(slot)).toMatchObject({ connectMs: 60_000, dnsMs: 0 });
+  });
+
   it('keeps only the newest `capacity` results as the ring wraps, again and again', () => {
     const histories = new ResultHistories(3);
     const slot = histories.open();

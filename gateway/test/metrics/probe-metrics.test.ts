@@ -173,6 +173,30 @@ describe('configuration changes', () => {
     expect(samplesOf(text, 'tcpprobe_info')[0]?.labels).toMatchObject({ probe: 'renamed', actual_host: 'db-1.example.com' });
   });
 
+  it('shares the result and address labels between probes, and lets each go with its last series', async () => {
+    const { probeMetrics, render } = setup();
+    const at = (host: string, ip: string) => success({ actualHost: host, actualIpv4: ip, actualAddress: ip });
+    for (const id of ['p1', 'p2']) {
+      probeMetrics.upsertProbe(id, labelsFor(id));
+      probeMetrics.record(id, at('sap-1.example.com', '10.0.0.1'));
+    }
+    expect(probeMetrics.sharedLabelParts).toBe(2); // result="success"; the address
+    probeMetrics.record('p1', failure('refused'));
+    probeMetrics.record('p1', at('sap-2.example.com', '10.0.0.2'));
+    expect(probeMetrics.sharedLabelParts).toBe(4); // + result="refused"; p1's new address, p2 still on the old one
+    const info = (text: string) => samplesOf(text, 'tcpprobe_info').map((s) => [s.labels.probe_id, s.labels.actual_host, s.labels.actual_ipv4]);
+    expect(info(await render())).toEqual([['p1', 'sap-2.example.com', '10.0.0.2'], ['p2', 'sap-1.example.com', '10.0.0.1']]);
+    probeMetrics.removeProbe('p2');
+    expect(probeMetrics.sharedLabelParts).toBe(3);
+    probeMetrics.upsertProbe('p1', labelsFor('p1', { probe: 'renamed' }));
+    expect(probeMetrics.sharedLabelParts).toBe(3);
+    const text = await render();
+    expect(info(text)).toEqual([['p1', 'sap-2.example.com', '10.0.0.2']]);
+    expect(samplesOf(text, 'tcpprobe_checks_total').map((s) => [s.labels.probe, s.labels.result, s.value])).toEqual([['renamed', 'success', 2], ['renamed', 'refused', 1]]);
+    probeMetrics.removeProbe('p1');
+    expect(probeMetrics.sharedLabelParts).toBe(0);
+  });
+
   it('keeps one series per probe and metric at 5,000 probes, with no SDK overflow series', async () => {
     const { probeMetrics, render } = setup();
     for (let i = 0; i < 5_000; i++) {

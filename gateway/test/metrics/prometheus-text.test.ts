@@ -6,7 +6,7 @@ import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { emptyResource } from '@opentelemetry/resources';
 import { AggregationTemporality, DataPointType, MeterProvider, MetricReader, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { createMetrics } from '../../src/metrics/metrics.js';
-import { ChunkPool, prerenderLabels, PrometheusTextSerializer } from '../../src/metrics/prometheus-text.js';
+import { ChunkPool, prerenderLabels, PrometheusTextSerializer, SharedLabelParts } from '../../src/metrics/prometheus-text.js';
 import { failure, labelsFor, parseSamples, success } from './helpers.js';
 
 const WHEN: [number, number] = [1_700_000_000, 0];
@@ -43,6 +43,22 @@ describe('label values', () => {
     const prerendered = await serialize(resourceMetrics(gauge('m', [[prerenderLabels({ ...base }), 1], [prerenderLabels({ ...derived }, prerenderLabels({ ...base })), 2]])));
     expect(prerendered).toBe(plain);
     expect(plain).toContain('m{gateway="g\\"1",site="a\\\\b",result="time\\nout"} 2\n');
+  });
+
+  it('shares added parts between attributes adding the same labels, until the last is released', async () => {
+    const parts = new SharedLabelParts();
+    const base1 = prerenderLabels({ probe: 'a' });
+    const base2 = prerenderLabels({ probe: 'b' });
+    const derived1 = prerenderLabels({ probe: 'a', actual_host: 'h"1' }, base1, parts);
+    const derived2 = prerenderLabels({ probe: 'b', actual_host: 'h"1' }, base2, parts);
+    expect(parts.size).toBe(1);
+    expect(await serialize(resourceMetrics(gauge('m', [[derived1, 1], [derived2, 2]])))).toContain('m{probe="a",actual_host="h\\"1"} 1\nm{probe="b",actual_host="h\\"1"} 2\n');
+    parts.release(base1); // nothing added: not a part's user
+    parts.release(derived1);
+    expect(parts.size).toBe(1);
+    parts.release(derived2);
+    expect(parts.size).toBe(0);
+    expect(() => prerenderLabels({ probe: 'a', actual_host: 'x', result: 'ok' }, derived1)).toThrow(/base attributes/);
   });
 
   it('leaves a prerendered block invisible to the ways attributes are read (keys, entries, JSON)', () => {
