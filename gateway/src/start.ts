@@ -7,6 +7,7 @@ import { GATEWAY_HEARTBEAT_MS } from './api/gateways.js';
 import type { Settings } from './settings.js';
 import { startCheckpointer } from './store/checkpointer.js';
 import { ConfigStore } from './store/index.js';
+import { connectTiming } from './probing/kernel-timing.js';
 import { GATEWAY_VERSION } from './version.js';
 import { createMetrics, metricsRoute, type GatewayMetrics } from './metrics/index.js';
 import { createResolver } from './probing/resolve.js';
@@ -80,6 +81,8 @@ export async function startGateway(settings: Settings, logger: FastifyServerOpti
   const heartbeat = () => store.gateways.touch({ id: settings.gatewayId, version: GATEWAY_VERSION, address: advertisedUrl }, new Date().toISOString());
   heartbeat();
   const heartbeatTimer = setInterval(heartbeat, GATEWAY_HEARTBEAT_MS).unref();
+  if (connectTiming.source === 'kernel') app.log.info('connect times: the kernel\'s handshake round trip (TCP_INFO)');
+  else app.log.warn(`connect times: timed in JavaScript, event-loop delays included (${connectTiming.reason})`);
   engine.start();
   const agent = agentOf
     ? new AgentSync({

@@ -77,6 +77,18 @@ describe.skipIf(!netnsTestsEnabled('netem.test.ts'))('connect time over a delaye
     expect(quantile(delayed, 0.9) - expectedMs).toBeLessThanOrEqual(TOLERANCE_MS);
   });
 
+  it('counts a resent SYN in the connect time: the kernel takes no handshake sample then, the clock does', async () => {
+    await ns!.netem(['loss', '100%']);
+    const pending = check(3000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await ns!.netem(['delay', '0ms']);
+    const result = await pending;
+    expect(result.outcome).toBe('success');
+    // Linux sends an unanswered SYN again after 1 s; the kernel's round trip alone would be well under 1 ms here.
+    expect(result.connectMs).toBeGreaterThanOrEqual(950);
+    expect(result.connectMs).toBeLessThan(1500);
+  });
+
   it('times out when the link drops every packet', async () => {
     await ns!.netem(['loss', '100%']);
     const started = performance.now();

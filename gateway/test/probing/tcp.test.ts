@@ -1,8 +1,10 @@
 // The connect check against real loopback listeners: outcomes, timing, local address selection, no leaked handles.
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createResolver } from '../../src/probing/resolve.js';
+import { connectTiming } from '../../src/probing/kernel-timing.js';
 import { checkTcp } from '../../src/probing/tcp.js';
 import type { CheckRequest } from '../../src/probing/types.js';
 import { startListener, startUnansweredListener, type TestListener } from '../helpers/listeners.js';
@@ -46,6 +48,32 @@ describe('checkTcp', () => {
     expect(result.connectMs).toBeLessThan(50);
     expect(result.startedAt).toBeGreaterThanOrEqual(before);
     expect(result.startedAt).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('takes the connect time from the kernel, so a busy event loop does not lengthen it', async () => {
+    // The addon is built by `npm run build` (and the gateway's pretest); without it every connect time holds the
+    // event loop's delays. Not skipped: on Linux a missing addon is a broken build.
+    if (process.platform === 'linux') expect(connectTiming).toEqual({ source: 'kernel' });
+    else console.warn(`tcp.test.ts: connect times are timed in JavaScript here (${JSON.stringify(connectTiming)})`);
+    // Right after the SYN is sent (Node sends it on the next tick after connect()), the loop is kept busy for 100 ms:
+    // the loopback handshake completes meanwhile, and nobody is there to see it.
+    const connect = net.Socket.prototype.connect;
+    const spy = vi.spyOn(net.Socket.prototype, 'connect').mockImplementation(function (this: net.Socket, ...args: unknown[]) {
+      const socket = (connect as (...a: unknown[]) => net.Socket).apply(this, args);
+      process.nextTick(() => {
+        const until = performance.now() + 100;
+        while (performance.now() < until);
+      });
+      return socket;
+    });
+    try {
+      const result = await check({ host: '127.0.0.1', port: open.port, timeoutMs: 2000 });
+      expect(result.outcome).toBe('success');
+      if (connectTiming.source === 'kernel') expect(result.connectMs).toBeLessThan(20);
+      else expect(result.connectMs).toBeGreaterThanOrEqual(100);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('reports a closed port as refused with the system message', async () => {

@@ -114,6 +114,9 @@ describe('gateway/Dockerfile', () => {
     expect(started).toBe(posix.join(workdir, 'gateway', gatewayPackage.main));
     expect(landing('gateway/package.json')).toBe(posix.join(workdir, 'gateway/'));
     expect(gatewayPackage.type).toBe('module');
+    // The TCP_INFO addon lands in gateway/native/build/Release/, where src/probing/kernel-timing.ts looks (above dist/).
+    expect(landing('gateway/native/build/Release/tcp_info.node')).toBe(posix.join(workdir, 'gateway/native/build/Release/'));
+    expect(readText('gateway/src/probing/kernel-timing.ts')).toContain("join('native', 'build', 'Release', 'tcp_info.node')");
     // node_modules (with better-sqlite3's compiled addon) sits above gateway/, where Node's resolution finds it.
     expect(landing('node_modules')).toBe(posix.join(workdir, 'node_modules'));
   });
