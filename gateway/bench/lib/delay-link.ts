@@ -61,11 +61,13 @@ export async function startDelayLink(listenersPerAddress: number): Promise<Delay
   const relay = spawn('python3', [DELAY_LINE_SCRIPT, tunHost, tunNs, '--rt-priority', '10', '--spin-us', process.env.BENCH_LINE_SPIN_US ?? '200'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const unregisterRelay = killOnExit(relay, 'delay line');
   const lines = createInterface({ input: relay.stdout! });
-  const pending: ((line: string) => void)[] = [];
-  lines.on('line', (line) => pending.shift()?.(line));
+  const pending: { resolve: (line: string) => void; reject: (error: Error) => void }[] = [];
+  lines.on('line', (line) => pending.shift()?.resolve(line));
+  // One exit listener for every answer still awaited (one per command would pile up past Node's warning limit).
+  relay.once('exit', () => pending.splice(0).forEach(({ reject }) => reject(new Error('the delay line exited'))));
   const nextLine = () => new Promise<string>((resolve, reject) => {
-    pending.push(resolve);
-    relay.once('exit', () => reject(new Error('the delay line exited')));
+    if (relay.exitCode !== null || relay.signalCode !== null) reject(new Error('the delay line exited'));
+    else pending.push({ resolve, reject });
   });
 
   let listeners: ListenerProcess | undefined;
