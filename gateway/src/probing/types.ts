@@ -34,7 +34,11 @@ export interface CheckResult {
   startedAt: number;
   /** Name resolution time; null when the host is an IP literal or resolution never finished. */
   dnsMs: number | null;
-  /** From the connect call to the established connection, monotonic clock; null unless connected. */
+  /**
+   * How long the connection took to establish: the kernel's SYN to SYN-ACK time where it has one (see
+   * kernel-timing.ts), else the monotonic clock from the connect call to the established connection; null unless
+   * connected.
+   */
   connectMs: number | null;
   /** The name finally connected to, after following CNAMEs; the host itself when no CNAME. */
   actualHost: string | null;
