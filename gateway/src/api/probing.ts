@@ -34,10 +34,15 @@ export const probingRoutes: FastifyPluginAsyncTypebox<ApiOptions & { engine: Pro
   }, async (request) => engine.runProbe(request.params.id));
 
   app.get('/status', {
-    schema: { tags, summary: 'The latest state of every probe', querystring: StatusQuery, response: { 200: StatusResponse, ...ErrorResponses } },
+    schema: {
+      tags,
+      summary: 'The latest state of every probe (or of one server or probe), why it has none, and when it is checked next',
+      querystring: StatusQuery,
+      response: { 200: StatusResponse, ...ErrorResponses },
+    },
   }, async (request) => {
-    const { serverId, state } = request.query;
-    const all = engine.status().filter((s) => serverId === undefined || s.serverId === serverId);
+    const { serverId, probeId, state } = request.query;
+    const all = engine.status({ serverId, probeId });
     const summary = { up: 0, down: 0, nodata: 0, disabled: 0 };
     for (const item of all) summary[item.state]++;
     return { summary, items: state === undefined ? all : all.filter((s) => s.state === state) };
