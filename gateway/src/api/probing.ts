@@ -5,6 +5,7 @@ import { CheckResultSchema } from '../schemas/check.js';
 import { CheckInput, ResultsQuery, ResultsResponse, StatusQuery, StatusResponse } from '../schemas/probing.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../schemas/server.js';
 import { ValidationError } from '../domain/errors.js';
+import { HOST_RULE, ruleMessage } from '../domain/field-rules.js';
 import { isValidHost } from '../domain/targets.js';
 import type { ProbeEngine } from '../engine/probe-engine.js';
 import type { ApiOptions } from './context.js';
@@ -16,7 +17,7 @@ export const probingRoutes: FastifyPluginAsyncTypebox<ApiOptions & { engine: Pro
     schema: { tags, summary: 'Run one check without saving anything ("Test connection")', body: CheckInput, response: { 200: CheckResultSchema, ...ErrorResponses } },
   }, async (request) => {
     const { host, port, timeoutMs, networkInterface, serverId } = request.body;
-    if (!isValidHost(host)) throw new ValidationError([{ field: 'host', message: 'must be a DNS name (RFC 1123) or an IPv4/IPv6 address' }]);
+    if (!isValidHost(host)) throw new ValidationError([{ field: 'host', message: ruleMessage(HOST_RULE.rule) }]);
     if (service.allowlist.verdict(host) === 'denied') {
       throw new ValidationError([{ field: 'host', message: `"${host}" is outside the targets this gateway may probe (GATEWAY_ALLOWED_TARGETS=${service.allowlist.spec})` }]);
     }

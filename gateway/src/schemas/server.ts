@@ -17,7 +17,7 @@ const serverFields = {
   description: OptionalText(DESCRIPTION_MAX_LENGTH),
   organization: OptionalText(SHORT_TEXT_MAX_LENGTH),
   owner: OptionalText(SHORT_TEXT_MAX_LENGTH),
-  role: Label('The environment: production, quality, development, ...'),
+  role: Label('The environment, e.g. production, quality or development'),
   site: Label('Where the server stands, for grouping and alert routing'),
   gateway: Type.Union([GatewayName, Type.Null()], { description: 'The gateway whose network the probes start from; defaults to this gateway' }),
   sharedAccount: OptionalText(SHORT_TEXT_MAX_LENGTH),
