@@ -1,6 +1,8 @@
 // One user's journey in a real Chromium through the preview host (preview/): the app's pages with real @grafana/ui,
-// against a real gateway (and a real Prometheus for the charts when installed). Create a probe server, add a probe to
-// a loopback listener, watch it turn up, edit it, delete it; a screenshot of each page lands in e2e/screenshots/.
+// against a real gateway, a real Prometheus (charts, and the alert rules' states the preview's ruler evaluates) and
+// Grafana's alerting API as provisioned. Check the configuration, create a probe server, add a probe to a loopback
+// listener, watch it turn up, point it at a closed port and see its alert go pending, compare the alert rules, add a
+// probe outside its window, delete; a screenshot of each page lands in e2e/screenshots/.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -77,11 +79,12 @@ const containsText = (locator: Locator, text: string | RegExp) =>
     if (typeof text === 'string' ? !shown.includes(text) : !text.test(shown)) throw new Error(`expected ${String(text)} in: ${shown}`);
   });
 
-const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+/** The viewport, or with `fullPage` the whole page (for sections below the fold, such as the alert states). */
+const shot = (name: string, options: { fullPage?: boolean } = {}) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), ...options });
 const field = (label: string) => page.getByLabel(new RegExp(`^${label}`));
 const rowOf = (name: string) => page.getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
 
-test('create a server, add a probe, see it up, edit it, delete it', async () => {
+test('configure, create a server, add a probe, see it up, see it down and its alert pending, compare the rules, delete it', async () => {
   try {
     await journey();
   } catch (error) {
@@ -91,7 +94,31 @@ test('create a server, add a probe, see it up, edit it, delete it', async () => 
   }
 }, 300_000);
 
+/** Clicks "Refresh states" in the page's thresholds section until its rule states show `text`. */
+async function ruleStatesShow(text: string): Promise<void> {
+  const section = page.getByRole('region', { name: 'Thresholds and alerts' });
+  await eventually(async () => {
+    await section.getByRole('button', { name: 'Refresh states' }).click({ timeout: 2_000 });
+    await visible(section.getByRole('table').last().getByText(text, { exact: true }), 2_000);
+  }, 90_000);
+}
+
+/** HH:MM in UTC (the preview gateway's time zone), `hours` from now. */
+const utcHhMm = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString().slice(11, 16);
+
 async function journey(): Promise<void> {
+  // The configuration page, as provisioned: the gateway, a stored token, the Prometheus data source; its test passes.
+  await page.goto(`${preview.url}/plugins/probekit-tcpprobe-app`);
+  const config = page.getByRole('form', { name: 'App configuration' });
+  await eventually(async () => {
+    const shown = await config.getByLabel(/^Gateway URL/).inputValue();
+    if (shown !== preview.gateway.url) throw new Error(`Gateway URL shows "${shown}"`);
+  });
+  await containsText(config, preview.server.prometheus.name);
+  await config.getByRole('button', { name: 'Test connection' }).click();
+  await visible(page.getByLabel('Connection test result'));
+  await shot('00-configuration', { fullPage: true });
+
   // The list of servers, empty.
   await page.goto(`${preview.url}${APP}/servers`);
   await visible(page.getByText('No probe servers yet'));
@@ -124,6 +151,15 @@ async function journey(): Promise<void> {
   await containsText(page.getByLabel('Connection test'), 'Connection test: connected in');
   await shot('04-probe-form-tested');
   await page.getByRole('button', { name: 'Create probe' }).click();
+
+  // The new probe's page at once: its first check runs right after saving (or says when it is due).
+  await visible(rowOf('erp-web'));
+  await rowOf('erp-web').getByRole('link', { name: 'erp-web', exact: true }).click();
+  await visible(page.getByRole('heading', { name: 'erp-web' }));
+  await visible(page.getByRole('region', { name: 'Probe summary' }));
+  const probeUrl = page.url();
+  await shot('04a-probe-just-created', { fullPage: true });
+  await page.goBack();
 
   // Back on the server: run it now and see it up.
   await visible(rowOf('erp-web'));
@@ -166,6 +202,7 @@ async function journey(): Promise<void> {
     if (shown !== '127.0.0.1') throw new Error(`Actual IPv4 shows "${shown}"`);
   });
   await field('Port').fill(String(closedPort));
+  await page.getByRole('radio', { name: 'Own timeout' }).check();
   await field('Timeout').fill('1500');
   await shot('07-probe-edit');
   await page.getByRole('button', { name: 'Save probe' }).click();
@@ -174,6 +211,28 @@ async function journey(): Promise<void> {
   await containsText(page.getByLabel('Run of erp-web'), 'connection refused');
   await visible(page.getByRole('region', { name: 'Probe summary' }).getByText('Down', { exact: true }));
   await shot('08-probe-down');
+
+  // Its alert, as the ruler evaluates the synced rule against Prometheus: two failed checks in a row make it pending
+  // (firing only after the rule's `for`). The page's charts show the short up-then-down history at the default range.
+  await ruleStatesShow('Pending');
+  await shot('08a-probe-alert-pending', { fullPage: true });
+
+  // The server's page: its rules and their states (the page's own thresholds section, when it has one).
+  await page.getByRole('link', { name: 'erp-prod', exact: true }).first().click();
+  await visible(rowOf('erp-web'));
+  const serverThresholds = visible(page.getByRole('region', { name: 'Thresholds and alerts' }), 10_000).then(() => true, () => false);
+  if (await serverThresholds) await ruleStatesShow('Pending');
+  await shot('08b-server-alert-states', { fullPage: true });
+
+  // The Alert rules page: the synced rules, all in sync with what the configuration asks for.
+  await page.getByRole('link', { name: 'Alert rules', exact: true }).first().click();
+  await visible(page.getByText(/In sync/).first());
+  await shot('08c-alert-rules', { fullPage: true });
+  // What the page compared: the groups the pages wrote to Grafana, the server's and the gateway-down one.
+  expect(preview.server.alerting.groups.map((group) => group.title).sort()).toEqual(['gateways', 'server-1']);
+
+  await page.goto(probeUrl);
+  await visible(page.getByRole('region', { name: 'Probe summary' }).getByText('Down', { exact: true }));
 
   // Delete, after confirming.
   await page.getByRole('button', { name: 'Delete erp-web' }).click();
@@ -189,9 +248,30 @@ async function journey(): Promise<void> {
   await containsText(page.getByRole('row').filter({ hasText: 'preview' }), 'Online');
   await shot('11-gateways');
 
+  // A probe whose daily window opens in two hours: its page says it is outside its window, not down.
+  await page.getByRole('link', { name: 'Probe servers', exact: true }).first().click();
+  await page.getByRole('link', { name: 'erp-prod', exact: true }).click();
+  await page.getByRole('link', { name: 'Add probe' }).first().click();
+  await field('Name').fill('erp-batch');
+  await field('Host').fill('127.0.0.1');
+  await field('Port').fill(String(listenerPort));
+  await field('Time window begin').fill(utcHhMm(2));
+  await field('Time window end').fill(utcHhMm(3));
+  await page.getByRole('button', { name: 'Create probe' }).click();
+  await visible(rowOf('erp-batch'));
+  await rowOf('erp-batch').getByRole('link', { name: 'erp-batch', exact: true }).click();
+  await visible(page.getByRole('heading', { name: 'erp-batch' }));
+  await visible(page.getByRole('region', { name: 'Probe summary' }));
+  await shot('12-probe-outside-window', { fullPage: true });
+
   // Everything went through the Grafana-style proxy to the real gateway.
   expect(preview.server.forwarded).toEqual(
     expect.arrayContaining(['POST /api/v1/servers', 'POST /api/v1/check', 'PATCH /api/v1/probes/1', 'DELETE /api/v1/probes/1']),
   );
+  // Every rule group the pages wrote was valid for Grafana's schema and accepted.
+  const { alerting } = preview.server;
+  expect(alerting.puts.length).toBeGreaterThan(0);
+  expect(alerting.schemaViolations.map((put) => put.schemaProblems)).toEqual([]);
+  expect(alerting.puts.map((put) => `${put.group}: ${put.status}`).filter((line) => !line.endsWith(': 200'))).toEqual([]);
   expect(pageErrors).toEqual([]);
 }

@@ -1,5 +1,6 @@
 // The preview's page: what Grafana provides a plugin at run time, then the app's root page from src/module.tsx at
-// /a/probekit-tcpprobe-app/*. Boot data (user, settings) is put on the page by the preview server before this runs.
+// /a/probekit-tcpprobe-app/* and its configuration page at /plugins/probekit-tcpprobe-app (Grafana's plugin page).
+// Boot data (user, settings, the Prometheus data source) is put on the page by the preview server before this runs.
 import { StrictMode, useLayoutEffect, useState, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Navigate, Route, Router, Routes } from 'react-router-dom';
@@ -22,35 +23,42 @@ import {
   setBackendSrv,
   setDataSourceSrv,
   setEchoSrv,
+  setFolderPicker,
   setPluginImportUtils,
   setRunRequest,
   toDataQueryError,
   type DataSourceSrv,
 } from '@grafana/runtime';
-import { GlobalStyles } from '@grafana/ui';
+import { GlobalStyles, Tab, TabsBar } from '@grafana/ui';
 // The setter behind @grafana/runtime's PluginPage, which Grafana calls at boot; the package does not export it.
 import { setPluginPage } from 'grafana-runtime-internal/PluginPage';
 import { plugin } from '../src/module';
 import pluginJson from '../src/plugin.json';
 import type { AppJsonData } from '../src/types';
 import { createBackendSrv } from './backendSrv';
+import { PreviewFolderPicker } from './folderPicker';
+import { PreviewNotifications } from './notifications';
 import { previewPanelPlugin } from './panels';
 import { PreviewPrometheus } from './prometheus';
 import { PreviewPluginPage, PreviewShell } from './shell';
 
 interface PreviewBoot {
+  enabled: boolean;
   jsonData: AppJsonData;
-  prometheus: DataSourceInstanceSettings | null;
+  secureJsonFields: Record<string, boolean>;
+  prometheus: DataSourceInstanceSettings;
 }
 const boot = (window as unknown as { previewBoot: PreviewBoot }).previewBoot;
 
 setBackendSrv(createBackendSrv(config.bootData.user.orgId));
 setEchoSrv(new FakeEchoSrv());
-setAppEvents(new EventBusSrv());
+const appEvents = new EventBusSrv();
+setAppEvents(appEvents);
 setPluginPage(PreviewPluginPage);
+setFolderPicker(PreviewFolderPicker);
 setPluginImportUtils({ importPanelPlugin: async (id) => previewPanelPlugin(id), getPanelPluginFromCache: (id) => previewPanelPlugin(id) });
 
-const dataSources = boot.prometheus ? [boot.prometheus] : [];
+const dataSources = [boot.prometheus];
 const instances = new Map(dataSources.map((settings) => [settings.uid, new PreviewPrometheus(settings)]));
 const findSettings = (ref?: DataSourceRef | string | null) => {
   const key = typeof ref === 'string' ? ref : ref?.uid;
@@ -60,7 +68,7 @@ setDataSourceSrv({
   get: async (ref) => {
     const settings = findSettings(ref as DataSourceRef);
     const instance = settings && instances.get(settings.uid);
-    if (!instance) throw new Error(`Data source ${JSON.stringify(ref)} was not found (start the preview with Prometheus for charts)`);
+    if (!instance) throw new Error(`Data source ${JSON.stringify(ref)} was not found`);
     return instance;
   },
   getList: () => dataSources,
@@ -102,10 +110,10 @@ function GrafanaRouter({ children }: { children: ReactNode }) {
 
 const meta: AppPluginMeta<AppJsonData> = {
   ...(pluginJson as unknown as AppPluginMeta<AppJsonData>),
-  enabled: true,
+  enabled: boot.enabled,
   pinned: true,
   jsonData: boot.jsonData,
-  secureJsonFields: { gatewayToken: true },
+  secureJsonFields: boot.secureJsonFields,
   baseUrl: `public/plugins/${pluginJson.id}`,
   module: `public/plugins/${pluginJson.id}/module.js`,
 };
@@ -113,10 +121,31 @@ plugin.meta = meta;
 const Root = plugin.root!;
 const basename = `/a/${pluginJson.id}`;
 
+/** Grafana's plugin page (Administration > Plugins > the app) with the app's configuration pages as its tabs. */
+function PluginConfigPage() {
+  const pages = plugin.configPages ?? [];
+  const current = pages.find((candidate) => candidate.id === new URLSearchParams(locationService.getLocation().search).get('page')) ?? pages[0];
+  if (!current) return null;
+  const Body = current.body;
+  return (
+    <PreviewPluginPage pageNav={{ text: pluginJson.name, subTitle: pluginJson.info.description }}>
+      <TabsBar>
+        {pages.map((candidate) => (
+          <Tab key={candidate.id} label={candidate.title} icon={candidate.icon} active={candidate === current} href={`/plugins/${pluginJson.id}?page=${candidate.id}`} />
+        ))}
+      </TabsBar>
+      <div style={{ paddingTop: 16 }}>
+        <Body plugin={plugin} query={{}} />
+      </div>
+    </PreviewPluginPage>
+  );
+}
+
 function AppRoute() {
   return (
     <Routes>
       <Route path={`${basename}/*`} element={<Root meta={meta} basename={basename} path={basename} query={{}} onNavChanged={() => {}} />} />
+      <Route path={`/plugins/${pluginJson.id}`} element={<PluginConfigPage />} />
       <Route path="*" element={<Navigate to={`${basename}/servers`} replace />} />
     </Routes>
   );
@@ -131,6 +160,7 @@ createRoot(document.getElementById('root')!).render(
         <PreviewShell>
           <AppRoute />
         </PreviewShell>
+        <PreviewNotifications events={appEvents} />
       </GrafanaRouter>
     </ThemeContext.Provider>
   </StrictMode>,

@@ -1,5 +1,6 @@
 // The preview host: the app's pages in a browser against a real gateway. Starts (or uses) a gateway, optionally a
-// Prometheus that scrapes it (for the probe charts), bundles the page and serves it as Grafana would.
+// Prometheus that scrapes it (for the probe charts and the alert rules' states, evaluated by the preview's ruler),
+// bundles the page and serves it as the provisioned Grafana would.
 //
 //   npm run preview -w @probekit/grafana-plugin            # a fresh gateway on loopback, Prometheus when installed
 //   PREVIEW_GATEWAY_URL=http://127.0.0.1:8080 PREVIEW_GATEWAY_TOKEN=... npm run preview -w @probekit/grafana-plugin
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { spawnGateway } from '../../gateway/test/helpers/gateway-process';
 import { PROMETHEUS_BIN, startPrometheus, type RunningPrometheus } from '../../gateway/test/helpers/prometheus';
 import { buildPreview } from './build';
+import { startRuler, type PreviewRuler } from './ruler';
 import { startPreviewServer, type OrgRole, type PreviewServer } from './server';
 
 export interface PreviewOptions {
@@ -29,6 +31,8 @@ export interface Preview {
   gateway: { url: string; token: string };
   prometheusUrl?: string;
   server: PreviewServer;
+  /** Evaluates the stored alert rules against the Prometheus; absent without one (states then stay unevaluated). */
+  ruler?: PreviewRuler;
   close(): Promise<void>;
 }
 
@@ -70,7 +74,9 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
       port: options.port,
     });
     cleanups.push(() => server.close());
-    return { url: server.url, gateway, prometheusUrl: prometheus?.url, server, close };
+    const ruler = prometheus && startRuler(server.alerting, prometheus.url);
+    if (ruler) cleanups.push(() => ruler.stop());
+    return { url: server.url, gateway, prometheusUrl: prometheus?.url, server, ruler, close };
   } catch (error) {
     await close();
     throw error;
@@ -84,7 +90,7 @@ async function main(): Promise<void> {
     user: { login: env.PREVIEW_USER ?? 'admin', orgRole: (env.PREVIEW_ROLE as OrgRole | undefined) ?? 'Admin' },
     port: env.PREVIEW_PORT ? Number(env.PREVIEW_PORT) : undefined,
   });
-  console.log(`preview: ${preview.url}/a/probekit-tcpprobe-app/servers`);
+  console.log(`preview: ${preview.url}/a/probekit-tcpprobe-app/servers (configuration: ${preview.url}/plugins/probekit-tcpprobe-app)`);
   console.log(`gateway: ${preview.gateway.url}${preview.prometheusUrl ? `, prometheus: ${preview.prometheusUrl}` : ' (no Prometheus: charts stay empty)'}`);
   const stop = () => void preview.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

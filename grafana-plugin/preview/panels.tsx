@@ -1,8 +1,20 @@
 // Stand-ins for Grafana's core panels, which live in Grafana itself rather than in a package: a time series panel
-// and a stat panel drawn with @grafana/ui's own TimeSeries (uPlot) and BigValue, enough to see the probe charts.
+// (with Grafana's own custom field options and their defaults: draw style, points, fill, ...) and a stat panel, drawn
+// with @grafana/ui's own TimeSeries (uPlot) and BigValue, enough to see the probe charts as Grafana draws them.
 import './fieldConfig';
-import { FieldColorModeId, PanelPlugin, PluginType, type PanelPluginMeta, type PanelProps } from '@grafana/data';
-import { LegendDisplayMode } from '@grafana/schema';
+import { FieldColorModeId, identityOverrideProcessor, PanelPlugin, PluginType, type FieldConfigEditorBuilder, type PanelPluginMeta, type PanelProps } from '@grafana/data';
+import {
+  AxisPlacement,
+  BarAlignment,
+  GraphDrawStyle,
+  GraphGradientMode,
+  GraphThresholdsStyleMode,
+  LegendDisplayMode,
+  LineInterpolation,
+  ScaleDistribution,
+  StackingMode,
+  VisibilityMode,
+} from '@grafana/schema';
 import { BigValue, BigValueColorMode, BigValueGraphMode, TimeSeries, useTheme2 } from '@grafana/ui';
 
 function TimeSeriesPanel({ data, width, height, timeRange, timeZone }: PanelProps) {
@@ -40,6 +52,42 @@ function NoData() {
   return <div style={{ display: 'flex', height: '100%', alignItems: 'center', justifyContent: 'center', opacity: 0.6 }}>No data</div>;
 }
 
+/**
+ * The time series panel's custom field options with Grafana's defaults (its timeseries panel's defaultGraphConfig):
+ * Grafana keeps only registered options, so without them a scene's drawStyle, showPoints or fillOpacity would be lost.
+ */
+const GRAPH_DEFAULTS: Record<string, unknown> = {
+  drawStyle: GraphDrawStyle.Line,
+  lineInterpolation: LineInterpolation.Linear,
+  lineWidth: 1,
+  lineStyle: { fill: 'solid' },
+  fillOpacity: 0,
+  gradientMode: GraphGradientMode.None,
+  barAlignment: BarAlignment.Center,
+  barWidthFactor: 0.6,
+  showPoints: VisibilityMode.Auto,
+  pointSize: 5,
+  spanNulls: false,
+  insertNulls: false,
+  stacking: { mode: StackingMode.None, group: 'A' },
+  axisPlacement: AxisPlacement.Auto,
+  axisLabel: '',
+  axisColorMode: 'text',
+  axisBorderShow: false,
+  axisCenteredZero: false,
+  scaleDistribution: { type: ScaleDistribution.Linear },
+  thresholdsStyle: { mode: GraphThresholdsStyleMode.Off },
+  hideFrom: { legend: false, tooltip: false, viz: false },
+};
+
+function graphFieldOptions(builder: FieldConfigEditorBuilder<Record<string, unknown>>): void {
+  for (const [path, defaultValue] of Object.entries(GRAPH_DEFAULTS)) {
+    builder.addCustomEditor({ id: path, path, name: path, editor: noEditor, override: noEditor, process: identityOverrideProcessor, shouldApply: () => true, defaultValue });
+  }
+}
+
+const noEditor = () => null;
+
 function meta(id: string): PanelPluginMeta {
   return {
     id,
@@ -54,12 +102,13 @@ function meta(id: string): PanelPluginMeta {
 
 /** Each with Grafana's standard field options, coloured as Grafana's own panels are by default. */
 const PANELS: Record<string, PanelPlugin> = {};
-for (const [id, component, color] of [
-  ['timeseries', TimeSeriesPanel, FieldColorModeId.PaletteClassic],
-  ['stat', StatPanel, FieldColorModeId.Thresholds],
+for (const [id, component, color, customOptions] of [
+  ['timeseries', TimeSeriesPanel, FieldColorModeId.PaletteClassic, graphFieldOptions],
+  ['stat', StatPanel, FieldColorModeId.Thresholds, undefined],
 ] as const) {
   const plugin = new PanelPlugin(component as PanelPlugin['panel'] & object).useFieldConfig({
     standardOptions: { color: { defaultValue: { mode: color } } },
+    ...(customOptions ? { useCustomConfig: customOptions } : {}),
   });
   plugin.meta = meta(id);
   PANELS[id] = plugin;

@@ -33,12 +33,21 @@ export function stepSeconds(rangeMs: number, maxDataPoints = 500, minStepSeconds
   return Math.max(minStepSeconds, Math.ceil(rangeMs / 1000 / maxDataPoints));
 }
 
-/** Grafana's range variables in a PromQL expression. */
+/** Grafana's range variables in a PromQL expression, the `_ms` and `_s` forms as plain numbers. */
 export function interpolate(expr: string, rangeMs: number, step: number): string {
-  return expr
-    .replaceAll('$__rate_interval', `${Math.max(4 * step, 15)}s`)
-    .replaceAll('$__interval', `${step}s`)
-    .replaceAll('$__range', `${Math.max(1, Math.round(rangeMs / 1000))}s`);
+  const rateIntervalSeconds = Math.max(4 * step, 15);
+  const rangeSeconds = Math.max(1, Math.round(rangeMs / 1000));
+  const values: Record<string, string> = {
+    __rate_interval: `${rateIntervalSeconds}s`,
+    __rate_interval_ms: String(rateIntervalSeconds * 1000),
+    __interval: `${step}s`,
+    __interval_ms: String(step * 1000),
+    __range: `${rangeSeconds}s`,
+    __range_s: String(rangeSeconds),
+    __range_ms: String(rangeSeconds * 1000),
+  };
+  // The longest name that matches, so that $__interval_ms is not read as $__interval followed by "_ms".
+  return expr.replace(/\$(__[a-z_]+)/g, (match, name: string) => values[name] ?? match);
 }
 
 export function legend(format: string | undefined, labels: Record<string, string>): string {

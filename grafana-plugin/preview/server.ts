@@ -1,7 +1,9 @@
-// The preview's Grafana server: serves the page and its bundle, the app's settings, the app's `gateway/*` route proxy
-// (plugin.json routes: the first route for the method, its reqRole checked against the preview user's org role, the
-// API token and X-Grafana-User added on the server, as Grafana's route proxy does) and a data source proxy to a
-// Prometheus. Everything else under /a/ is the single page.
+// The preview's Grafana server: serves the page and its bundle, the app's settings as provisioned
+// (provisioning/grafana/, with the preview's gateway and token), the app's `gateway/*` route proxy (plugin.json
+// routes: the first route for the method, its reqRole checked against the preview user's org role, the API token and
+// X-Grafana-User added on the server, as Grafana's route proxy does), a data source proxy to the Prometheus, and
+// Grafana's folder and alerting APIs (src/test/grafanaAlertingApi.ts, shared with the jsdom tests) with rule states
+// from the preview's ruler. The app's pages under /a/ and its configuration page under /plugins/ are the single page.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,13 +11,15 @@ import { dirname, extname, join, normalize } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import pluginJson from '../src/plugin.json' with { type: 'json' };
+import { DEFAULT_CONTACT_POINTS, GrafanaAlertingApi } from '../src/test/grafanaAlertingApi';
+import { roleIncludes, servePluginSettings, type OrgRole, type PluginSettings, type RawResponse } from '../src/test/grafanaHttp';
+import { provisionedAppJsonData, provisionedContactPoints, provisionedDataSource, type ProvisionedDataSource } from './provisioning';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(join(here, '..', 'package.json'));
 const ICONS_DIR = join(dirname(require.resolve('@grafana/ui/package.json')), 'dist/public/img/icons');
 
-export type OrgRole = 'Viewer' | 'Editor' | 'Admin';
-const ROLE_RANK: Record<string, number> = { Viewer: 1, Editor: 2, Admin: 3 };
+export type { OrgRole };
 
 export interface PreviewServerOptions {
   /** The bundle built by buildPreview. */
@@ -30,10 +34,14 @@ export interface PreviewServer {
   url: string;
   /** Requests the proxy forwarded to the gateway, as `METHOD /path` (the last ones first to go). */
   forwarded: string[];
+  /** The app's settings as stored now (provisioned, then as saved on the Configuration page). */
+  settings: PluginSettings;
+  /** Grafana's folders and alerting: stored rule groups, every rule-group PUT and its schema problems, rule states. */
+  alerting: GrafanaAlertingApi;
+  /** The Prometheus data source the app's settings name. */
+  prometheus: ProvisionedDataSource;
   close(): Promise<void>;
 }
-
-export const PROMETHEUS_UID = 'preview-prometheus';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -45,7 +53,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.ttf': 'font/ttf',
 };
 
-function page(options: PreviewServerOptions): string {
+function page(options: PreviewServerOptions, settings: PluginSettings, prometheusSource: ProvisionedDataSource): string {
   const { login, name, orgRole } = options.user;
   const bootData = {
     assets: { dark: '', light: '' },
@@ -53,10 +61,9 @@ function page(options: PreviewServerOptions): string {
     navTree: [],
     user: { isSignedIn: true, id: 1, login, name: name ?? login, email: `${login}@example.org`, orgId: 1, orgName: 'Main Org.', orgRole, theme: 'dark', timezone: 'browser', locale: 'en-US', language: 'en-US' },
   };
-  const prometheus = options.prometheusUrl
-    ? { uid: PROMETHEUS_UID, name: 'Prometheus', type: 'prometheus', access: 'proxy', readOnly: true, jsonData: {}, meta: { id: 'prometheus', name: 'Prometheus', type: 'datasource', metrics: true, info: { logos: {} } } }
-    : null;
-  const previewBoot = { jsonData: { gatewayUrl: options.gateway.url, ...(prometheus ? { prometheusUid: PROMETHEUS_UID } : {}) }, prometheus };
+  // Grafana lists a provisioned data source whether or not it answers; without a Prometheus its queries fail.
+  const prometheus = { ...prometheusSource, access: 'proxy', readOnly: true, meta: { id: 'prometheus', name: 'Prometheus', type: 'datasource', metrics: true, info: { logos: {} } } };
+  const previewBoot = { enabled: settings.enabled, jsonData: settings.jsonData, secureJsonFields: Object.fromEntries(Object.keys(settings.secureJsonData).map((key) => [key, true])), prometheus };
   const json = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -77,6 +84,11 @@ window.__grafana_public_path__ = '/public/';
 </body>
 </html>
 `;
+}
+
+function sendRaw(response: ServerResponse, raw: RawResponse): void {
+  response.writeHead(raw.status, raw.statusText, Object.fromEntries(raw.headers.entries()));
+  response.end(raw.text);
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
@@ -116,7 +128,17 @@ async function forward(request: IncomingMessage, response: ServerResponse, targe
 export async function startPreviewServer(options: PreviewServerOptions): Promise<PreviewServer> {
   const forwarded: string[] = [];
   const proxyPrefix = `/api/plugin-proxy/${pluginJson.id}/`;
-  const html = page(options);
+  const settings: PluginSettings = {
+    enabled: true,
+    pinned: true,
+    // The provisioned gateway URL names the compose service; the preview's own gateway stands in for it.
+    jsonData: { ...provisionedAppJsonData(), gatewayUrl: options.gateway.url },
+    secureJsonData: { gatewayToken: options.gateway.token },
+  };
+  const prometheus = provisionedDataSource(settings.jsonData.prometheusUid ?? '');
+  const alerting = new GrafanaAlertingApi({ user: options.user, folders: [], dataSources: [prometheus] });
+  // Grafana's own default contact point, and the provisioned ones.
+  alerting.contactPoints = [...DEFAULT_CONTACT_POINTS.filter((point) => point.name === 'grafana-default-email'), ...provisionedContactPoints()];
 
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://preview.invalid');
@@ -129,29 +151,37 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
         return sendFile(response, ICONS_DIR, icon);
       }
       if (url.pathname === `/api/plugins/${pluginJson.id}/settings`) {
-        return sendJson(response, 200, { id: pluginJson.id, enabled: true, pinned: true, jsonData: { gatewayUrl: options.gateway.url }, secureJsonFields: { gatewayToken: true } });
+        const body = await readBody(request);
+        return sendRaw(response, servePluginSettings(settings, options.user.orgRole, method, body?.toString('utf8')));
       }
       if (url.pathname.startsWith(proxyPrefix)) {
         const rest = url.pathname.slice(proxyPrefix.length);
         const route = pluginJson.routes.find((r) => r.method === method && rest.startsWith(r.path.replace(/\*$/, '')));
         if (!route) return sendJson(response, 404, { message: 'plugin route match not found' });
-        if ((ROLE_RANK[options.user.orgRole] ?? 0) < (ROLE_RANK[route.reqRole ?? 'Viewer'] ?? Infinity)) {
+        if (!roleIncludes(options.user.orgRole, route.reqRole ?? 'Viewer')) {
           return sendJson(response, 403, { message: 'plugin proxy route access denied' });
         }
         const path = rest.slice(route.path.length - 1);
         forwarded.push(`${method} /${path}`);
-        const headers: Record<string, string> = { authorization: `Bearer ${options.gateway.token}`, 'x-grafana-user': options.user.login };
+        // As the route's url and header templates: the settings as stored now.
+        const headers: Record<string, string> = { authorization: `Bearer ${settings.secureJsonData.gatewayToken ?? ''}`, 'x-grafana-user': options.user.login };
         if (request.headers['content-type']) headers['content-type'] = request.headers['content-type'];
-        return forward(request, response, `${options.gateway.url}/${path}${url.search}`, headers);
+        return forward(request, response, `${settings.jsonData.gatewayUrl}/${path}${url.search}`, headers);
       }
-      const dsPrefix = `/api/datasources/proxy/uid/${PROMETHEUS_UID}/`;
+      const dsPrefix = `/api/datasources/proxy/uid/${prometheus.uid}/`;
       if (url.pathname.startsWith(dsPrefix)) {
-        if (!options.prometheusUrl) return sendJson(response, 404, { message: 'Data source not found' });
+        if (!options.prometheusUrl) return sendJson(response, 502, { message: 'the preview runs no Prometheus' });
         return forward(request, response, `${options.prometheusUrl}/${url.pathname.slice(dsPrefix.length)}${url.search}`, {});
+      }
+      if (url.pathname.startsWith('/api/')) {
+        const body = await readBody(request);
+        const headers = new Headers(Object.entries(request.headers).flatMap(([name, value]) => (typeof value === 'string' ? [[name, value] as [string, string]] : [])));
+        const answer = await alerting.serve(method, url.pathname, url.search, headers, body?.toString('utf8'));
+        if (answer) return sendRaw(response, answer);
       }
       if (method === 'GET' && (url.pathname === '/' || url.pathname.startsWith('/a/') || url.pathname.startsWith('/plugins/'))) {
         response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        return response.end(html);
+        return response.end(page(options, settings, prometheus));
       }
       return sendJson(response, 404, { message: 'Not found' });
     })().catch((error: unknown) => {
@@ -163,6 +193,9 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   return {
     url: `http://127.0.0.1:${port}`,
     forwarded,
+    settings,
+    alerting,
+    prometheus,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

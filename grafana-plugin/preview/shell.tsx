@@ -7,6 +7,7 @@ import { config, type PluginPageProps } from '@grafana/runtime';
 import { Icon, Stack, useStyles2 } from '@grafana/ui';
 import { NavLink, useLocation } from 'react-router-dom';
 import pluginJson from '../src/plugin.json';
+import { roleIncludes } from '../src/test/grafanaHttp';
 
 function trail(item: NavModelItem | undefined): NavModelItem[] {
   return item ? [...trail(item.parentItem), item] : [];
@@ -46,6 +47,9 @@ export function PreviewPluginPage({ pageNav: ownNav, subTitle, actions, children
   );
 }
 
+/** The app's pages that plugin.json adds to Grafana's navigation, for the user's role. */
+const NAV_PAGES = pluginJson.includes.filter((include) => include.type === 'page' && include.addToNav && roleIncludes(config.bootData.user.orgRole, include.role ?? 'Viewer'));
+
 export function PreviewShell({ children }: { children: ReactNode }) {
   const styles = useStyles2(getStyles);
   const { login, orgRole } = config.bootData.user;
@@ -54,12 +58,11 @@ export function PreviewShell({ children }: { children: ReactNode }) {
       <div className={styles.topBar}>
         <Stack gap={3} alignItems="center">
           <strong>Grafana · preview</strong>
-          <NavLink to="/a/probekit-tcpprobe-app/servers" className={styles.navLink}>
-            Probe servers
-          </NavLink>
-          <NavLink to="/a/probekit-tcpprobe-app/gateways" className={styles.navLink}>
-            Gateways
-          </NavLink>
+          {NAV_PAGES.map((include) => (
+            <NavLink key={include.path} to={include.path!} className={styles.navLink}>
+              {include.name}
+            </NavLink>
+          ))}
         </Stack>
         <span className={styles.user}>
           <Icon name="user" /> {login} ({orgRole})

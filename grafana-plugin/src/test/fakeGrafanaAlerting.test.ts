@@ -37,7 +37,7 @@ describe('test Grafana alerting', () => {
     expect((await send('PUT', url, group, { 'X-Disable-Provenance': 'true' })).status).toBe(200);
     const stored = (await send('GET', url)).data;
     expect(stored.rules[0]).toMatchObject({ uid: 'probekit-s7-down-crit', provenance: '', orgID: 1, isPaused: false });
-    expect(stored.rules[0].data[0].model).toMatchObject({ intervalMs: 1000, maxDataPoints: 43200, expr: 'tcpprobe_availability{server_id="7"}' });
+    expect(stored.rules[0].data[0].model).toMatchObject({ intervalMs: 1000, maxDataPoints: 43200, expr: 'tcpprobe_consecutive_failures{server_id="7"}' });
     await send('PUT', url, group);
     expect(grafana.alerting.rule('probekit-s7-down-crit')?.provenance).toBe('api');
     expect(grafana.alerting.schemaViolations).toEqual([]);

@@ -28,15 +28,9 @@ import { backendSrvFromFetch } from './backendSrvFromFetch';
 import pluginJson from '../plugin.json';
 import type { AppJsonData, AppSecureJsonData } from '../types';
 import { FakeGrafanaAlerting } from './fakeGrafanaAlerting';
+import { emptyResponse, jsonResponse, roleIncludes, servePluginSettings, type FakeFolder, type OrgRole, type PluginSettings, type RawResponse } from './grafanaHttp';
 
-export type OrgRole = 'Viewer' | 'Editor' | 'Admin';
-
-const ROLE_RANK: Record<string, number> = { None: 0, Viewer: 1, Editor: 2, Admin: 3 };
-
-/** Whether `role` includes `required`, as Grafana's org roles do (Admin ⊃ Editor ⊃ Viewer). */
-export function roleIncludes(role: string, required: string): boolean {
-  return (ROLE_RANK[role] ?? 0) >= (ROLE_RANK[required] ?? Number.POSITIVE_INFINITY);
-}
+export { emptyResponse, jsonResponse, roleIncludes, type FakeFolder, type OrgRole, type PluginSettings, type RawResponse } from './grafanaHttp';
 
 export interface PluginRoute {
   path: string;
@@ -44,14 +38,6 @@ export interface PluginRoute {
   reqRole?: string;
   url?: string;
   headers?: Array<{ name: string; content: string }>;
-}
-
-/** What Grafana's server answered, before the frontend's backend service parses it. */
-export interface RawResponse {
-  status: number;
-  statusText: string;
-  headers: Headers;
-  text: string;
 }
 
 /** One request the plugin made through the backend service, with Grafana's answer. */
@@ -69,19 +55,6 @@ export interface ForwardedRequest {
   headers: Record<string, string>;
 }
 
-export interface PluginSettings {
-  enabled: boolean;
-  pinned: boolean;
-  jsonData: AppJsonData;
-  /** Never sent back to the browser; GET answers with `secureJsonFields` instead. */
-  secureJsonData: AppSecureJsonData;
-}
-
-export interface FakeFolder {
-  uid: string;
-  title: string;
-}
-
 export interface FakeGrafanaOptions {
   /** Points the app at a gateway: jsonData.gatewayUrl and secureJsonData.gatewayToken. */
   gateway?: { url: string; token: string };
@@ -94,18 +67,6 @@ export interface FakeGrafanaOptions {
   /** How long the proxy waits for the target before answering 504 (Grafana's dataproxy timeout). */
   proxyTimeoutMs?: number;
 }
-
-const STATUS_TEXT: Record<number, string> = {
-  200: 'OK', 201: 'Created', 204: 'No Content', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden',
-  404: 'Not Found', 409: 'Conflict', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
-
-export function jsonResponse(status: number, body: unknown): RawResponse {
-  return { status, statusText: STATUS_TEXT[status] ?? '', headers: new Headers({ 'content-type': 'application/json; charset=UTF-8' }), text: JSON.stringify(body) };
-}
-
-export const emptyResponse = (status: number): RawResponse => ({ status, statusText: STATUS_TEXT[status] ?? '', headers: new Headers(), text: '' });
 
 /** Grafana's route path syntax: static segments, `:name` for one segment, `*` for the rest. Anchored at both ends. */
 function routePattern(path: string): RegExp {
@@ -191,32 +152,11 @@ export class FakeGrafana {
   async serve(method: string, url: string, headers: Headers, body: string | undefined): Promise<RawResponse> {
     const { pathname, search } = new URL(url, 'http://grafana.invalid');
     const proxyPrefix = `/api/plugin-proxy/${this.pluginId}/`;
-    if (pathname === `/api/plugins/${this.pluginId}/settings`) return this.serveSettings(method, body);
+    if (pathname === `/api/plugins/${this.pluginId}/settings`) return servePluginSettings(this.settings, this.user.orgRole, method, body);
     if (pathname.startsWith(proxyPrefix)) return this.proxy(method, pathname.slice(proxyPrefix.length), search, headers, body);
     const alerting = await this.alerting.serve(method, pathname, search, headers, body);
     if (alerting) return alerting;
     return jsonResponse(404, { message: 'Not found' });
-  }
-
-  private serveSettings(method: string, body: string | undefined): RawResponse {
-    if (method === 'GET') {
-      const { enabled, pinned, jsonData, secureJsonData } = this.settings;
-      const secureJsonFields = Object.fromEntries(Object.keys(secureJsonData).map((key) => [key, true]));
-      return jsonResponse(200, { id: this.pluginId, type: 'app', name: pluginJson.name, enabled, pinned, jsonData, secureJsonFields });
-    }
-    if (method !== 'POST') return jsonResponse(405, { message: 'Method not allowed' });
-    if (!roleIncludes(this.user.orgRole, 'Admin')) return jsonResponse(403, { message: 'Permission denied' });
-    const update = JSON.parse(body ?? '{}') as Partial<PluginSettings>;
-    if (update.enabled !== undefined) this.settings.enabled = update.enabled;
-    if (update.pinned !== undefined) this.settings.pinned = update.pinned;
-    if (update.jsonData !== undefined) (this.settings as { jsonData: AppJsonData }).jsonData = { ...update.jsonData };
-    for (const [key, value] of Object.entries(update.secureJsonData ?? {})) {
-      const secrets = this.settings.secureJsonData as Record<string, string>;
-      // An empty value removes the secret ("reset"); Grafana stores it empty, the app treats both as not configured.
-      if (value === '' || value === null) delete secrets[key];
-      else secrets[key] = String(value);
-    }
-    return jsonResponse(200, { message: 'Plugin settings updated' });
   }
 
   private async proxy(method: string, proxyPath: string, search: string, incoming: Headers, body: string | undefined): Promise<RawResponse> {
