@@ -44,7 +44,7 @@ function summary(report: BlackholeReport) {
 async function scenario(env: Record<string, string>) {
   const gateway: TestGateway = await startTestGateway(env);
   try {
-    const report = await runBlackhole(gateway, { ...SCENARIO, darkPort: darkListener.port, healthyPort: healthyListener.port });
+    const report = await runBlackhole(gateway, { ...SCENARIO, darkPort: darkListener.port, healthyTargets: [{ host: '127.0.0.1', port: healthyListener.port }] });
     const figures = summary(report);
     console.log(JSON.stringify(figures));
     return { report, figures, status: gateway.engine.status() };

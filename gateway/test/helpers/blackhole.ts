@@ -12,9 +12,9 @@ export interface BlackholeOptions {
   darkPort: number;
   darkIntervalSeconds: number;
   darkTimeoutMs: number;
-  /** Probes against `healthyPort` (a listener that accepts), every second. */
+  /** Probes against listeners that accept (spread over `healthyTargets`), every second. */
   healthy: number;
-  healthyPort: number;
+  healthyTargets: { host: string; port: number }[];
   /** Time before measuring: the dark probes' first checks time out and the queue learns they are silent. */
   warmupMs: number;
   measureMs: number;
@@ -72,11 +72,12 @@ export async function runBlackhole(gateway: TestGateway, options: BlackholeOptio
     probes: options.dark, intervalSeconds: options.darkIntervalSeconds, timeoutMs: options.darkTimeoutMs,
     targets: [{ host: '127.0.0.1', port: options.darkPort }], prefix: 'dark',
   });
-  const healthy = fleetDocument({ probes: options.healthy, intervalSeconds: 1, timeoutMs: 500, targets: [{ host: '127.0.0.1', port: options.healthyPort }], prefix: 'healthy' });
+  const healthy = fleetDocument({ probes: options.healthy, intervalSeconds: 1, timeoutMs: 500, targets: options.healthyTargets, prefix: 'healthy' });
   document.servers!.push(...healthy.servers!);
   const imported = await gateway.api.post('/api/v1/import', document);
   if (imported.status !== 200) throw new Error(`import answered ${imported.status}: ${JSON.stringify(imported.body).slice(0, 300)}`);
-  const healthyIds = new Set(gateway.engine.status().filter((s) => s.target === `127.0.0.1:${options.healthyPort}`).map((s) => s.probeId));
+  const healthyTargets = new Set(options.healthyTargets.map((t) => `${t.host}:${t.port}`));
+  const healthyIds = new Set(gateway.engine.status().filter((s) => healthyTargets.has(s.target)).map((s) => s.probeId));
   if (healthyIds.size !== options.healthy) throw new Error(`expected ${options.healthy} healthy probes, found ${healthyIds.size}`);
 
   await new Promise((resolve) => setTimeout(resolve, options.warmupMs));
