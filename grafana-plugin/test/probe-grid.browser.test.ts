@@ -67,9 +67,38 @@ describe('probe status grid in Chromium', () => {
     await page.close();
   });
 
+  test('a long name, cut on its tile, is read whole in the tooltip; a no-data tile\'s tooltip says why', async () => {
+    const page = await openPreview('probes=120&seed=3&longNames=true&sortBy=name');
+    const long = page.locator('[role="gridcell"][aria-label*="replica-listener"]').first();
+    const name = (await long.getAttribute('aria-label'))!.split(',')[0]!;
+    // The tile's own name line is too narrow for it...
+    expect(await long.evaluate((cell) => cell.firstElementChild!.scrollWidth > cell.firstElementChild!.clientWidth + 1)).toBe(true);
+    await long.hover();
+    const title = page.getByRole('tooltip').getByText(name, { exact: true });
+    // ...the tooltip shows all of it.
+    expect(await title.evaluate((element) => element.scrollWidth > element.clientWidth + 1)).toBe(false);
+
+    await page.locator('[role="gridcell"][data-state="nodata"]').first().hover();
+    expect(await page.getByRole('tooltip').textContent()).toMatch(/State\s*no data: (outside its window|not checked yet)/);
+    await page.close();
+  });
+
+  test('"Only problems" leaves the probes down, slow or failed recently', async () => {
+    const page = await openPreview('probes=120&seed=3&downRatio=0.08&noDataRatio=0.06');
+    const all = await page.locator('[role="gridcell"][data-index]').count();
+    await page.getByRole('button', { name: 'Only problems' }).click();
+    const states = await page.locator('[role="gridcell"][data-index]').evaluateAll((cells) => cells.map((cell) => (cell as HTMLElement).dataset.state));
+    expect(states.length).toBeLessThan(all);
+    expect(states).toContain('down');
+    expect(states).not.toContain('nodata');
+    await page.close();
+  });
+
   test('keyboard: Tab lands on the first tile, arrows move focus, Enter opens the probe page', async () => {
     const page = await openPreview('probes=120&seed=3&downRatio=0.08&noDataRatio=0.06&groupBy=site');
     const focused = () => page.evaluate(() => (document.activeElement as HTMLElement).dataset.index);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement!.textContent)).toBe('Only problems');
     await page.keyboard.press('Tab');
     expect(await focused()).toBe('0');
     await page.keyboard.press('ArrowRight');

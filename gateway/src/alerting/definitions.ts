@@ -2,7 +2,10 @@
 // (server, threshold) and per probe override, and one group with the gateway-down rule. Grafana and Prometheus render them.
 import type { Threshold } from '../schemas/threshold.js';
 import { parseDurationMs } from './durations.js';
-import { availabilityQuery, availabilityRatioQuery, connectTimeMsQuery, gatewayDownQuery, gatewaySaturationQuery, type Comparison, type ProbeScope } from './promql.js';
+import {
+  availabilityQuery, availabilityRatioQuery, connectTimeMsQuery, consecutiveFailuresQuery, gatewayDownQuery, gatewaySaturationQuery, type Comparison,
+  type ProbeScope,
+} from './promql.js';
 import { DEFAULT_RATIO_WINDOW, effectiveThresholds, follows, type SourcedThreshold } from './thresholds.js';
 import { ALERT_NAMES, gatewayAnnotations, gatewayLabels, gatewaySaturationAnnotations, thresholdAnnotations, thresholdLabels, type TemplateDialect } from './templates.js';
 import { GATEWAY_DOWN_RULE_UID, GATEWAY_SATURATED_RULE_UID, thresholdRuleUid } from './uids.js';
@@ -19,7 +22,7 @@ export interface AlertDefinition {
   condition: Comparison;
   /** How far back the query reads (Grafana's relativeTimeRange). */
   lookbackMs: number;
-  /** How long the condition must hold before the alert fires. */
+  /** How long the condition must hold before the alert fires: the threshold's `for`, whatever the probes' intervals. */
   forMs: number;
   labels: Record<string, string>;
   annotations(dialect: TemplateDialect, grafanaUrl: string | undefined): Record<string, string>;
@@ -59,12 +62,12 @@ export function alertDefinitions(config: AlertingConfig, options: RuleOptions = 
     else probesByServer.set(probe.serverId, [probe]);
   }
   const servers = config.servers.toSorted((a, b) => a.id - b.id);
-  const groups = servers.map((server) => serverGroup(server, probesByServer.get(server.id) ?? [], options));
+  const groups = servers.map((server) => serverGroup(server, probesByServer.get(server.id) ?? []));
   const gateways = [...new Set(servers.filter((server) => probesByServer.has(server.id)).map((server) => server.gateway))].sort();
   return gateways.length === 0 ? groups : [...groups, gatewayGroup(gateways, options)];
 }
 
-function serverGroup(server: AlertingServer, probes: AlertingProbe[], options: RuleOptions): AlertGroupDefinition {
+function serverGroup(server: AlertingServer, probes: AlertingProbe[]): AlertGroupDefinition {
   const effective = effectiveThresholds(server, probes);
   const serverAlerts = effective.server.map((entry) => {
     const coveredIntervals: number[] = [];
@@ -73,11 +76,11 @@ function serverGroup(server: AlertingServer, probes: AlertingProbe[], options: R
       if (follows(thresholds, entry)) coveredIntervals.push(probe.intervalSeconds);
       else excludedProbeIds.push(probe.id);
     }
-    return thresholdAlert(server, null, { serverId: server.id, excludedProbeIds }, entry, coveredIntervals, options);
+    return thresholdAlert(server, null, { serverId: server.id, excludedProbeIds }, entry, coveredIntervals);
   });
   const probeAlerts = effective.probes.flatMap(({ probe, thresholds }) => thresholds
     .filter((entry) => entry.source === 'probe')
-    .map((entry) => thresholdAlert(server, probe, { probeId: probe.id }, entry, [probe.intervalSeconds], options)));
+    .map((entry) => thresholdAlert(server, probe, { probeId: probe.id }, entry, [probe.intervalSeconds])));
   return {
     name: groupName(server),
     cadenceSeconds: probes.length === 0 ? null : probes.reduce((shortest, probe) => Math.min(shortest, probe.intervalSeconds), Infinity),
@@ -91,11 +94,11 @@ function thresholdAlert(
   scope: ProbeScope,
   { threshold, source }: SourcedThreshold,
   intervalsSeconds: number[],
-  options: RuleOptions,
 ): AlertDefinition {
-  // A server rule also covers probes added later; with none yet, assume the gateway's default interval.
+  // Only the failure reason's lookback depends on the intervals. A server rule also covers probes added later; with
+  // none yet, assume the gateway's default interval.
   const longestIntervalSeconds = intervalsSeconds.length === 0 ? DEFAULT_PROBE_INTERVAL_SECONDS : intervalsSeconds.reduce((a, b) => Math.max(a, b));
-  const forMs = holdMs(threshold, longestIntervalSeconds, options.scrapeIntervalSeconds ?? DEFAULT_SCRAPE_INTERVAL_SECONDS);
+  const forMs = threshold.for === undefined ? 0 : parseDurationMs(threshold.for);
   const windowMs = parseDurationMs(threshold.window ?? DEFAULT_RATIO_WINDOW);
   const measure = measurement(threshold, scope, windowMs);
   const text = {
@@ -120,25 +123,24 @@ function thresholdAlert(
   };
 }
 
-/**
- * How long a threshold's condition must hold: its `for`, and for `consecutiveChecks` N the time N checks take to
- * fail: N-1 intervals of the slowest probe the rule watches (the first failure starts the clock), plus one scrape
- * so that the N-th result has reached Prometheus. With both, both must hold. One check needs no wait at all.
- */
-export function holdMs(threshold: Pick<Threshold, 'for' | 'consecutiveChecks'>, longestIntervalSeconds: number, scrapeIntervalSeconds: number): number {
-  const forMs = threshold.for === undefined ? 0 : parseDurationMs(threshold.for);
-  const checks = threshold.consecutiveChecks ?? 1;
-  const checksMs = checks > 1 ? ((checks - 1) * longestIntervalSeconds + scrapeIntervalSeconds) * 1000 : 0;
-  return Math.max(forMs, checksMs);
-}
-
 function measurement(threshold: Threshold, scope: ProbeScope, windowMs: number): { query: string; condition: Comparison } {
   switch (threshold.kind) {
-    // The gauge is 0 or 1: below 1 is down.
-    case 'availability': return { query: availabilityQuery(scope), condition: { operator: '<', value: 1 } };
+    case 'availability': return downMeasurement(threshold.consecutiveChecks ?? 1, scope);
     case 'availabilityRatio': return { query: availabilityRatioQuery(scope, windowMs), condition: { operator: '<', value: requiredValue(threshold) } };
     case 'connectTime': return { query: connectTimeMsQuery(scope), condition: { operator: '>', value: requiredValue(threshold) } };
   }
+}
+
+/**
+ * "N checks in a row" is read from the gateway's own run of failures, per probe, so it holds for every probe of a
+ * rule whatever their intervals; `for` then counts from the N-th failure. The run is a whole number, so `> N-1` is
+ * `>= N`, in the one form both Prometheus and Grafana's threshold expression have. One check is availability below 1:
+ * the same condition, on the series dashboards graph.
+ */
+function downMeasurement(consecutiveChecks: number, scope: ProbeScope): { query: string; condition: Comparison } {
+  return consecutiveChecks > 1
+    ? { query: consecutiveFailuresQuery(scope), condition: { operator: '>', value: consecutiveChecks - 1 } }
+    : { query: availabilityQuery(scope), condition: { operator: '<', value: 1 } };
 }
 
 function requiredValue(threshold: Threshold): number {

@@ -5,16 +5,16 @@ export {
   type EffectiveThresholds, type SourcedThreshold, type ThresholdKind, type ThresholdLevel, type ThresholdSource,
 } from './thresholds.js';
 export {
-  alertExpr, availabilityQuery, availabilityRatioQuery, connectTimeMsQuery, gatewayDownQuery, scopeMatchers,
+  alertExpr, availabilityQuery, availabilityRatioQuery, connectTimeMsQuery, consecutiveFailuresQuery, gatewayDownQuery, scopeMatchers,
   type Comparison, type ProbeScope,
 } from './promql.js';
 export { GATEWAY_DOWN_RULE_UID, RULE_UID_MAX_LENGTH, RULE_UID_PATTERN, RULE_UID_PREFIX, thresholdRuleUid } from './uids.js';
 export {
   DEFAULT_PROBE_INTERVAL_SECONDS, DEFAULT_SCRAPE_INTERVAL_SECONDS, GATEWAY_GROUP, MAX_EVALUATION_INTERVAL_SECONDS,
-  alertDefinitions, evaluationIntervalSeconds, groupName, holdMs,
+  alertDefinitions, evaluationIntervalSeconds, groupName,
   type AlertDefinition, type AlertGroupDefinition, type EvaluationLimits,
 } from './definitions.js';
-export { ALERT_NAMES, APP_ID, MANAGED_BY } from './templates.js';
+export { ALERT_NAMES, APP_ID, MANAGED_BY, downCondition } from './templates.js';
 export { formatDuration, parseDurationMs } from './durations.js';
 export {
   CONDITION_REF, EXEC_ERR_STATE, EXPRESSION_DATASOURCE_UID, GRAFANA_DIALECT, NO_DATA_STATE, QUERY_REF, REDUCE_REF,

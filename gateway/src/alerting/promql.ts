@@ -29,6 +29,11 @@ export function availabilityQuery(scope: ProbeScope): string {
   return `tcpprobe_availability{${scopeMatchers(scope)}}`;
 }
 
+/** Failed checks in a row, 0 after a success; absent like availability. The gateway counts them, per probe. */
+export function consecutiveFailuresQuery(scope: ProbeScope): string {
+  return `tcpprobe_consecutive_failures{${scopeMatchers(scope)}}`;
+}
+
 /**
  * Percent of the window the probe was up, as sampled by the scrapes. The `and` keeps only probes that report
  * availability now: after its window closes a probe must read as "no data", not as its last hour's ratio.

@@ -1,6 +1,6 @@
 // What an alert says: its labels (for routing) and annotations (for the human paged), for both rule engines.
 import type { Threshold } from '../schemas/threshold.js';
-import { formatDuration } from './durations.js';
+import { formatDuration, parseDurationMs } from './durations.js';
 import { PROBE_INFO_QUERY_FORMAT, frequentFailureQueryFormat } from './promql.js';
 import type { AlertingServer } from './types.js';
 
@@ -73,7 +73,7 @@ export function thresholdAnnotations(text: ThresholdText, dialect: TemplateDiale
     case 'availability':
       summary = `${probe} is down`;
       description = details([
-        `TCP connects ${from} to {{ $labels.target }} have failed for ${holdText(text)}.`,
+        `TCP connects ${from} to {{ $labels.target }} are failing: down ${downCondition(threshold)}.`,
         dialect.canQuery ? frequentFailure(text.reasonLookbackMs) + resolvedTarget() : '',
       ]);
       break;
@@ -121,9 +121,17 @@ export function gatewaySaturationAnnotations(dialect: TemplateDialect, percent: 
   };
 }
 
-function holdText(text: ThresholdText): string {
-  const checks = text.threshold.consecutiveChecks;
-  return `${formatDuration(text.forMs)}${checks && checks > 1 ? ` (${checks} checks in a row)` : ''}`;
+/**
+ * When an availability rule fires, in the words of the thresholds page and of the alert: "for 5m after 2 failed checks
+ * in a row" (the run of failures reached 2 and has lasted 5 more minutes), "after 3 failed checks in a row", "for 2m",
+ * "at one failed check".
+ */
+export function downCondition(threshold: Pick<Threshold, 'for' | 'consecutiveChecks'>): string {
+  const forMs = threshold.for === undefined ? 0 : parseDurationMs(threshold.for);
+  const hold = forMs > 0 ? `for ${formatDuration(forMs)}` : '';
+  const checks = threshold.consecutiveChecks ?? 1;
+  if (checks > 1) return `${hold === '' ? '' : `${hold} `}after ${checks} failed checks in a row`;
+  return hold === '' ? 'at one failed check' : hold;
 }
 
 function forText(forMs: number): string {

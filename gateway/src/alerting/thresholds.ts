@@ -15,9 +15,9 @@ export interface SourcedThreshold {
 
 /**
  * Every probe has this availability monitor unless its server or itself sets an availability threshold:
- * critical once the probe has failed two checks in a row AND for five minutes. Two checks, because one lost
- * SYN is not an outage; five minutes, because a probe checked every few seconds would otherwise page on a blip.
- * Hourly probes thus page after their second failed check, frequent probes after five minutes down.
+ * critical once the probe has failed two checks in a row and has stayed down five minutes after that. Two checks,
+ * because one lost SYN is not an outage; five minutes, because a probe checked every few seconds would otherwise
+ * page on a blip. Each probe pages five minutes after its own second failed check, whatever its neighbours' intervals.
  */
 export const DEFAULT_THRESHOLD: Readonly<Threshold> = Object.freeze({ kind: 'availability', level: 'critical', for: '5m', consecutiveChecks: 2 });
 

@@ -15,11 +15,7 @@ export interface AlertingConfig {
 export interface RuleOptions {
   /** Grafana's public base URL; alerts then link to the probe's page in the app. */
   grafanaUrl?: string;
-  /**
-   * How often Prometheus scrapes the gateways (default 60 s, Prometheus' own default). A `consecutiveChecks`
-   * rule waits this much longer than the checks take, so the last failed check has surely been scraped; a
-   * gateway is down after three missed scrapes.
-   */
+  /** How often Prometheus scrapes the gateways (default 60 s, Prometheus' own default): a gateway is down after three missed scrapes. */
   scrapeIntervalSeconds?: number;
   /** Team label of the gateway-down alert (gateways belong to no probe server's team). */
   gatewayTeam?: string;

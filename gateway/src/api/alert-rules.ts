@@ -13,7 +13,7 @@ const PrometheusRulesQuery = Type.Object(
       description: "Grafana's base URL: each alert then links to its probe's page in the app",
     })),
     scrapeInterval: Type.Optional(Type.Union([Duration], {
-      description: 'How often Prometheus scrapes the gateways (default 1m): consecutive-check rules and the gateway-down rule wait for scrapes',
+      description: 'How often Prometheus scrapes the gateways (default 1m): the gateway-down rule waits three missed scrapes',
     })),
   },
   { additionalProperties: false },

@@ -9,6 +9,11 @@ import type { ApiOptions } from './context.js';
 export const GATEWAY_HEARTBEAT_MS = 15_000;
 export const GATEWAY_OFFLINE_AFTER_MS = 4 * GATEWAY_HEARTBEAT_MS;
 
+/** A gateway is online when it is this one or was seen within GATEWAY_OFFLINE_AFTER_MS. */
+export function isGatewayOnline(gateway: { id: string; lastSeenAt: string }, selfId: string, nowMs: number): boolean {
+  return gateway.id === selfId || nowMs - Date.parse(gateway.lastSeenAt) < GATEWAY_OFFLINE_AFTER_MS;
+}
+
 /** One target group of Prometheus' HTTP service discovery. */
 const SdTargetGroup = Type.Object({ targets: Type.Array(Type.String()), labels: Type.Record(Type.String(), Type.String()) });
 
@@ -37,7 +42,7 @@ export const gatewayRoutes: FastifyPluginAsyncTypebox<ApiOptions> = async (app, 
     return {
       items: service.store.gateways.all().map((gateway) => ({
         ...gateway,
-        online: gateway.id === service.gatewayId || now - Date.parse(gateway.lastSeenAt) < GATEWAY_OFFLINE_AFTER_MS,
+        online: isGatewayOnline(gateway, service.gatewayId, now),
         self: gateway.id === service.gatewayId,
       })),
     };

@@ -5,6 +5,7 @@ import { CheckResultSchema } from '../schemas/check.js';
 import { CheckInput, ResultsQuery, ResultsResponse, StatusQuery, StatusResponse } from '../schemas/probing.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../schemas/server.js';
 import { ValidationError } from '../domain/errors.js';
+import { HOST_RULE, ruleMessage } from '../domain/field-rules.js';
 import { isValidHost } from '../domain/targets.js';
 import type { ProbeEngine } from '../engine/probe-engine.js';
 import type { ApiOptions } from './context.js';
@@ -16,7 +17,7 @@ export const probingRoutes: FastifyPluginAsyncTypebox<ApiOptions & { engine: Pro
     schema: { tags, summary: 'Run one check without saving anything ("Test connection")', body: CheckInput, response: { 200: CheckResultSchema, ...ErrorResponses } },
   }, async (request) => {
     const { host, port, timeoutMs, networkInterface, serverId } = request.body;
-    if (!isValidHost(host)) throw new ValidationError([{ field: 'host', message: 'must be a DNS name (RFC 1123) or an IPv4/IPv6 address' }]);
+    if (!isValidHost(host)) throw new ValidationError([{ field: 'host', message: ruleMessage(HOST_RULE.rule) }]);
     if (service.allowlist.verdict(host) === 'denied') {
       throw new ValidationError([{ field: 'host', message: `"${host}" is outside the targets this gateway may probe (GATEWAY_ALLOWED_TARGETS=${service.allowlist.spec})` }]);
     }
@@ -34,10 +35,15 @@ export const probingRoutes: FastifyPluginAsyncTypebox<ApiOptions & { engine: Pro
   }, async (request) => engine.runProbe(request.params.id));
 
   app.get('/status', {
-    schema: { tags, summary: 'The latest state of every probe', querystring: StatusQuery, response: { 200: StatusResponse, ...ErrorResponses } },
+    schema: {
+      tags,
+      summary: 'The latest state of every probe (or of one server or probe), why it has none, and when it is checked next',
+      querystring: StatusQuery,
+      response: { 200: StatusResponse, ...ErrorResponses },
+    },
   }, async (request) => {
-    const { serverId, state } = request.query;
-    const all = engine.status().filter((s) => serverId === undefined || s.serverId === serverId);
+    const { serverId, probeId, state } = request.query;
+    const all = engine.status({ serverId, probeId });
     const summary = { up: 0, down: 0, nodata: 0, disabled: 0 };
     for (const item of all) summary[item.state]++;
     return { summary, items: state === undefined ? all : all.filter((s) => s.state === state) };

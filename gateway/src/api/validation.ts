@@ -5,6 +5,7 @@ import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import type { FieldProblem } from '../schemas/common.js';
 import { RULE } from '../schemas/common.js';
+import { atLeastMessage, atMostMessage, betweenMessage, maxLengthMessage, minLengthMessage, ruleMessage, typeMessage } from '../domain/field-rules.js';
 
 // ajv-formats is CommonJS; imported from ESM its plugin function is the module and also its `.default`.
 const addFormats = (addFormatsModule as unknown as { default: (ajv: Ajv) => Ajv }).default;
@@ -33,8 +34,6 @@ function fieldPath(instancePath: string, child?: string): string {
   return parts.reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path === '' ? part : `${path}.${part}`), '') || '(body)';
 }
 
-const article = (type: string) => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
-
 function describe(error: ErrorObject): FieldProblem {
   const parent = (error.parentSchema ?? {}) as Record<string, unknown>;
   const params = error.params as Record<string, unknown>;
@@ -46,13 +45,13 @@ function describe(error: ErrorObject): FieldProblem {
     case 'minimum':
     case 'maximum':
       if (typeof parent.minimum === 'number' && typeof parent.maximum === 'number') {
-        return { field: fieldPath(error.instancePath), message: `must be between ${parent.minimum} and ${parent.maximum}` };
+        return { field: fieldPath(error.instancePath), message: betweenMessage({ minimum: parent.minimum, maximum: parent.maximum }) };
       }
-      return { field: fieldPath(error.instancePath), message: `must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${String(params.limit)}` };
+      return { field: fieldPath(error.instancePath), message: (error.keyword === 'minimum' ? atLeastMessage : atMostMessage)(Number(params.limit)) };
     case 'minLength':
-      return { field: fieldPath(error.instancePath), message: params.limit === 1 ? 'must not be empty' : `must be at least ${String(params.limit)} characters` };
+      return { field: fieldPath(error.instancePath), message: minLengthMessage(Number(params.limit)) };
     case 'maxLength':
-      return { field: fieldPath(error.instancePath), message: `must be at most ${String(params.limit)} characters` };
+      return { field: fieldPath(error.instancePath), message: maxLengthMessage(Number(params.limit)) };
     case 'maxItems':
       return { field: fieldPath(error.instancePath), message: `must have at most ${String(params.limit)} entries` };
     case 'minItems':
@@ -60,9 +59,9 @@ function describe(error: ErrorObject): FieldProblem {
     case 'uniqueItems':
       return { field: fieldPath(error.instancePath), message: 'must not repeat an entry' };
     case 'pattern':
-      return { field: fieldPath(error.instancePath), message: typeof parent[RULE] === 'string' ? `must ${parent[RULE]}` : `must match ${String(params.pattern)}` };
+      return { field: fieldPath(error.instancePath), message: typeof parent[RULE] === 'string' ? ruleMessage(parent[RULE]) : `must match ${String(params.pattern)}` };
     case 'type':
-      return { field: fieldPath(error.instancePath), message: `must be ${article(String(params.type))}` };
+      return { field: fieldPath(error.instancePath), message: typeMessage(String(params.type)) };
     case 'const':
       return { field: fieldPath(error.instancePath), message: `must be ${JSON.stringify(params.allowedValue)}` };
     case 'enum':
@@ -96,7 +95,7 @@ export function describeValidationErrors(errors: readonly ErrorObject[]): FieldP
     const meaningful = group.filter((e) => e.keyword !== 'anyOf' && !(inUnion && e.keyword === 'type' && (e.params as { type: string }).type === 'null'));
     const chosen = meaningful[0] ?? group[0]!;
     const problem = describe(chosen);
-    if (inUnion && chosen.keyword === 'type') problem.message += ' or null';
+    if (inUnion && chosen.keyword === 'type') problem.message = typeMessage(String((chosen.params as { type: string }).type), true);
     problems.push(problem);
   }
   return problems;

@@ -6,6 +6,7 @@ import type { ProbeValues } from '../store/probes.js';
 import type { ScheduleValues } from '../store/schedules.js';
 import { isValidTimeZone } from '../probing/windows.js';
 import { isValidHost, type TargetAllowlist } from './targets.js';
+import { timeoutIntervalProblem, windowPairProblem } from './field-rules.js';
 
 export function thresholdProblems(thresholds: readonly Threshold[], field = 'thresholds'): FieldProblem[] {
   const problems: FieldProblem[] = [];
@@ -66,20 +67,11 @@ export function probeProblems(values: ProbeValues, facts: ProbeFacts): FieldProb
   } else if (facts.allowlist.verdict(values.host) === 'denied') {
     problems.push({ field: 'host', message: `"${values.host}" is outside the targets this gateway may probe (GATEWAY_ALLOWED_TARGETS=${facts.allowlist.spec})` });
   }
-  if ((values.windowBegin === null) !== (values.windowEnd === null)) {
-    const missing = values.windowBegin === null ? 'windowBegin' : 'windowEnd';
-    problems.push({ field: missing, message: 'is required when the other end of the time window is set' });
-  }
-  const timeoutMs = values.timeoutMs ?? facts.serverConnectTimeoutMs;
-  if (timeoutMs >= values.intervalSeconds * 1000) {
-    const field = values.timeoutMs === null ? 'intervalSeconds' : 'timeoutMs';
-    problems.push({
-      field,
-      message: values.timeoutMs === null
-        ? `must be longer than the server's connect timeout (${timeoutMs} ms) that this probe inherits`
-        : `must be below the interval (${values.intervalSeconds * 1000} ms)`,
-    });
-  }
+  const crossField = [
+    windowPairProblem(values.windowBegin, values.windowEnd),
+    timeoutIntervalProblem(values.timeoutMs, values.intervalSeconds, facts.serverConnectTimeoutMs),
+  ];
+  problems.push(...crossField.filter((problem) => problem !== null));
   if (values.scheduleId !== null && !facts.scheduleExists(values.scheduleId)) {
     problems.push({ field: 'scheduleId', message: `refers to schedule ${values.scheduleId}, which does not exist` });
   }

@@ -2,16 +2,18 @@
 import type { ConfigChange, ConfigService } from '../domain/config-service.js';
 import { ApiError, NotFoundError } from '../domain/errors.js';
 import type { MissedSlotReason, ProbeMetrics, ProbeMetricLabels } from '../metrics/index.js';
+import { isGatewayOnline } from '../api/gateways.js';
 import type { Resolver } from '../probing/resolve.js';
-import { Scheduler } from '../probing/scheduler.js';
+import { Scheduler, SOON_SLOT_MARGIN_MS } from '../probing/scheduler.js';
 import { checkTcp } from '../probing/tcp.js';
 import type { CheckOutcome, CheckRequest, CheckResult } from '../probing/types.js';
-import { isActive, type ScheduleSpec, type TimeWindow } from '../probing/windows.js';
+import { isActive, nextActiveAt, type ScheduleSpec, type TimeWindow } from '../probing/windows.js';
 import type { CheckResultView, ProbeStatus } from '../schemas/check.js';
 import type { Probe } from '../schemas/probe.js';
 import type { Server } from '../schemas/server.js';
 import type { ServerMove } from '../store/index.js';
 import { guardedResolver } from './guarded-resolver.js';
+import { explainState, wantsCheckAtOnce } from './probe-state.js';
 import { ResultHistories } from './result-histories.js';
 import { resultView, targetOf } from './results.js';
 
@@ -106,6 +108,8 @@ export class ProbeEngine {
   private persistTimer: NodeJS.Timeout | null = null;
   private windowTimer: NodeJS.Timeout | null = null;
   private startListener: ((probeId: number, lagMs: number) => void) | null = null;
+  /** When start() ran; placements of probes saved before it keep their slots. */
+  private startedAt = Infinity;
 
   constructor(private readonly options: ProbeEngineOptions) {
     this.service = options.service;
@@ -139,6 +143,7 @@ export class ProbeEngine {
 
   /** Loads this gateway's probes, starts the scheduler and follows configuration changes from then on. */
   start(): void {
+    this.startedAt = Date.now();
     this.unsubscribe = this.service.onChange((change) => this.apply(change));
     const { store } = this.service;
     const servers = new Map(store.servers.all().map((s) => [s.id, s]));
@@ -150,6 +155,8 @@ export class ProbeEngine {
       if (server.gateway !== this.gatewayId && !moves.has(server.id)) continue;
       this.place(probe, server, probe.scheduleId === null ? null : schedules.get(probe.scheduleId) ?? null, moves.get(server.id));
     }
+    // Placed before the scheduler starts, so nothing gets a check at once (runSoon waits for start): a restart keeps
+    // every probe on its slot instead of checking 50,000 at once.
     this.scheduler.start();
     this.armWindowSweep();
     this.persistTimer = setInterval(() => void this.persist(), this.options.persistIntervalMs ?? 30_000);
@@ -208,19 +215,51 @@ export class ProbeEngine {
     return stored ? [stored] : [];
   }
 
-  /** The state of every stored probe: up, down, no data (outside its window or not run yet) or disabled. */
-  status(): ProbeStatus[] {
+  /**
+   * The state of stored probes (all, one server's or one probe) with the reason for no data, when this gateway checks
+   * each next, and when a closed window opens.
+   */
+  status(filter: { serverId?: number; probeId?: number } = {}): ProbeStatus[] {
     const { store } = this.service;
+    const now = Date.now();
     const servers = new Map(store.servers.all().map((s) => [s.id, s]));
-    return store.probes.all().map((probe) => {
+    const schedules = new Map(store.schedules.all().map((s) => [s.id, s]));
+    const online = new Set(store.gateways.all().filter((g) => isGatewayOnline(g, this.gatewayId, now)).map((g) => g.id));
+    online.add(this.gatewayId); // also before its first heartbeat is stored
+    // Probes share a few windows and schedules: each distinct one is searched once per call.
+    const openings = new Map<string, number | null>();
+    const opensAt = (probe: Probe): number | null => {
+      if (probe.scheduleId === null && probe.windowBegin === null) return now;
+      const key = `${probe.scheduleId} ${probe.windowBegin} ${probe.windowEnd}`;
+      if (!openings.has(key)) {
+        const schedule = probe.scheduleId === null ? null : schedules.get(probe.scheduleId) ?? null;
+        openings.set(key, nextActiveAt(now, probe, schedule, this.options.timeZone));
+      }
+      return openings.get(key)!;
+    };
+    return this.probesFor(filter).map((probe) => {
       const server = servers.get(probe.serverId)!;
       const entry = this.running.get(probe.id);
       const latest = entry && this.histories.latest(entry.historySlot);
       // Probes of other gateways: the results and window state their agents reported.
       const lastResult = latest ? resultView(latest, this.gatewayId) : entry ? null : probe.lastResult;
       const enabled = probe.enabled && server.enabled;
-      const inWindow = entry ? entry.active : this.remoteActive.get(probe.id) ?? false;
-      const state = !enabled ? 'disabled' : !inWindow || !lastResult ? 'nodata' : lastResult.available ? 'up' : 'down';
+      const openAt = enabled ? opensAt(probe) : null;
+      const windowOpen = openAt === now;
+      const inWindow = entry ? entry.active : this.remoteActive.get(probe.id) ?? windowOpen;
+      const { state, reason } = explainState({
+        probeEnabled: probe.enabled,
+        serverEnabled: server.enabled,
+        local: entry !== undefined,
+        gatewayOnline: online.has(server.gateway),
+        windowOpen,
+        inWindow,
+        available: lastResult?.available ?? null,
+      });
+      const outside = reason === 'outside_window';
+      // Outside its window, the slots until it opens are skipped: the next check is the first slot from the opening.
+      const checkFrom = outside ? openAt : now;
+      const nextCheck = entry && checkFrom !== null ? this.scheduler.nextDue(String(probe.id), checkFrom) : null;
       return {
         probeId: probe.id,
         serverId: server.id,
@@ -229,11 +268,28 @@ export class ProbeEngine {
         target: targetOf(probe.host, probe.port),
         enabled,
         state,
+        reason,
         inWindow,
+        nextCheckAt: isoOrNull(nextCheck),
+        windowOpensAt: outside ? isoOrNull(openAt) : null,
         lastResult,
         ...timelinessOf(entry),
       };
     });
+  }
+
+  private probesFor(filter: { serverId?: number; probeId?: number }): Probe[] {
+    const { probes } = this.service.store;
+    if (filter.probeId !== undefined) {
+      try {
+        const probe = probes.get(filter.probeId);
+        return filter.serverId === undefined || probe.serverId === filter.serverId ? [probe] : [];
+      } catch (error) {
+        if (error instanceof NotFoundError) return [];
+        throw error;
+      }
+    }
+    return filter.serverId !== undefined ? probes.ofServer(filter.serverId) : probes.all();
   }
 
   // --- keeping in step with the configuration
@@ -279,7 +335,8 @@ export class ProbeEngine {
 
   /**
    * Schedules a probe if it is enabled and runs from this gateway (or is still handing over after its server moved
-   * away); otherwise makes sure it is not scheduled here.
+   * away); otherwise makes sure it is not scheduled here. A probe saved or enabled since the engine started, or one
+   * whose target changed, also gets a check at once (see wantsCheckAtOnce).
    */
   private place(probe: Probe, server: Server, schedule: ScheduleSpec | null, move: ServerMove | undefined): void {
     const switchAt = move ? Date.parse(move.movedAt) + HANDOVER_MS : 0;
@@ -317,6 +374,16 @@ export class ProbeEngine {
     this.metrics.upsertProbe(String(probe.id), labelsOf(probe, server, this.gatewayId));
     this.refreshActive(probe.id, Date.now());
     this.scheduler.upsert(String(probe.id), probe.intervalSeconds * 1000);
+    const atOnce = wantsCheckAtOnce({
+      previous: previous ?? null,
+      next: entry,
+      probeSavedAt: Date.parse(probe.updatedAt),
+      serverSavedAt: Date.parse(server.updatedAt),
+      movedHereAt: move?.toGateway === this.gatewayId ? Date.parse(move.movedAt) : null,
+      engineStartedAt: this.startedAt,
+    });
+    // A margin of the check's timeout: the early check ends before a slot that close, which then is the first check.
+    if (atOnce) this.scheduler.runSoon(String(probe.id), Math.max(SOON_SLOT_MARGIN_MS, entry.timeoutMs));
   }
 
   /** Re-reads a server's probes once its hand-over instant has passed, which unschedules them here. */
@@ -492,6 +559,10 @@ function timelinessOf(entry: RunningProbe | undefined): Pick<ProbeStatus, 'timel
     missedSlotAt: entry.missedSlotAt === 0 ? null : new Date(entry.missedSlotAt).toISOString(),
     missedSlotReason: entry.missedSlotReason,
   };
+}
+
+function isoOrNull(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
 }
 
 function requestFor(probe: Probe, server: Server): CheckRequest {

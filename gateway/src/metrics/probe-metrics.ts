@@ -109,6 +109,11 @@ interface ProbeState {
   active: boolean;
   /** null until the probe's first check, and again on entering a window. */
   availability: LivePoint<number> | null;
+  /**
+   * Failed checks in a row, 0 after a success; null like availability. The run restarts on entering a window, as the
+   * checks before it are not current. Alert rules compare it with a threshold's consecutiveChecks, exactly per probe.
+   */
+  consecutiveFailures: LivePoint<number> | null;
   /** The latest successful check's; null like availability, and before the first success. */
   connectSeconds: LivePoint<number> | null;
   /** The latest check's; null when it resolved nothing (an IP literal, a failed lookup). */
@@ -186,6 +191,7 @@ export class ProbeMetrics implements MetricProducer {
         startTime,
         active: true,
         availability: null,
+        consecutiveFailures: null,
         connectSeconds: null,
         dnsSeconds: null,
         lastCheck: null,
@@ -222,6 +228,7 @@ export class ProbeMetrics implements MetricProducer {
     // Entering a window starts from "not run yet": the last window's values are not current.
     if (active) {
       probe.availability = null;
+      probe.consecutiveFailures = null;
       probe.connectSeconds = null;
       probe.dnsSeconds = null;
     }
@@ -234,6 +241,8 @@ export class ProbeMetrics implements MetricProducer {
     const { attributes, startTime } = probe;
     probe.availability ??= this.livePoint(startTime, attributes, 0);
     probe.availability.value = result.outcome === 'success' ? 1 : 0;
+    probe.consecutiveFailures ??= this.livePoint(startTime, attributes, 0);
+    probe.consecutiveFailures.value = result.outcome === 'success' ? 0 : probe.consecutiveFailures.value + 1;
     probe.lastCheck ??= this.livePoint(startTime, attributes, 0);
     probe.lastCheck.value = result.startedAt / 1000;
     if (result.dnsMs === null) {
@@ -290,7 +299,7 @@ export class ProbeMetrics implements MetricProducer {
   private relabel(probe: ProbeState, attributes: Attributes): void {
     this.releaseParts(probe);
     probe.attributes = attributes;
-    for (const point of [probe.availability, probe.connectSeconds, probe.dnsSeconds, probe.lastCheck, probe.connectDuration]) {
+    for (const point of [probe.availability, probe.consecutiveFailures, probe.connectSeconds, probe.dnsSeconds, probe.lastCheck, probe.connectDuration]) {
       if (point !== null) point.attributes = attributes;
     }
     probe.checks.forEach((point, outcome) => {
@@ -353,6 +362,7 @@ export class ProbeMetrics implements MetricProducer {
   async collect(): Promise<CollectionResult> {
     [this.collectedAt[0], this.collectedAt[1]] = hrNow();
     const availability: DataPoint<number>[] = [];
+    const consecutiveFailures: DataPoint<number>[] = [];
     const connectSeconds: DataPoint<number>[] = [];
     const connectDuration: DataPoint<Histogram>[] = [];
     const dnsSeconds: DataPoint<number>[] = [];
@@ -372,6 +382,7 @@ export class ProbeMetrics implements MetricProducer {
       }
       if (probe.active) {
         add(availability, probe.availability);
+        add(consecutiveFailures, probe.consecutiveFailures);
         add(connectSeconds, probe.connectSeconds);
         add(dnsSeconds, probe.dnsSeconds);
       }
@@ -384,6 +395,7 @@ export class ProbeMetrics implements MetricProducer {
 
     const metrics: MetricData[] = [
       gauge('tcpprobe_availability', "1 when the latest check connected within its timeout, 0 when it failed; absent outside the probe's window and before its first check.", availability),
+      gauge('tcpprobe_consecutive_failures', "Failed checks in a row, 0 after a success; absent outside the probe's window and before its first check.", consecutiveFailures),
       gauge('tcpprobe_connect_seconds', 'Connect time of the latest successful check.', connectSeconds),
       histogram('tcpprobe_connect_duration_seconds', 'Connect times of successful checks.', connectDuration),
       gauge('tcpprobe_dns_lookup_seconds', 'Name resolution time of the latest check; absent when it resolved nothing.', dnsSeconds),

@@ -88,6 +88,10 @@ interface ProbeState {
   generation: number;
   /** What its latest finished check said: answering probes go first when the cap binds. */
   standing: Standing;
+  /** The pending occurrence on its grid (epoch ms); NaN until armed. */
+  dueAt: number;
+  /** A pending early check (see `runSoon`), or null. */
+  soonAt: number | null;
 }
 
 /**
@@ -100,7 +104,15 @@ interface Occurrence {
   sequence: number;
   state: ProbeState;
   generation: number;
+  /** An early check from `runSoon`: runs once, off the grid, and is not re-armed. */
+  once: boolean;
 }
+
+/**
+ * By default an early check is left out when the probe's grid slot comes within this long anyway: the slot then is
+ * the first check, and a probe does not run twice within a second.
+ */
+export const SOON_SLOT_MARGIN_MS = 1000;
 
 const realClock: SchedulerClock = {
   now: () => Date.now(),
@@ -166,14 +178,47 @@ export class Scheduler {
     const existing = this.probes.get(probeId);
     if (existing !== undefined && existing.intervalMs === intervalMs) return;
     if (existing === undefined) {
-      const state: ProbeState = { probeId, intervalMs, generation: 0, standing: 'untried' };
+      const state: ProbeState = { probeId, intervalMs, generation: 0, standing: 'untried', dueAt: NaN, soonAt: null };
       this.probes.set(probeId, state);
       if (this.started) this.arm(state, nextDueAt(this.clock.now(), probeId, intervalMs));
     } else {
       existing.intervalMs = intervalMs;
       existing.generation++;
-      if (this.started) this.arm(existing, nextDueAt(this.clock.now() + 1, probeId, intervalMs));
+      if (!this.started) return;
+      this.arm(existing, nextDueAt(this.clock.now() + 1, probeId, intervalMs));
+      // The new generation voids a pending early check too; it is still wanted.
+      if (existing.soonAt !== null) this.armSoon(existing, existing.soonAt);
     }
+  }
+
+  /**
+   * Runs a probe's check at once, ahead of its grid, for a first result right after it was saved, enabled or
+   * retargeted; the grid goes on unchanged. Unlike `runNow` it respects the window (`isActive`), and it is left out
+   * when the next slot is within `slotMarginMs` (give it the check's timeout, so that the early check ends before
+   * the slot rather than making it skip as an overlap), when the probe's check is running or waiting, or when one is
+   * already pending. It waits for the timer (not run inside the caller), then for a free in-flight slot like any
+   * check. False when nothing was armed (unknown probe, not started, or left out).
+   */
+  runSoon(probeId: string, slotMarginMs = SOON_SLOT_MARGIN_MS): boolean {
+    const state = this.probes.get(probeId);
+    if (state === undefined || !this.started || state.soonAt !== null || this.isBusy(state)) return false;
+    const now = this.clock.now();
+    if (state.dueAt - now <= slotMarginMs) return false;
+    this.armSoon(state, now);
+    return true;
+  }
+
+  /**
+   * When the probe's next check is due, epoch ms: an early check if one is pending, else its next grid slot (checks
+   * outside the window are skipped at that instant, so this is when it is asked, not a promise it runs). With
+   * `notBeforeMs`, the first such instant from then on. Null for an unknown probe or a stopped scheduler.
+   */
+  nextDue(probeId: string, notBeforeMs?: number): number | null {
+    const state = this.probes.get(probeId);
+    if (state === undefined || !this.started) return null;
+    const from = notBeforeMs ?? this.clock.now();
+    if (state.soonAt !== null && state.soonAt >= from) return state.soonAt;
+    return from <= state.dueAt ? state.dueAt : nextDueAt(from, probeId, state.intervalMs);
   }
 
   /** Stops scheduling a probe. A check of it already running finishes; nothing is armed again. */
@@ -181,6 +226,7 @@ export class Scheduler {
     const state = this.probes.get(probeId);
     if (state === undefined) return;
     state.generation++;
+    state.soonAt = null;
     this.probes.delete(probeId);
     this.waiting.remove(state);
   }
@@ -203,6 +249,7 @@ export class Scheduler {
     const now = this.clock.now();
     for (const state of this.probes.values()) {
       state.generation++;
+      state.soonAt = null;
       this.arm(state, nextDueAt(now, state.probeId, state.intervalMs));
     }
   }
@@ -223,7 +270,18 @@ export class Scheduler {
   }
 
   private arm(state: ProbeState, dueAt: number): void {
-    heapPush(this.heap, { dueAt, sequence: this.sequence++, state, generation: state.generation });
+    state.dueAt = dueAt;
+    this.push({ dueAt, sequence: this.sequence++, state, generation: state.generation, once: false });
+  }
+
+  private armSoon(state: ProbeState, dueAt: number): void {
+    state.soonAt = dueAt;
+    this.push({ dueAt, sequence: this.sequence++, state, generation: state.generation, once: true });
+  }
+
+  private push(occurrence: Occurrence): void {
+    heapPush(this.heap, occurrence);
+    const { dueAt } = occurrence;
     // Only an earlier deadline moves the timer: re-arming on every upsert would churn 50,000
     // timers at start-up, and a timer that fires with nothing due simply re-arms.
     if (dueAt < this.timerAt) this.setTimer(dueAt);
@@ -244,6 +302,11 @@ export class Scheduler {
       const occurrence = heapPop(this.heap)!;
       const { state } = occurrence;
       if (occurrence.generation !== state.generation) continue;
+      if (occurrence.once) {
+        state.soonAt = null;
+        this.dueSoon(state, occurrence.dueAt);
+        continue;
+      }
       // Re-arm from the due time, not from when the check ends, so the grid never drifts. After a
       // stall longer than the interval (a suspended host, a blocked loop), continue with the
       // first slot after now: one late run, not a burst of catch-up runs.
@@ -253,6 +316,7 @@ export class Scheduler {
       // The same object again: a new one per run would be 50k objects a minute that live a whole interval, long
       // enough to reach the old generation and leave it as garbage there.
       occurrence.dueAt = next;
+      state.dueAt = next;
       occurrence.sequence = this.sequence++;
       heapPush(this.heap, occurrence);
       this.due(state, dueAt);
@@ -273,18 +337,26 @@ export class Scheduler {
       this.skip(state.probeId, dueAt, 'queued');
       return;
     }
-    let active: boolean;
-    try {
-      active = this.options.isActive?.(state.probeId, dueAt) ?? true;
-    } catch (error) {
-      this.options.onError?.(state.probeId, error);
-      active = false;
-    }
-    if (!active) {
+    if (!this.activeAt(state.probeId, dueAt)) {
       this.skip(state.probeId, dueAt, 'inactive');
       return;
     }
     this.startOrQueue(state, dueAt);
+  }
+
+  /** An early check: not a grid occurrence, so a busy probe or a closed window simply drops it, uncounted. */
+  private dueSoon(state: ProbeState, dueAt: number): void {
+    if (!this.isBusy(state) && this.activeAt(state.probeId, dueAt)) this.startOrQueue(state, dueAt);
+  }
+
+  /** `isActive`, with one that throws reported and taken as inactive. */
+  private activeAt(probeId: string, atMs: number): boolean {
+    try {
+      return this.options.isActive?.(probeId, atMs) ?? true;
+    } catch (error) {
+      this.options.onError?.(probeId, error);
+      return false;
+    }
   }
 
   private skip(probeId: string, dueAt: number, reason: SkipReason): void {

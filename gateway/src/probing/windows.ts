@@ -85,6 +85,59 @@ export function isActive(atMs: number, window: TimeWindow, schedule: ScheduleSpe
   return inTimeWindow(window, minuteOfDay) && (schedule === null || inSchedule(schedule, dayNumber, minuteOfDay));
 }
 
+/** How far `nextActiveAt` looks: a week repeats, so 8 days settle it, unless exclusions (at most 366 days) push it on. */
+const SEARCH_DAYS = 8;
+const SEARCH_DAYS_WITH_EXCLUSIONS = 366 + SEARCH_DAYS;
+
+/**
+ * The first instant at or after `fromMs` at which `isActive` holds: `fromMs` itself when the probe may run now, else
+ * when its window or schedule next opens; null when that does not happen within 8 days (374 with exclusions), i.e.
+ * never. A probe only opens at a window's begin, at local midnight (an excluded day ends, a weekday starts) or at a
+ * DST change (a window begun in the skipped hour opens at the change), so only those instants are tried, not every
+ * minute.
+ */
+export function nextActiveAt(fromMs: number, window: TimeWindow, schedule: ScheduleSpec | null, defaultTimeZone: string): number | null {
+  const timeZone = schedule ? schedule.timeZone : defaultTimeZone;
+  const active = (atMs: number) => isActive(atMs, window, schedule, defaultTimeZone);
+  if (active(fromMs)) return fromMs;
+  const openings = openingMinutes(window, schedule);
+  const days = schedule !== null && schedule.exclusions.length > 0 ? SEARCH_DAYS_WITH_EXCLUSIONS : SEARCH_DAYS;
+  const untilMs = fromMs + days * DAY_MS;
+  let atMs = fromMs;
+  while (atMs < untilMs) {
+    const offset = zoneOffsetMs(timeZone, atMs);
+    const localMs = atMs + offset;
+    const minuteOfDay = Math.floor((localMs - Math.floor(localMs / DAY_MS) * DAY_MS) / MINUTE_MS);
+    const nextOpening = openings.find((minute) => minute > minuteOfDay) ?? 24 * 60;
+    // Zone offsets are whole minutes, so the start of the local minute is a whole UTC minute too.
+    let nextMs = atMs - (((localMs % MINUTE_MS) + MINUTE_MS) % MINUTE_MS) + (nextOpening - minuteOfDay) * MINUTE_MS;
+    if (zoneOffsetMs(timeZone, nextMs) !== offset) nextMs = offsetChangeMs(timeZone, atMs, nextMs, offset);
+    if (active(nextMs)) return nextMs;
+    atMs = nextMs;
+  }
+  return null;
+}
+
+/** Local minutes at which a probe can go from inactive to active, ascending: midnight and every window's begin. */
+function openingMinutes(window: TimeWindow, schedule: ScheduleSpec | null): number[] {
+  const minutes = new Set([0]);
+  if (window.windowBegin !== null) minutes.add(parseHhMm(window.windowBegin) ?? 0);
+  for (const weekly of schedule?.windows ?? []) minutes.add(parseHhMm(weekly.begin) ?? 0);
+  return [...minutes].sort((a, b) => a - b);
+}
+
+/** The first whole minute in (afterMs, untilMs] whose UTC offset is no longer `offset`: the DST change between them. */
+function offsetChangeMs(timeZone: string, afterMs: number, untilMs: number, offset: number): number {
+  let lo = Math.floor(afterMs / MINUTE_MS);
+  let hi = Math.ceil(untilMs / MINUTE_MS);
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (zoneOffsetMs(timeZone, mid * MINUTE_MS) === offset) lo = mid;
+    else hi = mid;
+  }
+  return hi * MINUTE_MS;
+}
+
 function inTimeWindow(window: TimeWindow, minuteOfDay: number): boolean {
   if (window.windowBegin === null && window.windowEnd === null) return true;
   const begin = parseHhMm(window.windowBegin ?? '');

@@ -19,6 +19,23 @@ export const CheckResultSchema = Type.Object({
 });
 export type CheckResultView = Static<typeof CheckResultSchema>;
 
+/** Why a probe has no up or down state; the UI words each one. */
+export const NoDataReason = Type.Union(
+  [
+    Type.Literal('disabled'),
+    Type.Literal('server_disabled'),
+    Type.Literal('outside_window'),
+    Type.Literal('not_checked_yet'),
+    Type.Literal('gateway_offline'),
+  ],
+  {
+    description:
+      'disabled: the probe is disabled; server_disabled: its server is; outside_window: its time window or schedule is ' +
+      'closed now (see windowOpensAt); not_checked_yet: no result yet (see nextCheckAt); gateway_offline: the gateway ' +
+      'its server runs on has not been seen for a minute, so its last result is stale',
+  },
+);
+
 export const ProbeStatus = Type.Object({
   probeId: Id,
   serverId: Id,
@@ -27,9 +44,16 @@ export const ProbeStatus = Type.Object({
   target: Type.String({ description: 'host:port' }),
   enabled: Type.Boolean(),
   state: Type.Union([Type.Literal('up'), Type.Literal('down'), Type.Literal('nodata'), Type.Literal('disabled')], {
-    description: 'nodata: outside its window or schedule, or not checked yet',
+    description: 'nodata: outside its window or schedule, not checked yet, or its gateway is offline (see reason)',
   }),
+  reason: Type.Union([NoDataReason, Type.Null()], { description: 'Null when up or down; else why there is no state' }),
   inWindow: Type.Boolean(),
+  nextCheckAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'When this gateway checks the probe next; null when it is not scheduled here (disabled, or run by another gateway)',
+  }),
+  windowOpensAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'With reason outside_window: when its window or schedule opens next (null if never within a year); else null',
+  }),
   lastResult: Type.Union([CheckResultSchema, Type.Null()]),
   timeliness: Type.Union([Type.Literal('on_time'), Type.Literal('late'), Type.Literal('skipped'), Type.Null()], {
     description: 'Whether this gateway kept the latest slot of the probe: on_time; late (its check started more than max(1 s, a tenth of ' +

@@ -1,5 +1,6 @@
 // Schema pieces shared by every resource: ids, names, audit fields, pages and errors.
 import { Type, type Static, type TSchema } from 'typebox';
+import { HH_MM_RULE, NAME_RULE, type TextRule } from '../domain/field-rules.js';
 
 /** A rule in words, shown in 4xx messages when a pattern or format does not match. */
 export const RULE = 'x-rule';
@@ -7,15 +8,15 @@ export const RULE = 'x-rule';
 export const Id = Type.Integer({ minimum: 1, description: 'Numeric id assigned by the gateway' });
 export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
 
-export const Name = Type.String({ minLength: 1, maxLength: 128, pattern: '^\\S(.*\\S)?$', [RULE]: 'be 1-128 characters without leading or trailing spaces' });
+/** A string schema of a shared field rule, its pattern said in words in 4xx messages. */
+export const RuleString = ({ rule, ...limits }: TextRule, options: Record<string, unknown> = {}) =>
+  Type.String({ ...limits, ...(rule === undefined ? {} : { [RULE]: rule }), ...options });
+
+export const Name = RuleString(NAME_RULE);
 export const Text = (maxLength: number) => Type.String({ maxLength });
 export const OptionalText = (maxLength: number) => Type.Union([Type.String({ maxLength }), Type.Null()]);
 
-export const HhMm = Type.String({
-  pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$',
-  [RULE]: 'be a time of day HH:MM between 00:00 and 23:59',
-  examples: ['22:00'],
-});
+export const HhMm = RuleString(HH_MM_RULE, { examples: ['22:00'] });
 
 /** Durations as Prometheus and Grafana write them: 30s, 5m, 1h30m. */
 export const Duration = Type.String({

@@ -1,29 +1,26 @@
 // Probe: one host:port checked on a schedule from its server's gateway.
 import { Type, type Static } from 'typebox';
-import { Audit, HhMm, Id, Name, OptionalText, PageQuery, RULE, Version, optionalFields } from './common.js';
+import { Audit, HhMm, Id, Name, OptionalText, PageQuery, RuleString, Version, optionalFields } from './common.js';
 import { Thresholds } from './threshold.js';
 import { CheckResultSchema } from './check.js';
+import {
+  DEFAULT_INTERVAL_SECONDS, DESCRIPTION_MAX_LENGTH, HOST_RULE, INTERVAL_SECONDS_RANGE, PORT_RANGE, SHORT_TEXT_MAX_LENGTH, TIMEOUT_MS_RANGE,
+} from '../domain/field-rules.js';
 
-export const DEFAULT_INTERVAL_SECONDS = 300;
+export { DEFAULT_INTERVAL_SECONDS };
 
-/** RFC 1123 host name or an IPv4/IPv6 literal; the literal forms are confirmed in code (net.isIP). */
-export const Host = Type.String({
-  minLength: 1,
-  maxLength: 253,
-  pattern: '^[A-Za-z0-9.:_%-]+$',
-  [RULE]: 'be a DNS name (RFC 1123) or an IPv4/IPv6 address',
-});
-export const Port = Type.Integer({ minimum: 1, maximum: 65535 });
-export const TimeoutMs = Type.Integer({ minimum: 100, maximum: 60000 });
+export const Host = RuleString(HOST_RULE);
+export const Port = Type.Integer({ ...PORT_RANGE });
+export const TimeoutMs = Type.Integer({ ...TIMEOUT_MS_RANGE });
 
 const probeFields = {
   name: Name,
-  description: OptionalText(1024),
-  owner: OptionalText(128),
+  description: OptionalText(DESCRIPTION_MAX_LENGTH),
+  owner: OptionalText(SHORT_TEXT_MAX_LENGTH),
   scheduleId: Type.Union([Id, Type.Null()], { description: 'A schedule (weekly windows in a time zone); null runs always' }),
   windowBegin: Type.Union([HhMm, Type.Null()], { description: 'Daily window start HH:MM; with windowEnd, may wrap past midnight' }),
   windowEnd: Type.Union([HhMm, Type.Null()], { description: 'Daily window end HH:MM (exclusive)' }),
-  intervalSeconds: Type.Integer({ minimum: 1, maximum: 86400, default: DEFAULT_INTERVAL_SECONDS }),
+  intervalSeconds: Type.Integer({ ...INTERVAL_SECONDS_RANGE, default: DEFAULT_INTERVAL_SECONDS }),
   host: Host,
   port: Port,
   timeoutMs: Type.Union([TimeoutMs, Type.Null()], { description: 'Check timeout; null uses the server\'s connectTimeoutMs' }),

@@ -19,6 +19,7 @@ export type CheckInput = Static<typeof CheckInput>;
 export const StatusQuery = Type.Object(
   {
     serverId: Type.Optional(Id),
+    probeId: Type.Optional(Id),
     state: Type.Optional(Type.Union([Type.Literal('up'), Type.Literal('down'), Type.Literal('nodata'), Type.Literal('disabled')])),
   },
   { additionalProperties: false },

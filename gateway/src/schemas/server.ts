@@ -1,34 +1,31 @@
 // Probe server: a group of probes run from one gateway, sharing role, site and connection settings.
 import { Type, type Static } from 'typebox';
-import { Audit, Id, Name, OptionalText, PageQuery, RULE, Version, optionalFields } from './common.js';
+import { Audit, Id, Name, OptionalText, PageQuery, RuleString, Version, optionalFields } from './common.js';
 import { Thresholds } from './threshold.js';
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS, DESCRIPTION_MAX_LENGTH, GATEWAY_NAME_RULE, LABEL_RULE, NETWORK_INTERFACE_RULE, SHORT_TEXT_MAX_LENGTH, TIMEOUT_MS_RANGE,
+} from '../domain/field-rules.js';
 
-export const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
+export { DEFAULT_CONNECT_TIMEOUT_MS };
 
-const Label = (description: string) =>
-  Type.Union([Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_.:/ -]*$', [RULE]: 'be at most 64 letters, digits, spaces or _ . : / -' }), Type.Null()], { description });
+const Label = (description: string) => Type.Union([RuleString(LABEL_RULE), Type.Null()], { description });
 
-export const GatewayName = Type.String({
-  minLength: 1,
-  maxLength: 64,
-  pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$',
-  [RULE]: 'start with a letter or digit and contain only letters, digits, _ . or -',
-});
+export const GatewayName = RuleString(GATEWAY_NAME_RULE);
 
 const serverFields = {
   name: Name,
-  description: OptionalText(1024),
-  organization: OptionalText(128),
-  owner: OptionalText(128),
-  role: Label('The environment: production, quality, development, ...'),
+  description: OptionalText(DESCRIPTION_MAX_LENGTH),
+  organization: OptionalText(SHORT_TEXT_MAX_LENGTH),
+  owner: OptionalText(SHORT_TEXT_MAX_LENGTH),
+  role: Label('The environment, e.g. production, quality or development'),
   site: Label('Where the server stands, for grouping and alert routing'),
   gateway: Type.Union([GatewayName, Type.Null()], { description: 'The gateway whose network the probes start from; defaults to this gateway' }),
-  sharedAccount: OptionalText(128),
+  sharedAccount: OptionalText(SHORT_TEXT_MAX_LENGTH),
   networkInterface: Type.Union(
-    [Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:%@-]+$', [RULE]: 'be an interface name such as eth0 or a local IP address' }), Type.Null()],
+    [RuleString(NETWORK_INTERFACE_RULE), Type.Null()],
     { description: 'Local adapter (name) or local IP the connections start from' },
   ),
-  connectTimeoutMs: Type.Integer({ minimum: 100, maximum: 60000, default: DEFAULT_CONNECT_TIMEOUT_MS, description: 'TCP connect timeout for probes without their own' }),
+  connectTimeoutMs: Type.Integer({ ...TIMEOUT_MS_RANGE, default: DEFAULT_CONNECT_TIMEOUT_MS, description: 'TCP connect timeout for probes without their own' }),
   enabled: Type.Boolean({ default: true }),
   thresholds: Thresholds,
 };

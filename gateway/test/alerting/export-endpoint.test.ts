@@ -39,7 +39,9 @@ describe('GET /api/v1/export/prometheus-rules', () => {
   it('takes the Grafana URL for probe links and the scrape interval', async () => {
     const doc = parse((await gw.api.get(`${RULES}?grafanaUrl=${encodeURIComponent('https://grafana.example')}&scrapeInterval=15s`)).body);
     const replica = doc.groups[0].rules.find((r: { labels: { team?: string } }) => r.labels.team === 'dba');
-    expect(replica.for).toBe('2m15s'); // 2 x 60 s + one 15 s scrape
+    // Three checks in a row are the gauge's condition, not a wait: no `for`, whatever the scrape interval.
+    expect(replica).toMatchObject({ expr: `tcpprobe_consecutive_failures{probe_id="${replica.labels.probe_id}"} > 2` });
+    expect(replica).not.toHaveProperty('for');
     expect(replica.annotations.probe_url).toBe('https://grafana.example/a/probekit-tcpprobe-app/probes/{{ $labels.probe_id }}');
     expect(doc.groups.at(-1).rules[0]).toMatchObject({ alert: 'TcpProbeGatewayDown', for: '45s' });
   });

@@ -83,7 +83,7 @@ describe('rules of a server and of its overriding probes', () => {
   });
 
   it("selects a server's probes by server_id and excludes those that override the threshold", () => {
-    expect(expr(rule.get('probekit-s1-down-crit')!)).toBe('tcpprobe_availability{server_id="1"}');
+    expect(expr(rule.get('probekit-s1-down-crit')!)).toBe('tcpprobe_consecutive_failures{server_id="1"}');
     expect(expr(rule.get('probekit-s2-down-crit')!)).toBe('tcpprobe_availability{server_id="2",probe_id!~"^(21)$"}');
     // Probe 22 brings its own connect time (and a ratio, which the server does not set): only that rule excludes it.
     expect(expr(rule.get('probekit-s2-connect-warn')!)).toBe('tcpprobe_connect_seconds{server_id="2",probe_id!~"^(22)$"} * 1000');
@@ -97,7 +97,7 @@ describe('rules of a server and of its overriding probes', () => {
   it('excludes a probe with its own availability threshold of another level from the default rule', () => {
     const config = { servers: [server(1)], probes: [probe(10, 1), probe(11, 1, { thresholds: [availability({ level: 'warning' })] })] };
     const own = byUid(groups(config));
-    expect(expr(own.get('probekit-s1-down-crit')!)).toBe('tcpprobe_availability{server_id="1",probe_id!~"^(11)$"}');
+    expect(expr(own.get('probekit-s1-down-crit')!)).toBe('tcpprobe_consecutive_failures{server_id="1",probe_id!~"^(11)$"}');
     expect(own.get('probekit-p11-down-warn')).toBeDefined();
     expect(own.has('probekit-p11-down-crit')).toBe(false);
   });
@@ -150,35 +150,40 @@ describe('pending periods', () => {
     expect(forOf({ for: '45s' }, [300])).toBe('1m');
   });
 
-  it('turns N consecutive checks into N-1 intervals of the slowest probe plus one scrape', () => {
-    expect(forOf({ consecutiveChecks: 3 }, [60, 300])).toBe('11m'); // 2 x 300 s + 60 s
-    expect(forOf({ consecutiveChecks: 3 }, [60, 300], { scrapeIntervalSeconds: 15 })).toBe('10m15s');
-    expect(forOf({ consecutiveChecks: 1 }, [60])).toBe('0s');
-    expect(forOf({ consecutiveChecks: 2 }, [])).toBe('6m'); // no probes yet: the gateway's default 300 s interval
+  it('keeps `for` as given with N consecutive checks, whatever the probes\' intervals and the scrape interval', () => {
+    expect(forOf({ consecutiveChecks: 3 }, [60, 300])).toBe('0s');
+    expect(forOf({ for: '2m', consecutiveChecks: 3 }, [60, 300], { scrapeIntervalSeconds: 15 })).toBe('2m');
+    expect(forOf({ for: '5m', consecutiveChecks: 2 }, [3600])).toBe('5m');
+    expect(forOf({ for: '5m', consecutiveChecks: 2 }, [])).toBe('5m');
   });
 
-  it('waits for both `for` and the consecutive checks', () => {
-    expect(forOf({ for: '5m', consecutiveChecks: 2 }, [10])).toBe('5m');
-    expect(forOf({ for: '5m', consecutiveChecks: 2 }, [3600])).toBe('1h1m');
+  it('gives a server with 10 s and 300 s probes the rule of a server with 10 s probes only', () => {
+    const threshold = availability({ for: '2m', consecutiveChecks: 2 });
+    const serverRule = (intervals: number[]) => {
+      const [rule] = rules(groups({ servers: [server(1, { thresholds: [threshold] })], probes: intervals.map((s, i) => probe(i + 1, 1, { intervalSeconds: s })) }));
+      return { for: rule!.for, expr: expr(rule!), evaluator: evaluator(rule!) };
+    };
+    expect(serverRule([10, 10, 300])).toEqual(serverRule([10, 10]));
+    expect(serverRule([10, 10, 300])).toEqual({ for: '2m', expr: 'tcpprobe_consecutive_failures{server_id="1"}', evaluator: { type: 'gt', params: [1] } });
   });
 
-  it('gives the default two failed checks and five minutes', () => {
+  it('reads N consecutive checks from the run of failures, and one check from availability', () => {
+    const condition = (consecutiveChecks: number | undefined) => {
+      const [rule] = rules(groups({ servers: [server(1, { thresholds: [availability({ for: '1m', consecutiveChecks })] })], probes: [probe(1, 1)] }));
+      return `${expr(rule!)} ${JSON.stringify(evaluator(rule!))}`;
+    };
+    expect(condition(3)).toBe('tcpprobe_consecutive_failures{server_id="1"} {"type":"gt","params":[2]}');
+    expect(condition(2)).toBe('tcpprobe_consecutive_failures{server_id="1"} {"type":"gt","params":[1]}');
+    expect(condition(1)).toBe('tcpprobe_availability{server_id="1"} {"type":"lt","params":[1]}');
+    expect(condition(undefined)).toBe('tcpprobe_availability{server_id="1"} {"type":"lt","params":[1]}');
+  });
+
+  it('gives the default two failed checks in a row, then five minutes, for every interval', () => {
     const forDefault = (interval: number) => rules(groups({ servers: [server(1)], probes: [probe(1, 1, { intervalSeconds: interval })] }))[0]!.for;
     expect(DEFAULT_THRESHOLD.consecutiveChecks).toBe(2);
     expect(forDefault(10)).toBe('5m');
-    expect(forDefault(300)).toBe('6m');
-    expect(forDefault(3600)).toBe('1h1m');
-  });
-
-  it('counts only the probes a server rule covers', () => {
-    // The hourly probe overrides the threshold, so the server's rule waits for its 60 s probes only.
-    const config = {
-      servers: [server(1, { thresholds: [availability({ consecutiveChecks: 3 })] })],
-      probes: [probe(1, 1, { intervalSeconds: 60 }), probe(2, 1, { intervalSeconds: 3600, thresholds: [availability({ for: '2h' })] })],
-    };
-    const rule = byUid(groups(config));
-    expect(rule.get('probekit-s1-down-crit')!.for).toBe('3m');
-    expect(rule.get('probekit-p2-down-crit')!.for).toBe('2h');
+    expect(forDefault(300)).toBe('5m');
+    expect(forDefault(3600)).toBe('5m');
   });
 
   it('waits three scrapes before a gateway is down', () => {
@@ -223,7 +228,7 @@ describe('labels, annotations and notifications', () => {
   it('summarises and describes the alert from the series labels, with the value from B', () => {
     expect(rule.get('probekit-s2-down-crit')!.annotations).toEqual({
       summary: '{{ $labels.probe }} ({{ $labels.target }}) of {{ $labels.server }} is down',
-      description: 'TCP connects from gateway {{ $labels.gateway }} to {{ $labels.target }} have failed for 2m.'
+      description: 'TCP connects from gateway {{ $labels.gateway }} to {{ $labels.target }} are failing: down for 2m.'
         + ' The probe page (probe_url) shows the latest result and its failure reason.',
       runbook_url: 'https://wiki.example/db-down',
       probe_url: 'https://grafana.example/a/probekit-tcpprobe-app/probes/{{ $labels.probe_id }}',
@@ -238,8 +243,7 @@ describe('labels, annotations and notifications', () => {
 
   it('says when an alert comes from the built-in default, and names no runbook it does not have', () => {
     const annotations = rule.get('probekit-s1-down-crit')!.annotations!;
-    // Its slowest probe checks every 300 s: two checks take 6 minutes, more than the default's five.
-    expect(annotations.description).toMatch(/failed for 6m \(2 checks in a row\)\. This is the built-in default/);
+    expect(annotations.description).toMatch(/are failing: down for 5m after 2 failed checks in a row\. This is the built-in default/);
     expect(annotations).not.toHaveProperty('runbook_url');
   });
 
@@ -333,7 +337,7 @@ describe('scale', () => {
     expect(rules(result)).toHaveLength(87);
     const vip = rules(result).filter((r) => r.labels!.team === 'vip');
     expect(vip.map((r) => r.uid)).toEqual(config.overridingProbeIds.map((id) => `probekit-p${id}-down-crit`));
-    expect(expr(byUid(result).get('probekit-s5-down-crit')!)).toBe('tcpprobe_availability{server_id="5",probe_id!~"^(5007)$"}');
-    expect(expr(byUid(result).get('probekit-s6-down-crit')!)).toBe('tcpprobe_availability{server_id="6"}');
+    expect(expr(byUid(result).get('probekit-s5-down-crit')!)).toBe('tcpprobe_consecutive_failures{server_id="5",probe_id!~"^(5007)$"}');
+    expect(expr(byUid(result).get('probekit-s6-down-crit')!)).toBe('tcpprobe_consecutive_failures{server_id="6"}');
   });
 });

@@ -54,7 +54,7 @@ describe('the Prometheus rules file', () => {
   });
 
   it('writes the alerts with their names, conditions and hold times', () => {
-    expect(rule('server-1', 0)).toMatchObject({ alert: 'TcpProbeDown', expr: 'tcpprobe_availability{server_id="1"} < 1', for: '5m' });
+    expect(rule('server-1', 0)).toMatchObject({ alert: 'TcpProbeDown', expr: 'tcpprobe_consecutive_failures{server_id="1"} > 1', for: '5m' });
     expect(rule('server-2', 0)).toMatchObject({ alert: 'TcpProbeDown', expr: 'tcpprobe_availability{server_id="2",probe_id!~"^(21)$"} < 1', for: '2m' });
     expect(rule('server-2', 1)).toMatchObject({
       alert: 'TcpProbeAvailabilityLow',
@@ -62,7 +62,8 @@ describe('the Prometheus rules file', () => {
     });
     expect(rule('server-2', 1)).not.toHaveProperty('for');
     expect(rule('server-2', 2)).toMatchObject({ alert: 'TcpProbeConnectSlow', expr: 'tcpprobe_connect_seconds{server_id="2",probe_id!~"^(22)$"} * 1000 > 250' });
-    expect(rule('server-2', 3)).toMatchObject({ alert: 'TcpProbeDown', expr: 'tcpprobe_availability{probe_id="21"} < 1', for: '2m15s' });
+    expect(rule('server-2', 3)).toMatchObject({ alert: 'TcpProbeDown', expr: 'tcpprobe_consecutive_failures{probe_id="21"} > 2' });
+    expect(rule('server-2', 3)).not.toHaveProperty('for');
     expect(rule('server-2', 4)).toMatchObject({ alert: 'TcpProbeConnectSlow', expr: 'tcpprobe_connect_seconds{probe_id="22"} * 1000 > 40' });
     expect(rule('server-2', 5)).toMatchObject({ alert: 'TcpProbeConnectSlow', expr: 'tcpprobe_connect_seconds{probe_id="22"} * 1000 > 400', labels: { severity: 'critical' } });
     expect(rule('gateways', 0)).toMatchObject({
@@ -87,7 +88,7 @@ describe('the Prometheus rules file', () => {
   it("names the value $value and looks up the failure reason and resolved address with Prometheus' query function", () => {
     const down = rule('server-2', 3).annotations;
     expect(down.summary).toBe('{{ $labels.probe }} ({{ $labels.target }}) of {{ $labels.server }} is down');
-    expect(down.description).toContain('have failed for 2m15s (3 checks in a row).');
+    expect(down.description).toContain('are failing: down after 3 failed checks in a row.');
     expect(down.description).toContain('{{ with printf `topk(1, increase(tcpprobe_checks_total{probe_id=%q,result!="success"}[5m]) > 0)` $labels.probe_id | query }}');
     expect(down.description).toContain('Most frequent failure in the last 5m: {{ label "result" . }}.');
     expect(down.description).toContain('{{ with printf `tcpprobe_info{probe_id=%q}` $labels.probe_id | query }}');

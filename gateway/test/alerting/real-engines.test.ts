@@ -140,7 +140,7 @@ describe('Prometheus and Alertmanager on the exported rules', () => {
       const text = (await prometheusAlerts()).find((a) => a.labels.probe === 'net-closed')?.annotations.description;
       return text?.includes('refused') ? text : undefined;
     }, 15_000);
-    expect(description).toContain(`TCP connects from gateway test-gw to 127.0.0.1:${ports.closed} have failed for 2s.`);
+    expect(description).toContain(`TCP connects from gateway test-gw to 127.0.0.1:${ports.closed} are failing: down for 2s.`);
     expect(description).toContain('Most frequent failure in the last 5m: refused.');
     expect(description).toContain('Last resolved to');
   }, 20_000);

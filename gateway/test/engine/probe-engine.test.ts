@@ -1,5 +1,6 @@
 // The engine follows the stored configuration at once: new, changed, disabled, moved and deleted probes, and windows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDnsServer } from '../helpers/dns-server.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startListener } from '../helpers/listeners.js';
 import { freePort } from '../helpers/prometheus.js';
@@ -128,6 +129,24 @@ describe('probe engine with an allowlist', () => {
       expect(direct).toMatchObject({ status: 400, body: { field: 'host' } });
     } finally {
       await guarded.dispose();
+    }
+  });
+});
+
+describe('probe engine with GATEWAY_DNS_SERVERS', () => {
+  it('still resolves localhost from /etc/hosts, and other names through the DNS servers with their CNAMEs', async () => {
+    const dns = await startDnsServer({ 'alias.example.test': { CNAME: 'real.example.test' }, 'real.example.test': { A: ['127.0.0.1'] } });
+    const withDns = await startTestGateway({ GATEWAY_DNS_SERVERS: dns.server });
+    try {
+      const server = (await withDns.api.post('/api/v1/servers', { name: 's' })).body;
+      const local = (await withDns.api.post(`/api/v1/servers/${server.id}/probes`, { name: 'local', host: 'localhost', port: open.port, intervalSeconds: 3600 })).body;
+      expect((await withDns.api.post(`/api/v1/probes/${local.id}/run`)).body).toMatchObject({ outcome: 'success', actualHost: 'localhost', actualIpv4: '127.0.0.1' });
+      expect(dns.queries.filter((q) => q.endsWith(' localhost'))).toEqual([]);
+      const aliased = (await withDns.api.post(`/api/v1/servers/${server.id}/probes`, { name: 'alias', host: 'alias.example.test', port: open.port, intervalSeconds: 3600 })).body;
+      expect((await withDns.api.post(`/api/v1/probes/${aliased.id}/run`)).body).toMatchObject({ outcome: 'success', actualHost: 'real.example.test' });
+    } finally {
+      await withDns.dispose();
+      await dns.close();
     }
   });
 });

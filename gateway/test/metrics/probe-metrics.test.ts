@@ -7,6 +7,7 @@ import { failure, labelsFor, parseSamples, samplesOf, success } from './helpers.
 
 const PER_PROBE_METRICS = [
   'tcpprobe_availability',
+  'tcpprobe_consecutive_failures',
   'tcpprobe_connect_seconds',
   'tcpprobe_dns_lookup_seconds',
   'tcpprobe_last_check_timestamp_seconds',
@@ -31,7 +32,7 @@ describe('a probe before its first check', () => {
     const { probeMetrics, render } = setup();
     probeMetrics.upsertProbe('p1', labelsFor('p1'));
     const text = await render();
-    for (const name of ['tcpprobe_availability', 'tcpprobe_connect_seconds', 'tcpprobe_dns_lookup_seconds', 'tcpprobe_last_check_timestamp_seconds', 'tcpprobe_info']) {
+    for (const name of ['tcpprobe_availability', 'tcpprobe_consecutive_failures', 'tcpprobe_connect_seconds', 'tcpprobe_dns_lookup_seconds', 'tcpprobe_last_check_timestamp_seconds', 'tcpprobe_info']) {
       expect(samplesOf(text, name), name).toEqual([]);
     }
     expect(samplesOf(text, 'tcpprobe_checks_total', { probe_id: 'p1' })).toEqual([
@@ -66,6 +67,21 @@ describe('after checks', () => {
     expect(samplesOf(text, 'tcpprobe_connect_seconds')[0]?.value).toBe(0.0125);
     // The latest check resolved nothing, so there is no current DNS time.
     expect(samplesOf(text, 'tcpprobe_dns_lookup_seconds')).toEqual([]);
+  });
+
+  it('counts the failed checks in a row, back to 0 at a success, whatever the failure reasons', async () => {
+    const { probeMetrics, render } = setup();
+    probeMetrics.upsertProbe('p1', labelsFor('p1'));
+    const run = async () => samplesOf(await render(), 'tcpprobe_consecutive_failures');
+    probeMetrics.record('p1', failure('refused'));
+    expect(await run()).toEqual([{ name: 'tcpprobe_consecutive_failures', labels: labelsFor('p1'), value: 1 }]);
+    probeMetrics.record('p1', failure('timeout'));
+    probeMetrics.record('p1', failure('dns_error', { dnsMs: null }));
+    expect((await run())[0]?.value).toBe(3);
+    probeMetrics.record('p1', success());
+    expect((await run())[0]?.value).toBe(0);
+    probeMetrics.record('p1', failure('refused'));
+    expect((await run())[0]?.value).toBe(1);
   });
 
   it('counts checks per result: success from the start, each failure reason from its first occurrence', async () => {
@@ -123,6 +139,7 @@ describe('windows', () => {
     probeMetrics.setActive('p1', false);
     const text = await render();
     expect(samplesOf(text, 'tcpprobe_availability')).toEqual([]);
+    expect(samplesOf(text, 'tcpprobe_consecutive_failures')).toEqual([]);
     expect(samplesOf(text, 'tcpprobe_connect_seconds')).toEqual([]);
     expect(samplesOf(text, 'tcpprobe_dns_lookup_seconds')).toEqual([]);
     expect(samplesOf(text, 'tcpprobe_checks_total', { result: 'success' })[0]?.value).toBe(1);
@@ -139,6 +156,18 @@ describe('windows', () => {
     expect(samplesOf(await render(), 'tcpprobe_availability')).toEqual([]);
     probeMetrics.record('p1', failure('refused'));
     expect(samplesOf(await render(), 'tcpprobe_availability')[0]?.value).toBe(0);
+  });
+
+  it('starts the run of failures afresh in each window: the last window\'s failures are not current', async () => {
+    const { probeMetrics, render } = setup();
+    probeMetrics.upsertProbe('p1', labelsFor('p1'));
+    probeMetrics.record('p1', failure('refused'));
+    probeMetrics.record('p1', failure('refused'));
+    probeMetrics.setActive('p1', false);
+    probeMetrics.setActive('p1', true);
+    expect(samplesOf(await render(), 'tcpprobe_consecutive_failures')).toEqual([]);
+    probeMetrics.record('p1', failure('refused'));
+    expect(samplesOf(await render(), 'tcpprobe_consecutive_failures')[0]?.value).toBe(1);
   });
 });
 
@@ -170,6 +199,7 @@ describe('configuration changes', () => {
     }
     for (const name of PER_PROBE_METRICS) expect(samplesOf(text, name, { probe: 'renamed' }).length, name).toBeGreaterThan(0);
     expect(samplesOf(text, 'tcpprobe_checks_total', { result: 'refused' })[0]?.value).toBe(1);
+    expect(samplesOf(text, 'tcpprobe_consecutive_failures')[0]?.value).toBe(1);
     expect(samplesOf(text, 'tcpprobe_info')[0]?.labels).toMatchObject({ probe: 'renamed', actual_host: 'db-1.example.com' });
   });
 
@@ -244,6 +274,7 @@ describe('gateway self-metrics', () => {
     probeMetrics.record('p1', success());
     const text = await render();
     expect(text).toContain('# TYPE tcpprobe_availability gauge\n');
+    expect(text).toContain('# TYPE tcpprobe_consecutive_failures gauge\n');
     expect(text).toContain('# TYPE tcpprobe_checks_total counter\n');
     expect(text).toContain('# TYPE tcpprobe_connect_duration_seconds histogram\n');
     expect(text).toContain('# TYPE tcpprobe_scheduler_lag_seconds histogram\n');

@@ -1,6 +1,9 @@
 // DNS resolution against a real DNS server on loopback (made-up names never reach the machine's resolver).
 import fs from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HostsFile, parseHosts } from '../../src/probing/hosts-file.js';
 import { createResolver, DnsError, type Resolver } from '../../src/probing/resolve.js';
 import { checkTcp } from '../../src/probing/tcp.js';
 import { startDnsServer, type TestDnsServer, type Zone } from '../helpers/dns-server.js';
@@ -156,6 +159,65 @@ describe('resolver with DNS servers', () => {
 
   it('rejects a malformed server address when created', () => {
     expect(() => createResolver({ servers: ['not-an-ip'] })).toThrow(/not-an-ip/);
+  });
+});
+
+describe('resolver with DNS servers and a hosts file', () => {
+  const dir = fs.mkdtempSync(join(tmpdir(), 'probekit-hosts-'));
+  const hostsPath = join(dir, 'hosts');
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('answers names of the hosts file from it, without asking DNS, and other names through DNS with CNAMEs', async () => {
+    fs.writeFileSync(hostsPath, [
+      '# comment line',
+      '127.0.0.1   localhost',
+      '::1         localhost ip6-localhost   # trailing comment',
+      '192.0.2.50  Pinned.Example.Test pinned   www.example.test',
+      '2001:db8::60 v6pinned.example.test',
+      'not-an-address ignored.example.test',
+    ].join('\n'));
+    const withHosts = createResolver({ servers: [dns.server], hostsFile: new HostsFile({ path: hostsPath }) });
+    const queriesBefore = dns.queries.length;
+    const local = await withHosts.resolve('localhost', 2000);
+    expect(local).toMatchObject({ address: '127.0.0.1', family: 4, actualHost: 'localhost' });
+    // No round trip: a map lookup (and this first time, reading the file); generous for a loaded machine.
+    expect(local.dnsMs).toBeGreaterThanOrEqual(0);
+    expect(local.dnsMs).toBeLessThan(50);
+    // Case-insensitive, aliases, a trailing dot; a name pinned in the file wins over its CNAME in DNS (hosts first).
+    expect(await withHosts.resolve('PINNED.example.test', 2000)).toMatchObject({ address: '192.0.2.50', actualHost: 'PINNED.example.test' });
+    expect(await withHosts.resolve('pinned.', 2000)).toMatchObject({ address: '192.0.2.50' });
+    expect(await withHosts.resolve('www.example.test', 2000)).toMatchObject({ address: '192.0.2.50', actualHost: 'www.example.test' });
+    expect(await withHosts.resolve('ip6-localhost', 2000)).toMatchObject({ address: '::1', family: 6 });
+    expect(await withHosts.resolve('v6pinned.example.test', 2000)).toMatchObject({ address: '2001:db8::60', family: 6 });
+    expect(dns.queries.length).toBe(queriesBefore);
+    // Not in the file: the DNS servers, CNAMEs followed.
+    expect(await withHosts.resolve('edge.example.test', 2000)).toMatchObject({ address: '127.0.0.1', actualHost: 'host.example.test' });
+    expect((await failure(withHosts.resolve('ignored.example.test', 2000))).message).toBe('ignored.example.test: name not found (NXDOMAIN)');
+    expect(dns.queries.length).toBeGreaterThan(queriesBefore);
+  });
+
+  it('reads the file again when it changes, looking at most once per recheck interval, and treats a missing file as empty', () => {
+    let now = 0;
+    fs.writeFileSync(hostsPath, '192.0.2.1 moving.example.test\n');
+    const hosts = new HostsFile({ path: hostsPath, recheckMs: 1000, now: () => now });
+    expect(hosts.lookup('moving.example.test')?.ipv4).toEqual(['192.0.2.1']);
+    fs.writeFileSync(hostsPath, '192.0.2.2 moving.example.test\n');
+    fs.utimesSync(hostsPath, new Date(), new Date(Date.now() + 5000));
+    now = 999;
+    expect(hosts.lookup('moving.example.test')?.ipv4).toEqual(['192.0.2.1']);
+    now = 1000;
+    expect(hosts.lookup('moving.example.test')?.ipv4).toEqual(['192.0.2.2']);
+    fs.rmSync(hostsPath);
+    now = 2000;
+    expect(hosts.lookup('moving.example.test')).toBeUndefined();
+  });
+
+  it('parses every name and alias of a line, IPv4 and IPv6 apart', () => {
+    const table = parseHosts('10.0.0.1 a b\n10.0.0.2 A\nfe80::1 b\n\n   \n#10.0.0.3 c\n');
+    expect(Object.fromEntries(table)).toEqual({
+      a: { ipv4: ['10.0.0.1', '10.0.0.2'], ipv6: [] },
+      b: { ipv4: ['10.0.0.1'], ipv6: ['fe80::1'] },
+    });
   });
 });
 

@@ -1,6 +1,6 @@
 // The scheduler against a deterministic fake clock (phases, re-phasing, cap, overlap, skips, lag, stop), and once against real time.
 import { describe, expect, it } from 'vitest';
-import { lateAfterMs, nextDueAt, phaseOffsetMs, Scheduler, type SchedulerClock, type SchedulerOptions, type SkipReason } from '../../src/probing/scheduler.js';
+import { lateAfterMs, nextDueAt, phaseOffsetMs, Scheduler, SOON_SLOT_MARGIN_MS, type SchedulerClock, type SchedulerOptions, type SkipReason } from '../../src/probing/scheduler.js';
 
 /** A clock whose time moves only when the test says; timers fire in due order at their own instants. */
 class FakeClock implements SchedulerClock {
@@ -542,6 +542,111 @@ describe('Scheduler', () => {
     expect(runs.map((r) => [r.probeId, r.dueAt, r.startedAt])).toEqual([['a', T0, T0], ['b', T0, T0 + 10]]);
     await finish('b');
     await scheduler.stop();
+  });
+
+  it('runs an early check at once on request, then keeps the probe on its own grid', async () => {
+    const { clock, scheduler, runs, skips } = harness();
+    scheduler.upsert('a', 300_000);
+    scheduler.start();
+    const first = nextDueAt(T0, 'a', 300_000);
+    const slot = first + 300_000;
+    const requestedAt = slot - 120_000; // two minutes before the slot: the probe would show nothing until then
+    await clock.advanceTo(requestedAt);
+    runs.length = 0;
+    expect(scheduler.nextDue('a')).toBe(slot);
+    expect(scheduler.runSoon('a')).toBe(true);
+    expect(scheduler.runSoon('a')).toBe(false); // one is pending already
+    expect(scheduler.nextDue('a')).toBe(requestedAt);
+    expect(runs).toHaveLength(0); // not inside the caller: on the timer
+    await clock.advance(0);
+    expect(runs.map((r) => [r.dueAt, r.startedAt])).toEqual([[requestedAt, requestedAt]]);
+    expect(scheduler.nextDue('a')).toBe(slot);
+    await clock.advanceTo(slot + 300_000);
+    expect(runs.map((r) => r.dueAt)).toEqual([requestedAt, slot, slot + 300_000]);
+    expect(skips).toEqual([]);
+    await scheduler.stop();
+  });
+
+  it('leaves the early check out when the slot is as close as the margin: the slot is the first check, no double run', async () => {
+    const { clock, scheduler, runs } = harness();
+    scheduler.upsert('a', 300_000);
+    scheduler.start();
+    const slot = nextDueAt(T0 + 10_000, 'a', 300_000);
+    await clock.advanceTo(slot - SOON_SLOT_MARGIN_MS);
+    expect(scheduler.runSoon('a')).toBe(false);
+    await clock.advanceTo(slot - 5000);
+    expect(scheduler.runSoon('a', 5000)).toBe(false); // a margin of the check's timeout
+    await clock.advanceTo(slot + 1000);
+    expect(runs.map((r) => r.dueAt)).toEqual([slot]);
+    await scheduler.stop();
+  });
+
+  it('does not run an early check before start, outside the window, beside a running check, or after removal', async () => {
+    const asked: number[] = [];
+    let open = false;
+    const { clock, scheduler, runs, skips, finish } = harness({ hold: true, isActive: (_id, atMs) => { asked.push(atMs); return open; } });
+    for (const id of ['closed', 'busy', 'gone']) scheduler.upsert(id, 600_000);
+    expect(scheduler.runSoon('closed')).toBe(false); // not started: start() arms slots only, so a restart runs nothing at once
+    expect(scheduler.nextDue('closed')).toBeNull();
+    scheduler.start();
+    const from = Math.max(...['closed', 'busy', 'gone'].map((id) => nextDueAt(T0, id, 600_000))) + 1;
+    await clock.advanceTo(from); // each had its first slot, skipped as inactive
+    skips.length = 0;
+    expect(scheduler.runSoon('closed')).toBe(true);
+    await clock.advance(0);
+    expect(runs).toHaveLength(0);
+    expect(skips).toEqual([]); // an early check is no grid occurrence: dropped, not counted as a skip
+    open = true;
+    expect(scheduler.runNow('busy')).toBe(true);
+    expect(scheduler.runSoon('busy')).toBe(false); // its check runs: the result on its way is the first one
+    expect(scheduler.runSoon('gone')).toBe(true);
+    scheduler.remove('gone');
+    await clock.advance(0);
+    expect(runs.map((r) => r.probeId)).toEqual(['busy']);
+    await finish('busy');
+    expect(scheduler.runSoon('unknown')).toBe(false);
+    await scheduler.stop();
+  });
+
+  it('keeps a pending early check when the interval changes in the same instant, and queues it behind the cap', async () => {
+    const { clock, scheduler, runs, finish } = harness({ hold: true, maxInFlight: 1 });
+    const [a, b] = ['a', 'b'];
+    scheduler.upsert(a, 600_000);
+    scheduler.upsert(b, 600_000);
+    scheduler.start();
+    const from = Math.max(nextDueAt(T0, a, 600_000), nextDueAt(T0, b, 600_000)) + 1;
+    await clock.advanceTo(from);
+    await finish(runs[0]!.probeId);
+    await finish(runs[1]!.probeId);
+    runs.length = 0;
+    await clock.advance(1000);
+    const at = clock.now();
+    expect(scheduler.runSoon(a)).toBe(true);
+    scheduler.upsert(a, 900_000);
+    expect(scheduler.runSoon(b)).toBe(true);
+    await clock.advance(0);
+    expect(runs.map((r) => r.probeId)).toEqual([a]);
+    expect(scheduler.queued).toBe(1);
+    await finish(a);
+    expect(runs.map((r) => [r.probeId, r.dueAt])).toEqual([[a, at], [b, at]]);
+    await finish(b);
+    expect(scheduler.nextDue(a)).toBe(nextDueAt(at + 1, a, 900_000));
+    await scheduler.stop();
+  });
+
+  it('tells when a probe is due next, from now or from a later instant', async () => {
+    const { clock, scheduler } = harness();
+    scheduler.upsert('a', 60_000);
+    scheduler.start();
+    const first = nextDueAt(T0, 'a', 60_000);
+    expect(scheduler.nextDue('a')).toBe(first);
+    expect(scheduler.nextDue('a', first + 1)).toBe(first + 60_000);
+    expect(scheduler.nextDue('a', first + 3_600_000)).toBe(first + 3_600_000);
+    await clock.advanceTo(first);
+    expect(scheduler.nextDue('a')).toBe(first + 60_000);
+    expect(scheduler.nextDue('unknown')).toBeNull();
+    await scheduler.stop();
+    expect(scheduler.nextDue('a')).toBeNull();
   });
 
   it('stop waits for running checks, drops the queue and leaves no timer', async () => {

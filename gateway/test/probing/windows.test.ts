@@ -1,7 +1,7 @@
 // Tables and property checks for the time-window logic: wraps, boundaries, weekdays, exclusions, DST and odd offsets.
 import { describe, expect, it } from 'vitest';
 import {
-  isActive, isValidLocalDate, isValidTimeZone, parseHhMm, WEEKDAYS,
+  isActive, isValidLocalDate, isValidTimeZone, nextActiveAt, parseHhMm, WEEKDAYS,
   type ScheduleSpec, type ScheduleWindow, type TimeWindow, type Weekday,
 } from '../../src/probing/windows.js';
 
@@ -308,6 +308,81 @@ describe('schedule and probe window together', () => {
     const nineToTen = window('09:00', '10:00');
     expect(isActive(at('2026-06-15T00:30:00Z'), nineToTen, tokyoAlways, 'UTC')).toBe(true); // 09:30 in Tokyo
     expect(isActive(at('2026-06-15T09:30:00Z'), nineToTen, tokyoAlways, 'UTC')).toBe(false); // 18:30 in Tokyo
+  });
+});
+
+describe('nextActiveAt: when a closed window opens', () => {
+  const DAY_MS = 86_400_000;
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const weekdays = (begin: string, end: string): ScheduleWindow => ({ days: ['mon', 'tue', 'wed', 'thu', 'fri'], begin, end });
+
+  it.each([
+    ['no window: now', '2026-06-15T12:00:30Z', NO_WINDOW, null, '2026-06-15T12:00:30.000Z'],
+    ['open window: now', '2026-06-15T12:00:30Z', window('12:00', '13:00'), null, '2026-06-15T12:00:30.000Z'],
+    ['from mid-minute to the begin', '2026-06-15T11:59:30Z', window('12:00', '13:00'), null, '2026-06-15T12:00:00.000Z'],
+    ['a wrapping window, later today', '2026-06-15T12:00:00Z', window('22:00', '06:00'), null, '2026-06-15T22:00:00.000Z'],
+    ['a window already over today: tomorrow', '2026-06-15T14:00:00Z', window('12:00', '13:00'), null, '2026-06-16T12:00:00.000Z'],
+    ['weekdays in Berlin, from Friday evening: Monday 09:00 CEST', '2026-06-19T16:00:00Z', NO_WINDOW,
+      schedule('Europe/Berlin', [weekdays('09:00', '17:00')]), '2026-06-22T07:00:00.000Z'],
+    ['after-midnight part of a Friday night window, from Saturday 03:00', '2026-06-20T03:00:00Z', NO_WINDOW,
+      schedule('UTC', [{ days: ['fri'], begin: '22:00', end: '02:00' }]), '2026-06-26T22:00:00.000Z'],
+    ['window and schedule together: the first minute both are open', '2026-06-15T06:00:00Z', window('10:30', '11:00'),
+      schedule('UTC', [weekdays('08:00', '12:00')]), '2026-06-15T10:30:00.000Z'],
+    ['exclusions skip whole local days', '2026-06-15T12:00:00Z', NO_WINDOW,
+      schedule('Europe/Berlin', [], ['2026-06-15', '2026-06-16']), '2026-06-16T22:00:00.000Z'],
+    ['DST: a window begun in the skipped hour opens at the change', '2026-03-28T23:00:00Z', window('02:30', '04:00'),
+      schedule('Europe/Berlin', []), '2026-03-29T01:00:00.000Z'],
+    ['DST: a window inside the skipped hour opens the next day', '2026-03-28T23:00:00Z', window('02:10', '02:50'),
+      schedule('Europe/Berlin', []), '2026-03-30T00:10:00.000Z'],
+    ['DST: the repeated hour opens a window a second time', '2026-10-25T00:50:00Z', window('02:30', '02:45'),
+      schedule('Europe/Berlin', []), '2026-10-25T01:30:00.000Z'],
+    ['a default zone of a probe without a schedule', '2026-06-15T12:00:00Z', window('09:00', '10:00'), null, '2026-06-16T07:00:00.000Z', 'Europe/Berlin'],
+    ['Kathmandu (+05:45)', '2026-06-15T00:00:00Z', window('09:00', '10:00'), schedule('Asia/Kathmandu', []), '2026-06-15T03:15:00.000Z'],
+    ['windows that never meet: never', '2026-06-15T12:00:00Z', window('12:00', '13:00'),
+      schedule('UTC', [weekdays('09:00', '10:00')]), null],
+  ] as [string, string, TimeWindow, ScheduleSpec | null, string | null, string?][])('%s', (_name, from, probeWindow, spec, expected, tz) => {
+    expect(iso(nextActiveAt(at(from), probeWindow, spec, tz ?? 'UTC'))).toBe(expected);
+  });
+
+  it('looks past a year of exclusions, and gives up after them', () => {
+    const from = at('2026-06-15T12:00:00Z');
+    const days = (count: number) => Array.from({ length: count }, (_, i) => new Date(from + i * DAY_MS).toISOString().slice(0, 10));
+    const started = performance.now();
+    expect(iso(nextActiveAt(from, NO_WINDOW, schedule('UTC', [], days(366)), 'UTC'))).toBe('2027-06-16T00:00:00.000Z');
+    // Excluded for a year, then only a window that never meets the probe window: null, and quickly.
+    expect(nextActiveAt(from, window('12:00', '13:00'), schedule('Europe/Berlin', [weekdays('09:00', '10:00')], days(366)), 'UTC')).toBeNull();
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  it('agrees with a minute-by-minute search for random windows, schedules, zones and instants', () => {
+    const next = random(3);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+    const zones = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kathmandu', 'Australia/Lord_Howe'];
+    // Around the 2026 DST changes of Europe and North America, and some plain instants.
+    const starts = ['2026-03-08T00:00:00Z', '2026-03-28T20:00:00Z', '2026-10-24T20:00:00Z', '2026-11-01T00:00:00Z', '2026-06-15T00:00:00Z'];
+    for (let i = 0; i < 150; i++) {
+      const tz = pick(zones);
+      const from = at(pick(starts)) + Math.floor(next() * 2 * DAY_MS);
+      const probeWindow = next() < 0.3 ? NO_WINDOW : window(hhmm(Math.floor(next() * 1440)), hhmm(Math.floor(next() * 1440)));
+      const spec: ScheduleSpec | null = next() < 0.3 ? null : schedule(
+        tz,
+        Array.from({ length: Math.floor(next() * 3) }, () => ({
+          days: WEEKDAYS.filter(() => next() < 0.4),
+          begin: hhmm(Math.floor(next() * 1440)),
+          end: hhmm(Math.floor(next() * 1440)),
+        })),
+        next() < 0.5 ? [] : [new Date(from + Math.floor(next() * 3) * DAY_MS).toISOString().slice(0, 10)],
+      );
+      const active = (t: number) => isActive(t, probeWindow, spec, tz);
+      let expected: number | null = null;
+      if (active(from)) expected = from;
+      else {
+        for (let t = Math.ceil(from / MINUTE_MS) * MINUTE_MS; t < from + 8 * DAY_MS; t += MINUTE_MS) {
+          if (active(t)) { expected = t; break; }
+        }
+      }
+      expect(iso(nextActiveAt(from, probeWindow, spec, tz)), `${iso(from)} ${tz} ${JSON.stringify([probeWindow, spec])}`).toBe(iso(expected));
+    }
   });
 });
 

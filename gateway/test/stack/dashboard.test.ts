@@ -14,11 +14,13 @@ const panels: any[] = dashboard.panels;
 let gw: TestGateway;
 let probed: ProbedGateway;
 let exported: Set<string>;
+let metricsText: string;
 
 beforeAll(async () => {
   gw = await startTestGateway();
   probed = await addLoopbackProbes(gw);
-  exported = exportedMetricNames(await (await fetch(`${gw.url}/metrics`)).text());
+  metricsText = await (await fetch(`${gw.url}/metrics`)).text();
+  exported = exportedMetricNames(metricsText);
 });
 
 afterAll(async () => {
@@ -74,9 +76,29 @@ describe('the TCP probes overview dashboard', () => {
   it('shows the nested status grid panel, whose id the app\'s panel plugin has once it exists', () => {
     const grid = panels.filter((p) => p.type === GRID_PANEL_ID);
     expect(grid).toHaveLength(1);
-    expect(grid[0].targets.map((t: any) => metricNamesIn(t.expr)[0])).toEqual(['tcpprobe_availability', 'tcpprobe_connect_seconds']);
+    // Availability and connect time, and what the tooltip tells: actual host and IPv4, last check, failure reason;
+    // each refId names its metric, which is how the grid tells a query's series apart when PromQL drops __name__.
+    expect(grid[0].targets.map((t: any) => [t.refId, metricNamesIn(t.expr)[0]])).toEqual([
+      ['availability', 'tcpprobe_availability'],
+      ['connect', 'tcpprobe_connect_seconds'],
+      ['info', 'tcpprobe_info'],
+      ['last_check', 'tcpprobe_last_check_timestamp_seconds'],
+      ['checks_total', 'tcpprobe_checks_total'],
+    ]);
+    for (const target of grid[0].targets) expect(target, target.refId).toMatchObject({ instant: true, range: false });
     const panelPlugins = pluginJsons().filter((plugin) => plugin.type === 'panel');
     for (const plugin of panelPlugins) expect(plugin.id, plugin.path).toBe(GRID_PANEL_ID);
+  });
+
+  it('the grid\'s series carry what its down tile tells: the failure result and the actual IPv4, by probe_id', () => {
+    const closed = `probe_id="${probed.probeIds.closed}"`;
+    const lines = metricsText.split('\n').filter((line) => line.includes(closed));
+    expect(lines.find((line) => line.startsWith('tcpprobe_availability{'))).toMatch(/ 0$/);
+    expect(lines.find((line) => line.startsWith('tcpprobe_checks_total{') && line.includes('result="refused"'))).toMatch(/ [1-9]\d*$/);
+    // A refused connection was resolved first: tcpprobe_info names the address it went to.
+    expect(lines.find((line) => line.startsWith('tcpprobe_info{'))).toMatch(/actual_ipv4="127\.0\.0\.1"/);
+    // A success series from the start: the grid's checks query gives every probe a tile, even one not checked yet.
+    expect(lines.find((line) => line.startsWith('tcpprobe_checks_total{') && line.includes('result="success"'))).toBeDefined();
   });
 
   it('charts availability and connect time over time, and checks by result', () => {

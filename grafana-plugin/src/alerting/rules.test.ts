@@ -78,7 +78,7 @@ describe('rule groups', () => {
   test('summaries read the PromQL and comparison back from the queries', () => {
     const group = serverRuleGroup(server(1, [connect]), [probe(11, 1, [{ ...connect, value: 100 }])], target);
     expect(group.rules.map(summarizeRule).map((rule) => rule.promql)).toEqual([
-      'tcpprobe_availability{server_id="1"} < 1',
+      'tcpprobe_consecutive_failures{server_id="1"} > 1',
       'tcpprobe_connect_seconds{server_id="1",probe_id!~"^(11)$"} * 1000 > 250',
       'tcpprobe_connect_seconds{probe_id="11"} * 1000 > 100',
     ]);

@@ -24,5 +24,16 @@ export function availabilityRatioQuery(probeId: number): string {
   return `avg_over_time(${availabilityQuery(probeId)}[$__range]) * 100`;
 }
 
+/**
+ * Seconds of the dashboard range that hold data, so an availability read from 5 minutes of a 6 hour range says so.
+ * A subquery counts the steps of Grafana's `$__interval` at which a sample is present (Prometheus ends a series at
+ * the scrape that no longer has it: outside the window, or with the gateway down), times the step: exact to one step.
+ * A series shorter than a step can fall between two steps; it counts as one step rather than as none.
+ */
+export function coveredSecondsQuery(probeId: number): string {
+  const series = availabilityQuery(probeId);
+  return `(count_over_time(${series}[$__range:$__interval]) or count_over_time(${series}[$__range]) * 0 + 1) * $__interval_ms / 1000`;
+}
+
 /** One legend entry per gateway: a server moved to another gateway keeps its probe id but changes `gateway`. */
 export const GATEWAY_LEGEND = '{{gateway}}';

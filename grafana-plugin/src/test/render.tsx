@@ -7,6 +7,7 @@ import { MemoryRouter, Route, Routes, useLocation } from 'react-router-dom';
 import { PluginType, type AppPluginMeta, type AppRootProps } from '@grafana/data';
 import pluginJson from '../plugin.json';
 import type { AppJsonData } from '../types';
+import { expect } from 'vitest';
 import type { FakeGrafana } from './grafanaRuntime';
 
 /** The meta Grafana hands to the app root and to its configuration page. */
@@ -68,4 +69,21 @@ export function fieldError(input: HTMLElement): string | null {
   let field: HTMLElement | null = input.parentElement;
   while (field && !field.querySelector('label')) field = field.parentElement;
   return field?.querySelector('[role="alert"]')?.textContent ?? null;
+}
+
+/**
+ * The help texts of a form's fields, each asserted whole: none trails off, none is cut by style. Grafana's Label
+ * styles apply to them (display: block), so the style checks see real styles rather than empty ones.
+ */
+export function expectWholeHelpTexts(form: HTMLElement): HTMLElement[] {
+  const helpTexts = [...form.querySelectorAll<HTMLElement>('label > span')];
+  for (const help of helpTexts) {
+    expect(help.textContent).not.toMatch(/(\.\.\.|…)$/);
+    const style = getComputedStyle(help);
+    expect(style.display).toBe('block');
+    expect(style.textOverflow).not.toBe('ellipsis');
+    expect(style.whiteSpace).not.toBe('nowrap');
+    expect(style.overflow).not.toBe('hidden');
+  }
+  return helpTexts;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { failureReason, formatInterval, formatMs, formatWindow } from './format';
+import { failureReason, formatInterval, formatMs, formatSpan, formatWindow } from './format';
 
 describe('format', () => {
   test('milliseconds', () => {
@@ -15,6 +15,18 @@ describe('format', () => {
     expect(formatInterval(300)).toBe('5 min');
     expect(formatInterval(3600)).toBe('1 h');
     expect(formatInterval(5400)).toBe('1 h 30 min');
+  });
+
+  test('spans as a person says them: seconds up, minutes and hours to the nearest', () => {
+    expect(formatSpan(0.2)).toBe('1 s');
+    expect(formatSpan(4)).toBe('4 s');
+    expect(formatSpan(59.5)).toBe('60 s');
+    expect(formatSpan(89)).toBe('1 min');
+    expect(formatSpan(3599)).toBe('1 h');
+    expect(formatSpan(2 * 3600 + 30 * 60)).toBe('2 h 30 min');
+    expect(formatSpan(86_399)).toBe('1 d');
+    expect(formatSpan(27 * 3600)).toBe('1 d 3 h');
+    expect(formatSpan(48 * 3600)).toBe('2 d');
   });
 
   test('failure reasons name the outcome and keep the system message', () => {

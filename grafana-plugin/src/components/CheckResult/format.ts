@@ -34,6 +34,19 @@ export function formatInterval(seconds: number): string {
   return `${seconds} s`;
 }
 
+/**
+ * A span to come or gone by, as a person says it: 4 s, 3 min, 2 h 30 min, 2 d 5 h. Seconds round up (a check due in
+ * 0.2 s is due in 1 s, not in 0 s); minutes and hours round to the nearest, so 2 h 59 min 50 s reads 3 h.
+ */
+export function formatSpan(seconds: number): string {
+  if (seconds < 60) return `${Math.max(1, Math.ceil(seconds))} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 24 * 60) return minutes % 60 === 0 ? `${minutes / 60} h` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  const hours = Math.round(minutes / 60);
+  return hours % 24 === 0 ? `${hours / 24} d` : `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
+
 /** Why a check failed, in one line: the outcome in words, with the system's message when there is one. */
 export function failureReason(result: Pick<CheckResult, 'outcome' | 'error'> | null | undefined): string {
   if (!result || result.outcome === 'success') return '';

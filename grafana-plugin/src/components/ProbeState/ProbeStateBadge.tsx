@@ -1,16 +1,46 @@
-// A probe's state as a coloured badge: up, down, no data (outside its window or not checked yet), disabled.
-import { Badge, type BadgeColor, type IconName } from '@grafana/ui';
+// A probe's state as a coloured badge (up, down, no data, not checked yet, disabled) and, for the states without a
+// result, why: "outside its window, opens at 08:00 (in 3 h)", counting down while the page is open.
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { Badge, useStyles2, type BadgeColor, type IconName } from '@grafana/ui';
 import type { ProbeState } from '../../api/types';
-import { STATE_LABELS } from '../CheckResult/format';
+import { useNow } from '../RelativeTime/useNow';
+import { explainState, stateSentence, type StatusFacts } from './explainState';
 
-const LOOK: Record<ProbeState, { color: BadgeColor; icon: IconName; tooltip: string }> = {
-  up: { color: 'green', icon: 'check-circle', tooltip: 'The latest check connected within the timeout' },
-  down: { color: 'red', icon: 'exclamation-circle', tooltip: 'The latest check failed' },
-  nodata: { color: 'blue', icon: 'clock-nine', tooltip: 'Not checked yet, or outside its time window or schedule' },
-  disabled: { color: 'darkgrey', icon: 'pause', tooltip: 'Disabled: the probe does not run' },
+const LOOK: Record<ProbeState, { color: BadgeColor; icon: IconName }> = {
+  up: { color: 'green', icon: 'check-circle' },
+  down: { color: 'red', icon: 'exclamation-circle' },
+  nodata: { color: 'blue', icon: 'clock-nine' },
+  disabled: { color: 'darkgrey', icon: 'pause' },
 };
 
-export function ProbeStateBadge({ state }: { state: ProbeState }) {
-  const look = LOOK[state];
-  return <Badge color={look.color} icon={look.icon} text={STATE_LABELS[state]} tooltip={look.tooltip} />;
+const TOOLTIPS: Partial<Record<ProbeState, string>> = {
+  up: 'The latest check connected within the timeout',
+  down: 'The latest check failed',
+};
+
+interface Props {
+  status: StatusFacts;
+  /** Show the explanation beside the badge (a page) or under it (a table cell); always in the badge's tooltip. */
+  layout?: 'inline' | 'stacked';
 }
+
+export function ProbeStateBadge({ status, layout = 'inline' }: Props) {
+  const styles = useStyles2(getStyles);
+  // Only the moments to come change with time; up, down and disabled read the same at any second.
+  const now = useNow(status.reason === 'outside_window' || status.reason === 'not_checked_yet');
+  const explanation = explainState(status, now);
+  const look = LOOK[status.state];
+  return (
+    <span className={layout === 'inline' ? styles.inline : styles.stacked}>
+      <Badge color={look.color} icon={look.icon} text={explanation.headline} tooltip={TOOLTIPS[status.state] ?? stateSentence(explanation)} />
+      {explanation.detail && <span className={styles.detail}>{explanation.detail}</span>}
+    </span>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  inline: css({ display: 'inline-flex', alignItems: 'center', flexWrap: 'wrap', gap: theme.spacing(1) }),
+  stacked: css({ display: 'flex', flexDirection: 'column', alignItems: 'flex-start', gap: theme.spacing(0.5) }),
+  detail: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
+});

@@ -59,7 +59,7 @@ describe('what applies and where it comes from', () => {
     renderApp(App, grafana!, `${BASE}/servers/${server.id}/edit`);
     await waitFor(async () => expect(await rowsOf('Effective thresholds')).toHaveLength(2));
     const [down, connect] = await rowsOf('Effective thresholds');
-    expect(down).toEqual(['Availability (down), critical', 'down for 5m and 2 checks in a row', 'sre (app default)', 'policies', '–', 'Built-in default', 'cache']);
+    expect(down).toEqual(['Availability (down), critical', 'down for 5m after 2 failed checks in a row', 'sre (app default)', 'policies', '–', 'Built-in default', 'cache']);
     expect(connect).toEqual(['Connect time, warning', 'slower than 250 ms for 10m', 'network', 'policies', '–', 'This server', '–']);
 
     const rules = await rowsOf('Alert rules');
@@ -68,7 +68,7 @@ describe('what applies and where it comes from', () => {
       `TcpProbeConnectSlow warning: erp-prodprobekit-s${server.id}-connect-warn`,
       `TcpProbeDown critical: erp-prod, probe cacheprobekit-p${cache.id}-down-crit`,
     ]);
-    expect(rules[0]![1]).toBe(`tcpprobe_availability{server_id="${server.id}",probe_id!~"^(${cache.id})$"} < 1`);
+    expect(rules[0]![1]).toBe(`tcpprobe_consecutive_failures{server_id="${server.id}",probe_id!~"^(${cache.id})$"} > 1`);
     expect(rules[1]![3]).toContain('team=network');
     // Nothing was applied yet: Grafana has none of them.
     await waitFor(async () => expect((await rowsOf('Alert rules')).map((row) => row[4])).toEqual(['Not in Grafana', 'Not in Grafana', 'Not in Grafana']));

@@ -129,11 +129,11 @@ export function ThresholdsEditor({ initial, extra = [], defaultTeam = '', contac
                   <Input id={id('value')} {...register(`thresholds.${index}.value`)} type="number" suffix={unit} width={16} />
                 </Field>
               )}
-              <Field label="For" description="How long it must hold, e.g. 5m" {...field('for')}>
+              <Field label="For" description={kind === 'availability' ? 'How long it stays down after those checks, e.g. 5m' : 'How long it must hold, e.g. 5m'} {...field('for')}>
                 <Input id={id('for')} {...register(`thresholds.${index}.for`)} placeholder={kind === 'availability' ? '5m' : 'none'} width={12} />
               </Field>
               {kind === 'availability' && (
-                <Field label="Consecutive checks" description="Failed checks in a row" {...field('consecutiveChecks')}>
+                <Field label="Consecutive checks" description="Failed checks in a row, each probe its own" {...field('consecutiveChecks')}>
                   <Input id={id('consecutiveChecks')} {...register(`thresholds.${index}.consecutiveChecks`)} type="number" placeholder="1" width={12} />
                 </Field>
               )}

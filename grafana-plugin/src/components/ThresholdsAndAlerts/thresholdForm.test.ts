@@ -35,7 +35,10 @@ describe('thresholds form', () => {
   });
 
   test('describes thresholds and maps gateway field paths onto the form', () => {
-    expect(describeThreshold({ kind: 'availability', level: 'critical', for: '5m', consecutiveChecks: 2 })).toBe('down for 5m and 2 checks in a row');
+    expect(describeThreshold({ kind: 'availability', level: 'critical', for: '5m', consecutiveChecks: 2 })).toBe('down for 5m after 2 failed checks in a row');
+    expect(describeThreshold({ kind: 'availability', level: 'critical', consecutiveChecks: 3 })).toBe('down after 3 failed checks in a row');
+    expect(describeThreshold({ kind: 'availability', level: 'critical', for: '90s', consecutiveChecks: 1 })).toBe('down for 1m30s');
+    expect(describeThreshold({ kind: 'availability', level: 'critical' })).toBe('down at one failed check');
     expect(describeThreshold({ kind: 'availabilityRatio', level: 'warning', value: 99 })).toBe('up less than 99% over 1h');
     expect(describeThreshold({ kind: 'connectTime', level: 'warning', value: 250, for: '10m' })).toBe('slower than 250 ms for 10m');
     expect(formFieldOf('thresholds[2].value')).toBe('thresholds.2.value');

@@ -1,6 +1,7 @@
 // The thresholds editor's values, its rules (the gateway's, gateway/src/schemas/threshold.ts and domain/validate.ts,
 // in the form's words) and the conversions between thresholds and the form. Pure.
 import { z } from 'zod';
+import { downCondition } from '../../alerting/mapping';
 import type { Threshold } from '../../api/types';
 
 export type ThresholdKind = Threshold['kind'];
@@ -16,7 +17,7 @@ export const KIND_LABELS: Record<ThresholdKind, string> = {
 };
 
 export const KIND_DESCRIPTIONS: Record<ThresholdKind, string> = {
-  availability: 'Alerts while checks fail: for a time and/or a number of checks in a row',
+  availability: 'Alerts once a probe has failed a number of checks in a row and has stayed down for a time after that',
   availabilityRatio: 'Alerts when the share of successful checks over a window drops below a percentage',
   connectTime: 'Alerts when connecting takes longer than a number of milliseconds',
 };
@@ -139,15 +140,15 @@ export function newThresholdRow(existing: ReadonlyArray<Pick<ThresholdRow, 'kind
   };
 }
 
-/** "down for 5m and 2 checks in a row", "up less than 99.5% over 1h", "slower than 250 ms for 10m". */
+/**
+ * What the threshold's rule does: "down for 5m after 2 failed checks in a row" (in the words of the alert itself),
+ * "up less than 99.5% over 1h", "slower than 250 ms for 10m".
+ */
 export function describeThreshold(threshold: Threshold): string {
   const hold = threshold.for ? ` for ${threshold.for}` : '';
   switch (threshold.kind) {
-    case 'availability': {
-      const checks = threshold.consecutiveChecks && threshold.consecutiveChecks > 1 ? `${threshold.consecutiveChecks} checks in a row` : '';
-      if (hold && checks) return `down${hold} and ${checks}`;
-      return `down${hold || (checks ? ` ${checks}` : ' at one failed check')}`;
-    }
+    case 'availability':
+      return `down ${downCondition(threshold)}`;
     case 'availabilityRatio':
       return `up less than ${threshold.value}% over ${threshold.window ?? '1h'}${hold}`;
     case 'connectTime':

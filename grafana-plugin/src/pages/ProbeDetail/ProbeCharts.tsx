@@ -7,9 +7,13 @@ import { useAppSettings } from '../../appSettings';
 import { links } from '../../constants';
 import { buildProbeScene } from './probeScene';
 
-export function ProbeCharts({ probeId }: { probeId: number }) {
+/** `noDataText`: what an empty chart says, from the gateway's state (noSampleText); a change rebuilds the scene. */
+export function ProbeCharts({ probeId, noDataText }: { probeId: number; noDataText: string }) {
   const { prometheusUid } = useAppSettings();
-  const scene = useMemo(() => (prometheusUid ? buildProbeScene(probeId, prometheusUid) : undefined), [probeId, prometheusUid]);
+  const scene = useMemo(
+    () => (prometheusUid ? buildProbeScene(probeId, prometheusUid, noDataText) : undefined),
+    [probeId, prometheusUid, noDataText],
+  );
   if (!scene) {
     return (
       <Alert severity="info" title="Charts need a Prometheus data source">

@@ -1,5 +1,6 @@
-// The probe page against a real gateway: summary and state, recent results with failure reasons, run now, the
-// charts' place (their Prometheus cannot run in jsdom; probeScene.test.ts checks the queries), delete and roles.
+// The probe page against a real gateway: summary and state (why no data, when the next check is), recent results with
+// failure reasons, run now, the charts' place (their Prometheus cannot run in jsdom; probeScene.test.ts checks the
+// queries, probeMetrics.prometheus.test.ts runs them), delete and roles.
 import { configure, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { App } from '../../App';
@@ -8,6 +9,8 @@ import { startTestGateway, type TestGateway } from '../../test/gatewayHarness';
 import { installFakeGrafana, type OrgRole } from '../../test/grafanaRuntime';
 import { closedPortUrl, startHttpStub, type HttpStub } from '../../test/httpStub';
 import { renderApp } from '../../test/render';
+import { formatWindow } from '../../components/CheckResult/format';
+import { OPENS_IN_2H, windowOpeningIn2h } from '../../components/ProbeState/windowsForTests';
 
 // The first render of a page in jsdom (Grafana's styles, the scene) takes a second or two.
 configure({ asyncUtilTimeout: 10_000 });
@@ -34,11 +37,15 @@ function renderProbe(probe: Pick<Probe, 'id'>, orgRole: OrgRole = 'Admin', jsonD
 }
 
 const summary = () => within(screen.getByRole('region', { name: 'Probe summary' }));
+/** The value of one field of the summary, by its label. */
+const summaryField = (label: string) => summary().getByText(label, { selector: 'dt' }).nextElementSibling!;
 const resultRows = () => within(screen.getByRole('region', { name: 'Recent results' })).queryAllByRole('row').slice(1);
 
 describe('probe page', () => {
   test('shows the probe, its state, and its recent results newest first with their failure reasons', async () => {
-    const probe = await gateway.seed.createProbe(server.id, { name: 'db', host: '127.0.0.1', port: openPort, description: 'primary', windowBegin: '22:00', windowEnd: '06:00', intervalSeconds: 3600 });
+    // Closed now: the gateway leaves it alone, so the results are the two runs below.
+    const window = windowOpeningIn2h();
+    const probe = await gateway.seed.createProbe(server.id, { name: 'db', host: '127.0.0.1', port: openPort, description: 'primary', ...window, intervalSeconds: 3600 });
     await gateway.seed.runProbe(probe.id);
     // The same probe pointed at a closed port: a failed check on top.
     await gateway.seed.request('PATCH', `/api/v1/probes/${probe.id}`, { port: closedPort, version: probe.version });
@@ -49,11 +56,12 @@ describe('probe page', () => {
     expect(screen.getByText(`127.0.0.1:${closedPort}, every 1 h`)).toBeInTheDocument();
     await screen.findByRole('region', { name: 'Probe summary' });
     expect(summary().getByText('primary')).toBeInTheDocument();
-    expect(summary().getByText('22:00–06:00 (overnight)')).toBeInTheDocument();
+    expect(summary().getByText(formatWindow(window.windowBegin, window.windowEnd))).toBeInTheDocument();
     expect(summary().getByText('erp-prod on gateway gw-test')).toBeInTheDocument();
     expect(summary().getByText(/^Connection refused: connect ECONNREFUSED/)).toBeInTheDocument();
-    // Outside its window the probe reports no data, whatever its last result; inside, down.
-    expect(summary().getByText(/^(Down|No data)$/)).toBeInTheDocument();
+    // Outside its window the probe reports no data, whatever its last result, and says why and until when.
+    expect(summary().getByText('No data')).toBeInTheDocument();
+    expect(summary().getByText(/^outside its window, opens at/)).toHaveTextContent(OPENS_IN_2H);
 
     await waitFor(() => expect(resultRows()).toHaveLength(2));
     const [newest, oldest] = resultRows();
@@ -80,22 +88,47 @@ describe('probe page', () => {
     expect(screen.queryByRole('region', { name: 'Charts' })).not.toBeInTheDocument();
   });
 
-  test('a probe never run says when it will be', async () => {
-    const probe = await gateway.seed.createProbe(server.id, { name: 'db', host: '127.0.0.1', port: openPort, intervalSeconds: 600 });
+  test('a probe never run says why and when it will be: outside its window, opening in 2 h', async () => {
+    const probe = await gateway.seed.createProbe(server.id, { name: 'db', host: '127.0.0.1', port: openPort, intervalSeconds: 600, ...windowOpeningIn2h() });
     renderProbe(probe, 'Editor');
     expect(await screen.findByText('No results yet')).toBeInTheDocument();
-    expect(screen.getByText(/checks this probe every 10 min inside its window; use Run now to check at once/)).toBeInTheDocument();
+    const empty = screen.getByText(/checks this probe every 10 min inside its window; use Run now to check at once/);
+    expect(empty).toHaveTextContent(/^No data: outside its window, opens at \d\d:\d\d \(in 2 h( 1 min)?\)\. The gateway checks/);
+    expect(summary().getByText('No data')).toBeInTheDocument();
+    // The first slot of its 10 min grid once the window is open.
+    expect(summaryField('Next check')).toHaveTextContent(/^in 2 h( \d+ min)? \(\d\d:\d\d\)$/);
+  });
+
+  test('a new probe has its first result at once and says when the next check is due', async () => {
+    const probe = await gateway.seed.createProbe(server.id, { name: 'db', host: '127.0.0.1', port: openPort });
+    renderProbe(probe, 'Viewer');
+    await screen.findByRole('region', { name: 'Probe summary' });
+    await waitFor(() => expect(summary().getByText('Up')).toBeInTheDocument());
+    // Every 5 min on its own slot: due within 5 min, at a clock time.
+    expect(summaryField('Next check')).toHaveTextContent(/^in (\d+ s|[1-5] min) \(\d\d:\d\d\)$/);
+    expect(summaryField('Last check')).not.toHaveTextContent('never');
+  });
+
+  test('a check due within a minute is waited for: the page shows its result without a refresh', async () => {
+    const probe = await gateway.seed.createProbe(server.id, { name: 'db', host: '127.0.0.1', port: openPort, intervalSeconds: 3 });
+    renderProbe(probe, 'Viewer');
+    await screen.findByRole('region', { name: 'Probe summary' });
+    await waitFor(() => expect(summary().getByText('Up')).toBeInTheDocument());
+    // The listener goes away; the next scheduled check fails and the page follows it.
+    await listener.close();
+    await waitFor(() => expect(summary().getByText('Down')).toBeInTheDocument(), { timeout: 15_000 });
+    expect(summary().getByText(/^Connection refused/)).toBeInTheDocument();
   });
 
   test('run now shows the result and adds it to the recent results', async () => {
-    const probe = await gateway.seed.createProbe(server.id, { name: 'db', host: '127.0.0.1', port: openPort });
+    const probe = await gateway.seed.createProbe(server.id, { name: 'db', host: '127.0.0.1', port: openPort, ...windowOpeningIn2h() });
     const { user } = renderProbe(probe, 'Editor');
     await screen.findByText('No results yet');
     await user.click(screen.getByRole('button', { name: 'Run db now' }));
     const result = await screen.findByLabelText('Run of db');
     expect(within(result).getByText(/^Run of db: connected in/)).toBeInTheDocument();
     await waitFor(() => expect(resultRows()).toHaveLength(1));
-    await waitFor(() => expect(summary().getByText('Up')).toBeInTheDocument());
+    expect(summaryField('Last check')).not.toHaveTextContent('never');
     expect(summary().getAllByText('127.0.0.1').length).toBeGreaterThanOrEqual(1);
   });
 
@@ -111,7 +144,7 @@ describe('probe page', () => {
   });
 
   test('viewers see it read-only; editors run and edit but do not delete', async () => {
-    const probe = await gateway.seed.createProbe(server.id, { name: 'db', host: '127.0.0.1', port: openPort });
+    const probe = await gateway.seed.createProbe(server.id, { name: 'db', host: '127.0.0.1', port: openPort, ...windowOpeningIn2h() });
     renderProbe(probe, 'Viewer');
     await screen.findByRole('heading', { name: 'db' });
     expect(screen.queryByRole('button', { name: 'Run db now' })).not.toBeInTheDocument();

@@ -1,12 +1,12 @@
-// One probe: its settings and state, charts of availability and connect time from Prometheus, and its recent checks
-// from the gateway; editors run, edit and delete it from here.
-import { useCallback, useState } from 'react';
+// One probe: its settings and state (why it has no data, when it is checked next), charts of availability and connect
+// time from Prometheus, and its recent checks from the gateway; editors run, edit and delete it from here.
+import { useCallback, useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Button, EmptyState, LoadingPlaceholder, Stack, Text } from '@grafana/ui';
 import { getProbe, getProbeResults, getSchedule, getServer, getStatus } from '../../api';
 import type { GatewayError } from '../../api/errors';
-import type { CheckResult, Probe, ProbeServer, ProbeState, Schedule } from '../../api/types';
+import type { CheckResult, Probe, ProbeServer, Schedule } from '../../api/types';
 import { links } from '../../constants';
 import { useIdParam } from '../../hooks/useIdParam';
 import { useLoad } from '../../hooks/useLoad';
@@ -16,6 +16,7 @@ import { CheckResultDetails } from '../../components/CheckResult/CheckResultDeta
 import { formatInterval } from '../../components/CheckResult/format';
 import { GatewayErrorAlert } from '../../components/GatewayErrorAlert';
 import { DeleteProbeButton, RunProbeButton } from '../../components/ProbeActions/ProbeActions';
+import { explainState, noSampleText, stateSentence, statusFacts, type StatusFacts } from '../../components/ProbeState/explainState';
 import { ThresholdsAndAlerts } from '../../components/ThresholdsAndAlerts/ThresholdsAndAlerts';
 import { ProbeCharts } from './ProbeCharts';
 import { ProbeSummary } from './ProbeSummary';
@@ -24,10 +25,17 @@ import { ResultsTable } from './ResultsTable';
 /** How many recent checks the page lists. */
 export const RESULTS_SHOWN = 100;
 
+/** A check due this soon is waited for: the page reloads just after it, so "due in 4 s" turns into its result. */
+const FOLLOW_NEXT_CHECK_MS = 60_000;
+/** How long after the due time the reload comes: the check's own time and the engine's hand-over to /status. */
+const AFTER_CHECK_MS = 1500;
+/** At most one such reload this often, also when a late gateway keeps reporting a due time gone by. */
+const MIN_FOLLOW_MS = 5000;
+
 interface Loaded {
   probe: Probe;
   server: ProbeServer;
-  state: ProbeState;
+  status: StatusFacts;
   /** From /status: the engine's latest, which the stored probe catches up with only every few seconds. */
   lastResult: CheckResult | null;
   schedule?: Schedule;
@@ -37,14 +45,14 @@ async function loadProbe(probeId: number): Promise<Loaded> {
   const probe = await getProbe(probeId);
   const [server, status, schedule] = await Promise.all([
     getServer(probe.serverId),
-    getStatus({ serverId: probe.serverId }),
+    getStatus({ probeId }),
     probe.scheduleId === null ? Promise.resolve(undefined) : getSchedule(probe.scheduleId).catch(() => undefined),
   ]);
   const latest = status.items.find((item) => item.probeId === probeId);
   return {
     probe,
     server,
-    state: latest?.state ?? (probe.enabled ? 'nodata' : 'disabled'),
+    status: statusFacts(probe, latest),
     lastResult: latest?.lastResult ?? probe.lastResult,
     schedule,
   };
@@ -88,6 +96,15 @@ function ProbeDetail({ probeId }: { probeId: number }) {
   );
 
   const value = loaded.value;
+  const nextCheckAt = value?.status.nextCheckAt ?? null;
+  useEffect(() => {
+    if (nextCheckAt === null) return;
+    const waitMs = Date.parse(nextCheckAt) - Date.now() + AFTER_CHECK_MS;
+    if (waitMs > FOLLOW_NEXT_CHECK_MS + AFTER_CHECK_MS) return;
+    const timer = setTimeout(refresh, Math.max(waitMs, MIN_FOLLOW_MS));
+    return () => clearTimeout(timer);
+  }, [nextCheckAt, refresh]);
+
   const pageNav = {
     text: value?.probe.name ?? `Probe ${probeId}`,
     parentItem: value
@@ -117,6 +134,7 @@ function ProbeDetail({ probeId }: { probeId: number }) {
   }
 
   const { probe } = value;
+  const why = stateSentence(explainState(value.status, Date.now()));
   const actions = (
     <Stack gap={1}>
       <Button variant="secondary" icon="sync" onClick={refresh}>
@@ -138,8 +156,8 @@ function ProbeDetail({ probeId }: { probeId: number }) {
         {actionError && <GatewayErrorAlert error={actionError} />}
         {loaded.error && <GatewayErrorAlert error={loaded.error} onRetry={loaded.reload} />}
         {ran && <CheckResultDetails title={`Run of ${probe.name}`} result={ran} onClose={() => setRan(undefined)} />}
-        <ProbeSummary probe={probe} server={value.server} state={value.state} lastResult={value.lastResult} schedule={value.schedule} />
-        <ProbeCharts probeId={probe.id} />
+        <ProbeSummary probe={probe} server={value.server} status={value.status} lastResult={value.lastResult} schedule={value.schedule} />
+        <ProbeCharts probeId={probe.id} noDataText={noSampleText(value.status)} />
         <ThresholdsAndAlerts probeId={probe.id} />
         <section aria-label="Recent results">
           <Stack direction="column" gap={1}>
@@ -151,9 +169,9 @@ function ProbeDetail({ probeId }: { probeId: number }) {
               !results.error && <LoadingPlaceholder text="Loading results…" />
             ) : results.value.items.length === 0 ? (
               <EmptyState variant="call-to-action" message="No results yet" hideImage>
-                {!probe.enabled
-                  ? 'The probe is disabled and does not run; enable it on its edit page.'
-                  : `The gateway checks this probe every ${formatInterval(probe.intervalSeconds)} inside its window${canEdit ? '; use Run now to check at once' : ''}. Results since the gateway started are kept here.`}
+                {value.status.state === 'disabled'
+                  ? `${why}; enable ${value.status.reason === 'server_disabled' ? 'the server' : 'it'} on its edit page.`
+                  : `${why}. The gateway checks this probe every ${formatInterval(probe.intervalSeconds)} inside its window${canEdit ? '; use Run now to check at once' : ''}. Results since the gateway started are kept here.`}
               </EmptyState>
             ) : (
               <ResultsTable results={results.value.items} />

@@ -1,24 +1,27 @@
-// A probe's settings and latest state at a glance.
+// A probe's settings and latest state at a glance: why it has no data when it has none, and when it is checked next.
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
-import type { CheckResult, Probe, ProbeServer, ProbeState, Schedule } from '../../api/types';
+import type { CheckResult, Probe, ProbeServer, Schedule } from '../../api/types';
 import { failureReason, formatInterval, formatMs, formatWindow } from '../../components/CheckResult/format';
+import { nextCheckText, type StatusFacts } from '../../components/ProbeState/explainState';
 import { ProbeStateBadge } from '../../components/ProbeState/ProbeStateBadge';
 import { RelativeTime } from '../../components/RelativeTime/RelativeTime';
+import { useNow } from '../../components/RelativeTime/useNow';
 
 interface Props {
   probe: Probe;
   server: ProbeServer;
-  state: ProbeState;
+  status: StatusFacts;
   lastResult: CheckResult | null;
   schedule?: Schedule;
 }
 
-export function ProbeSummary({ probe, server, state, lastResult: last, schedule }: Props) {
+export function ProbeSummary({ probe, server, status, lastResult: last, schedule }: Props) {
   const styles = useStyles2(getStyles);
+  const now = useNow(status.nextCheckAt !== null);
   const fields: Array<[string, React.ReactNode]> = [
-    ['Status', <ProbeStateBadge key="state" state={state} />],
+    ['Status', <ProbeStateBadge key="state" status={status} />],
     ['Target', `${probe.host}:${probe.port}`],
     ['Repeat interval', formatInterval(probe.intervalSeconds)],
     ['Timeout', probe.timeoutMs === null ? `${probe.effectiveTimeoutMs} ms (server default)` : `${probe.timeoutMs} ms`],
@@ -27,6 +30,7 @@ export function ProbeSummary({ probe, server, state, lastResult: last, schedule 
     ['Server', `${server.name} on gateway ${server.gateway}`],
     ['Owner', probe.owner || '–'],
     ['Last check', last ? <RelativeTime at={last.checkedAt} /> : 'never'],
+    ['Next check', nextCheckText(status.nextCheckAt, now)],
     ['Connect time', last?.available ? formatMs(last.connectMs) : '–'],
     ['Actual host', last?.actualHost ?? probe.actualHost ?? '–'],
     ['Actual IPv4', last?.actualIpv4 ?? probe.actualIpv4 ?? '–'],

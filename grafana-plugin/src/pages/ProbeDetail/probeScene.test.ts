@@ -16,7 +16,7 @@ describe('probe scene', () => {
   const scene = buildProbeScene(42, 'prom-main');
   const panels = descendants(scene).filter((o): o is VizPanel => o instanceof VizPanel);
 
-  test('three panels, each with its own query on the configured Prometheus', () => {
+  test('three panels, each with its own queries on the configured Prometheus', () => {
     const shown = panels.map((panel) => {
       const runner = panel.state.$data as SceneQueryRunner;
       expect(runner).toBeInstanceOf(SceneQueryRunner);
@@ -28,15 +28,24 @@ describe('probe scene', () => {
       };
     });
     expect(shown).toEqual([
-      { title: 'Availability', type: 'stat', datasource: { type: 'prometheus', uid: 'prom-main' }, exprs: ['avg_over_time(tcpprobe_availability{probe_id="42"}[$__range]) * 100'] },
+      {
+        title: 'Availability',
+        type: 'stat',
+        datasource: { type: 'prometheus', uid: 'prom-main' },
+        exprs: [
+          'avg_over_time(tcpprobe_availability{probe_id="42"}[$__range]) * 100',
+          '(count_over_time(tcpprobe_availability{probe_id="42"}[$__range:$__interval]) or count_over_time(tcpprobe_availability{probe_id="42"}[$__range]) * 0 + 1) * $__interval_ms / 1000',
+        ],
+      },
       { title: 'Up or down', type: 'timeseries', datasource: { type: 'prometheus', uid: 'prom-main' }, exprs: ['tcpprobe_availability{probe_id="42"}'] },
       { title: 'Connect time', type: 'timeseries', datasource: { type: 'prometheus', uid: 'prom-main' }, exprs: ['tcpprobe_connect_seconds{probe_id="42"}'] },
     ]);
   });
 
-  test('the ratio is an instant query, the charts range queries; one legend entry per gateway', () => {
-    const queries = panels.map((panel) => (panel.state.$data as SceneQueryRunner).state.queries[0] as Record<string, unknown>);
+  test('the ratio and its coverage are instant queries, the charts range queries; one legend entry per gateway', () => {
+    const queries = panels.flatMap((panel) => (panel.state.$data as SceneQueryRunner).state.queries as Array<Record<string, unknown>>);
     expect(queries.map((q) => [q.instant ?? false, q.range])).toEqual([
+      [true, false],
       [true, false],
       [false, true],
       [false, true],
@@ -58,5 +67,30 @@ describe('probe scene', () => {
     expect(connect!.state.fieldConfig.defaults.unit).toBe('s');
     expect(availability!.state.fieldConfig.defaults).toMatchObject({ min: 0, max: 1 });
     expect(JSON.stringify(availability!.state.fieldConfig.defaults.mappings)).toContain('"Down"');
+  });
+
+  test('the availability says over how much data it was computed: connected share and data in range, in seconds', () => {
+    const ratio = panels[0]!;
+    expect(ratio.state.options).toMatchObject({ textMode: 'value_and_name' });
+    const overrides = ratio.state.fieldConfig.overrides.map((o) => ({ matcher: o.matcher, properties: Object.fromEntries(o.properties.map((p) => [p.id, p.value])) }));
+    expect(overrides).toEqual([
+      { matcher: { id: 'byFrameRefID', options: 'availabilityRatio' }, properties: { displayName: 'Connected' } },
+      {
+        matcher: { id: 'byFrameRefID', options: 'coveredSeconds' },
+        properties: { displayName: 'Data in range', unit: 's', decimals: 0, max: undefined, color: { mode: 'fixed', fixedColor: 'text' } },
+      },
+    ]);
+  });
+
+  test('a short history is seen at any range: every sample of up or down is drawn as a point', () => {
+    const availability = panels[1]!;
+    expect(availability.state.fieldConfig.defaults.custom).toMatchObject({ showPoints: 'always', pointSize: 6, drawStyle: 'line', lineInterpolation: 'stepAfter' });
+    expect(panels[2]!.state.fieldConfig.defaults.custom).toMatchObject({ showPoints: 'always' });
+  });
+
+  test('an empty panel says why, in the words the page gives it', () => {
+    const explained = descendants(buildProbeScene(42, 'prom-main', 'No scrape yet: the gateway has a result')).filter((o): o is VizPanel => o instanceof VizPanel);
+    expect(explained.map((panel) => panel.state.fieldConfig.defaults.noValue)).toEqual(Array(3).fill('No scrape yet: the gateway has a result'));
+    expect(panels.map((panel) => panel.state.fieldConfig.defaults.noValue)).toEqual(Array(3).fill('No data'));
   });
 });

@@ -1,5 +1,5 @@
-// The probe page's charts as a Grafana scene: availability and connect time over the time picker's range, queried
-// from the Prometheus that scrapes the gateway (the app's jsonData.prometheusUid).
+// The probe page's charts as a Grafana scene: availability (with how much of the range has data) and connect time over
+// the time picker's range, queried from the Prometheus that scrapes the gateway (the app's jsonData.prometheusUid).
 import {
   EmbeddedScene,
   PanelBuilders,
@@ -12,34 +12,44 @@ import {
   SceneTimeRange,
 } from '@grafana/scenes';
 import { MappingType, ThresholdsMode } from '@grafana/data';
-import { BigValueColorMode, BigValueGraphMode, GraphDrawStyle, LineInterpolation } from '@grafana/schema';
-import { GATEWAY_LEGEND, availabilityQuery, availabilityRatioQuery, connectTimeQuery } from '../../queries/probeMetrics';
+import { BigValueColorMode, BigValueGraphMode, BigValueTextMode, GraphDrawStyle, LineInterpolation, VisibilityMode } from '@grafana/schema';
+import { GATEWAY_LEGEND, availabilityQuery, availabilityRatioQuery, connectTimeQuery, coveredSecondsQuery } from '../../queries/probeMetrics';
 
 export const DEFAULT_RANGE = { from: 'now-6h', to: 'now' };
 
-/** The three queries of the probe page, by refId; what the scene's query runners send to Prometheus. */
+/** The queries of the probe page, by refId; what the scene's query runners send to Prometheus. */
 export function probeQueries(probeId: number) {
   return {
     ratio: { refId: 'availabilityRatio', expr: availabilityRatioQuery(probeId), instant: true, range: false, legendFormat: GATEWAY_LEGEND },
+    covered: { refId: 'coveredSeconds', expr: coveredSecondsQuery(probeId), instant: true, range: false, legendFormat: GATEWAY_LEGEND },
     availability: { refId: 'availability', expr: availabilityQuery(probeId), range: true, legendFormat: GATEWAY_LEGEND },
     connect: { refId: 'connectSeconds', expr: connectTimeQuery(probeId), range: true, legendFormat: GATEWAY_LEGEND },
   };
 }
 
-export function buildProbeScene(probeId: number, prometheusUid: string): EmbeddedScene {
+/**
+ * `noDataText`: what a panel says when Prometheus has no sample in the range, from the gateway's state (see
+ * noSampleText): "No scrape yet: ..." while the gateway has a result, its reason otherwise.
+ */
+export function buildProbeScene(probeId: number, prometheusUid: string, noDataText = 'No data'): EmbeddedScene {
   const datasource = { type: 'prometheus', uid: prometheusUid };
   const queries = probeQueries(probeId);
-  const runner = (query: (typeof queries)[keyof typeof queries]) => new SceneQueryRunner({ datasource, queries: [query], maxDataPoints: 500 });
+  type Query = (typeof queries)[keyof typeof queries];
+  const runner = (...shown: Query[]) => new SceneQueryRunner({ datasource, queries: shown, maxDataPoints: 500 });
 
+  // The share alone misleads: 100 % over "Last 6 hours" may come from the 5 minutes since the probe was created.
   const ratio = PanelBuilders.stat()
     .setTitle('Availability')
-    .setDescription('Share of the range in which the probe connected; time outside its window counts neither way.')
-    .setData(runner(queries.ratio))
+    .setDescription(
+      'Connected: share of the checks in the range that connected. Data in range: how much of the range has samples; ' +
+        'time outside the probe’s window, before it existed or before Prometheus scraped it counts neither way.',
+    )
+    .setData(runner(queries.ratio, queries.covered))
     .setUnit('percent')
     .setDecimals(2)
     .setMin(0)
     .setMax(100)
-    .setNoValue('no data')
+    .setNoValue(noDataText)
     .setThresholds({
       mode: ThresholdsMode.Absolute,
       steps: [
@@ -50,12 +60,24 @@ export function buildProbeScene(probeId: number, prometheusUid: string): Embedde
     })
     .setOption('colorMode', BigValueColorMode.Value)
     .setOption('graphMode', BigValueGraphMode.None)
+    .setOption('textMode', BigValueTextMode.ValueAndName)
+    .setOverrides((overrides) => {
+      overrides.matchFieldsByQuery(queries.ratio.refId).overrideDisplayName('Connected');
+      overrides
+        .matchFieldsByQuery(queries.covered.refId)
+        .overrideDisplayName('Data in range')
+        .overrideUnit('s')
+        .overrideDecimals(0)
+        .overrideMax(undefined)
+        .overrideColor({ mode: 'fixed', fixedColor: 'text' });
+    })
     .build();
 
   const availability = PanelBuilders.timeseries()
     .setTitle('Up or down')
     .setDescription('tcpprobe_availability: 1 connected, 0 failed; gaps are times outside the probe’s window.')
     .setData(runner(queries.availability))
+    .setNoValue(noDataText)
     .setMin(0)
     .setMax(1)
     .setDecimals(0)
@@ -64,15 +86,20 @@ export function buildProbeScene(probeId: number, prometheusUid: string): Embedde
     .setCustomFieldConfig('drawStyle', GraphDrawStyle.Line)
     .setCustomFieldConfig('lineInterpolation', LineInterpolation.StepAfter)
     .setCustomFieldConfig('fillOpacity', 25)
+    // A line of a few minutes at the edge of a 6 hour range is a sliver; a point per sample is seen at any range.
+    .setCustomFieldConfig('showPoints', VisibilityMode.Always)
+    .setCustomFieldConfig('pointSize', 6)
     .build();
 
   const connect = PanelBuilders.timeseries()
     .setTitle('Connect time')
     .setDescription('tcpprobe_connect_seconds: connect time of the latest successful check.')
     .setData(runner(queries.connect))
+    .setNoValue(noDataText)
     .setUnit('s')
     .setMin(0)
     .setCustomFieldConfig('fillOpacity', 10)
+    .setCustomFieldConfig('showPoints', VisibilityMode.Always)
     .setCustomFieldConfig('pointSize', 4)
     .build();
 

@@ -1,5 +1,6 @@
-// The probe form against a real gateway: create with every field, the gateway's field errors in place, Test
-// connection to real loopback ports, edit, a stale version with reload, and viewers kept out.
+// The probe form against a real gateway: create with every field, every wrong field flagged at once in the gateway's
+// words, the gateway's own field errors in place, which timeout applies, Test connection to real loopback ports, edit,
+// a stale version with reload, and viewers kept out.
 import { configure, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { App } from '../../App';
@@ -7,7 +8,7 @@ import type { Probe, ProbeServer } from '../../api/types';
 import { startTestGateway, type TestGateway } from '../../test/gatewayHarness';
 import { installFakeGrafana, type OrgRole } from '../../test/grafanaRuntime';
 import { closedPortUrl, startHttpStub, type HttpStub } from '../../test/httpStub';
-import { renderApp } from '../../test/render';
+import { expectWholeHelpTexts, renderApp } from '../../test/render';
 
 // The first render of a page in jsdom (Grafana's styles, selects) takes a second or two.
 configure({ asyncUtilTimeout: 10_000 });
@@ -64,16 +65,17 @@ function fieldError(label: string): string | null {
 }
 
 describe('new probe', () => {
-  test('starts from the defaults: the signed-in owner, every 5 minutes, an own timeout of 5000 ms', async () => {
+  test("starts from the API's defaults: the signed-in owner, every 5 minutes, the server's connect timeout", async () => {
     renderAt(newProbePath());
     expect(await screen.findByRole('form', { name: 'New probe' })).toBeInTheDocument();
     expect(screen.getByRole('heading', { name: 'New probe' })).toBeInTheDocument();
     expect(screen.getByText('A new probe of server erp-prod, run from gateway gw-test')).toBeInTheDocument();
     expect(field('Owner')).toHaveValue('carol');
     expect(screen.getByText('Every 5 minutes')).toBeInTheDocument();
-    expect(screen.getByLabelText('Own timeout')).toBeChecked();
-    expect(field('Timeout')).toHaveValue(5000);
-    expect(screen.getByLabelText('Server default (1500 ms)')).not.toBeChecked();
+    expect(screen.getByLabelText('Server default (1500 ms)')).toBeChecked();
+    expect(screen.getByLabelText('Own timeout')).not.toBeChecked();
+    expect(field('Timeout')).toHaveValue('1500');
+    expect(screen.getByText("Uses the server's connect timeout: 1500 ms.")).toBeInTheDocument();
     expect(screen.getByText(/may wrap past midnight: 22:00 to 06:00 checks overnight/)).toBeInTheDocument();
     expect(field('Enabled')).toBeChecked();
     expect(screen.queryByLabelText(/^Actual host/)).not.toBeInTheDocument();
@@ -93,7 +95,10 @@ describe('new probe', () => {
     await fill(user, 'Time window end', '06:00');
     await choose(user, 'Repeat interval', /^Every 10 seconds/);
     await choose(user, 'Schedule', /^office-hours/);
+    await user.click(screen.getByLabelText('Own timeout'));
+    expect(field('Timeout')).toHaveValue(1500); // starts from the server's
     await fill(user, 'Timeout', '2500');
+    expect(screen.getByText("Uses its own timeout: 2500 ms, not the server's connect timeout (1500 ms).")).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Create probe' }));
 
     await waitFor(() => expect(location()).toBe(`/a/probekit-tcpprobe-app/servers/${server.id}`));
@@ -131,47 +136,71 @@ describe('new probe', () => {
     expect((await listProbes())[0]).toMatchObject({ intervalSeconds: 90, timeoutMs: null, effectiveTimeoutMs: 1500 });
   });
 
-  test("the gateway's field errors appear next to the field, and nothing is saved", async () => {
-    const { user } = renderAt(newProbePath());
+  test('every wrong field is flagged at once, in the gateway\'s words, before anything is sent', async () => {
+    const { user, grafana } = renderAt(newProbePath());
     await screen.findByRole('form', { name: 'New probe' });
-    await fill(user, 'Name', 'bad');
     await fill(user, 'Host', 'bad_host!');
-    await fill(user, 'Port', '70000');
+    await fill(user, 'Port', '99999');
     await user.click(screen.getByRole('button', { name: 'Create probe' }));
 
     expect(await screen.findByText('Must be between 1 and 65535')).toBeInTheDocument();
+    expect(fieldError('Name')).toBe('Must not be empty');
+    expect(fieldError('Host')).toBe('Must be a DNS name (RFC 1123) or an IPv4/IPv6 address');
     expect(fieldError('Port')).toBe('Must be between 1 and 65535');
-    expect(fieldError('Host')).toMatch(/^Must be a DNS name/);
-    expect(await listProbes()).toEqual([]);
+    expect(grafana.gatewayCalls().filter((call) => call.startsWith('POST'))).toEqual([]);
+
+    // The gateway says the same to the same input.
+    const answer = await gateway.seed.send('POST', `/api/v1/servers/${server.id}/probes`, { name: '', host: 'bad_host!', port: 99999 });
+    expect(answer.body.problems).toEqual([
+      { field: 'name', message: 'must not be empty' },
+      { field: 'host', message: 'must be a DNS name (RFC 1123) or an IPv4/IPv6 address' },
+      { field: 'port', message: 'must be between 1 and 65535' },
+    ]);
 
     // Fixing the fields saves.
+    await fill(user, 'Name', 'fixed');
     await fill(user, 'Host', '127.0.0.1');
     await fill(user, 'Port', String(openPort));
     await user.click(screen.getByRole('button', { name: 'Create probe' }));
     await waitFor(async () => expect(await listProbes()).toHaveLength(1));
   });
 
-  test('a rule across fields lands on the field the gateway names: a timeout not below the interval', async () => {
-    const { user } = renderAt(newProbePath());
+  test("what only the gateway knows lands on the field it names: a host outside GATEWAY_ALLOWED_TARGETS", async () => {
+    const { user, grafana } = renderAt(newProbePath());
+    await screen.findByRole('form', { name: 'New probe' });
+    await fill(user, 'Name', 'outside');
+    await fill(user, 'Host', '10.1.2.3');
+    await fill(user, 'Port', '80');
+    await user.click(screen.getByRole('button', { name: 'Create probe' }));
+
+    const message = 'is outside the targets this gateway may probe (GATEWAY_ALLOWED_TARGETS=127.0.0.0/8)';
+    await waitFor(() => expect(fieldError('Host')).toBe(`"10.1.2.3" ${message}`));
+    expect(grafana.gatewayCalls().filter((call) => call.startsWith('POST'))).toEqual([`POST /api/v1/servers/${server.id}/probes`]);
+    expect(fieldError('Port')).toBeNull();
+    expect(await listProbes()).toEqual([]);
+  });
+
+  test('a rule across fields is checked in the form too, on the field the gateway names: a timeout not below the interval', async () => {
+    const { user, grafana } = renderAt(newProbePath());
     await screen.findByRole('form', { name: 'New probe' });
     await fill(user, 'Name', 'too-slow');
     await fill(user, 'Host', '127.0.0.1');
     await fill(user, 'Port', String(openPort));
     await choose(user, 'Repeat interval', /^Custom/);
     await fill(user, 'Interval in seconds', '5');
+    await user.click(screen.getByLabelText('Own timeout'));
+    await fill(user, 'Timeout', '5000');
     await user.click(screen.getByRole('button', { name: 'Create probe' }));
     expect(await screen.findByText('Must be below the interval (5000 ms)')).toBeInTheDocument();
     expect(fieldError('Timeout')).toBe('Must be below the interval (5000 ms)');
+    expect(grafana.gatewayCalls().filter((call) => call.startsWith('POST'))).toEqual([]);
   });
 
-  test('the form asks for name, host and port before sending anything', async () => {
-    const { user, grafana } = renderAt(newProbePath());
-    await screen.findByRole('form', { name: 'New probe' });
-    await user.click(screen.getByRole('button', { name: 'Create probe' }));
-    expect(await screen.findByText('Give the probe a name, e.g. the service it checks')).toBeInTheDocument();
-    expect(screen.getByText('Enter the host name or IP address to connect to')).toBeInTheDocument();
-    expect(screen.getByText('Enter the TCP port as a number')).toBeInTheDocument();
-    expect(grafana.gatewayCalls().filter((call) => call.startsWith('POST'))).toEqual([]);
+  test('help texts are whole: none trails off, none is cut by style', async () => {
+    renderAt(newProbePath());
+    const form = await screen.findByRole('form', { name: 'New probe' });
+    const helpTexts = expectWholeHelpTexts(form);
+    expect(helpTexts.map((help) => help.textContent)).toContain('TCP port, 1-65535');
   });
 
   test('Test connection checks the typed target from the server, before saving', async () => {
@@ -187,7 +216,8 @@ describe('new probe', () => {
     expect(within(result).getByText('no lookup (IP address)')).toBeInTheDocument();
     expect(within(result).getAllByText('127.0.0.1')).toHaveLength(2); // actual host and actual IPv4
     expect(within(result).getByText('gw-test')).toBeInTheDocument();
-    expect(grafana.requests.find((r) => r.url.endsWith('/api/v1/check'))?.body).toEqual({ host: '127.0.0.1', port: openPort, serverId: server.id, timeoutMs: 5000 });
+    // Without an own timeout the check uses the server's, as the probe would.
+    expect(grafana.requests.find((r) => r.url.endsWith('/api/v1/check'))?.body).toEqual({ host: '127.0.0.1', port: openPort, serverId: server.id });
 
     await fill(user, 'Host', 'localhost');
     await fill(user, 'Port', String(closedPort));
@@ -200,13 +230,14 @@ describe('new probe', () => {
     expect(await listProbes()).toEqual([]);
   });
 
-  test('Test connection puts a bad host next to the host field', async () => {
-    const { user } = renderAt(newProbePath());
+  test("Test connection puts the gateway's refusal of the host next to the host field", async () => {
+    const { user, grafana } = renderAt(newProbePath());
     await screen.findByRole('form', { name: 'New probe' });
-    await fill(user, 'Host', 'bad_host!');
+    await fill(user, 'Host', 'bad_host'); // the form's pattern lets it through; RFC 1123 in full is the gateway's
     await fill(user, 'Port', '80');
     await user.click(screen.getByRole('button', { name: 'Test connection' }));
-    await waitFor(() => expect(fieldError('Host')).toMatch(/^Must be a DNS name/));
+    await waitFor(() => expect(fieldError('Host')).toBe('Must be a DNS name (RFC 1123) or an IPv4/IPv6 address'));
+    expect(grafana.gatewayCalls()).toContain('POST /api/v1/check');
     expect(screen.queryByLabelText('Connection test')).not.toBeInTheDocument();
   });
 });
@@ -228,6 +259,7 @@ describe('edit probe', () => {
     expect(field('Port')).toHaveValue(openPort);
     expect(field('Owner')).toHaveValue('alice');
     expect(field('Timeout')).toHaveValue(3000);
+    expect(screen.getByText("Uses its own timeout: 3000 ms, not the server's connect timeout (1500 ms).")).toBeInTheDocument();
     expect(screen.getByText('Every minute')).toBeInTheDocument();
     expect(field('Actual host')).toHaveValue('localhost');
     expect(field('Actual host')).toHaveAttribute('readonly');

@@ -1,6 +1,6 @@
 // The probe form: every field of a probe, "Test connection" on what is typed, and the gateway's 4xx answers placed
 // next to the field they name (or in a banner; a 409 on the version offers a reload).
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Controller, useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { css } from '@emotion/css';
@@ -11,6 +11,7 @@ import { checkTarget, createProbe, updateProbe } from '../../api';
 import { toGatewayError, type GatewayError } from '../../api/errors';
 import type { CheckResult, Probe, ProbeServer, Schedule } from '../../api/types';
 import { formErrorsFrom } from '../../forms/gatewayFormErrors';
+import { INTERVAL_SECONDS_RANGE, PORT_RANGE } from '../../../../gateway/src/domain/field-rules.js';
 import { AppLinkButton } from '../../components/AppLink/AppLink';
 import { CheckResultDetails } from '../../components/CheckResult/CheckResultDetails';
 import { GatewayErrorAlert } from '../../components/GatewayErrorAlert';
@@ -19,6 +20,7 @@ import {
   PROBE_FORM_FIELDS,
   isIntervalChoice,
   probeFormSchema,
+  timeoutInWords,
   toCheckInput,
   toProbeFormValues,
   toProbeInput,
@@ -48,7 +50,8 @@ export function ProbeForm({ server, probe, lastResult, schedules, currentUser, o
   const [banner, setBanner] = useState<GatewayError>();
   const [bannerText, setBannerText] = useState<string | null>(null);
   const [check, setCheck] = useState<{ result?: CheckResult; running: boolean }>({ running: false });
-  const defaults = toProbeFormValues(probe, currentUser);
+  const defaults = toProbeFormValues(probe, { owner: currentUser, serverConnectTimeoutMs: server.connectTimeoutMs });
+  const resolver = useMemo(() => zodResolver(probeFormSchema(server.connectTimeoutMs)), [server.connectTimeoutMs]);
   const [customInterval, setCustomInterval] = useState(!isIntervalChoice(defaults.intervalSeconds));
 
   const {
@@ -60,8 +63,8 @@ export function ProbeForm({ server, probe, lastResult, schedules, currentUser, o
     trigger,
     watch,
     formState: { errors, isSubmitting },
-  } = useForm<ProbeFormValues>({ resolver: zodResolver(probeFormSchema), defaultValues: defaults });
-  const timeoutMode = watch('timeoutMode');
+  } = useForm<ProbeFormValues>({ resolver, defaultValues: defaults });
+  const [timeoutMode, timeoutMs] = watch(['timeoutMode', 'timeoutMs']);
 
   /** Puts a gateway error where it belongs: next to the fields it names, the rest in the banner. */
   const showGatewayError = (error: GatewayError): void => {
@@ -105,7 +108,7 @@ export function ProbeForm({ server, probe, lastResult, schedules, currentUser, o
   }));
   const intervalOptions: Array<SelectableValue<number>> = [
     ...INTERVAL_CHOICES.map((choice) => ({ value: choice.seconds, label: choice.label })),
-    { value: CUSTOM_INTERVAL, label: 'Custom…', description: 'Any number of seconds from 1 to 86400' },
+    { value: CUSTOM_INTERVAL, label: 'Custom…', description: `Any number of seconds from ${INTERVAL_SECONDS_RANGE.minimum} to ${INTERVAL_SECONDS_RANGE.maximum}` },
   ];
 
   return (
@@ -137,13 +140,13 @@ export function ProbeForm({ server, probe, lastResult, schedules, currentUser, o
           >
             <Input id="probe-host" {...register('host')} placeholder="db.example.com" width={40} />
           </Field>
-          <Field label="Port" description="TCP port, 1-65535" invalid={Boolean(errors.port)} error={errors.port?.message} htmlFor="probe-port" required>
+          <Field label="Port" description={`TCP port, ${PORT_RANGE.minimum}-${PORT_RANGE.maximum}`} invalid={Boolean(errors.port)} error={errors.port?.message} htmlFor="probe-port" required>
             <Input id="probe-port" type="number" {...register('port', { valueAsNumber: true })} placeholder="5432" width={14} />
           </Field>
         </Stack>
         <Field
           label="Timeout"
-          description={`How long a connect may take before the check counts as failed. The server's connect timeout is ${server.connectTimeoutMs} ms; choose "Server default" to follow it, also when it changes.`}
+          description="How long a connect may take before the check counts as failed. The server's connect timeout applies unless the probe has its own, also when the server's changes later."
           invalid={Boolean(errors.timeoutMs)}
           error={errors.timeoutMs?.message}
           htmlFor="probe-timeout"
@@ -151,34 +154,37 @@ export function ProbeForm({ server, probe, lastResult, schedules, currentUser, o
           {/* A fragment: Field would otherwise hand its `invalid` prop to the Stack's div. */}
           <>
             <Stack gap={1} alignItems="center">
-            <Controller
-              name="timeoutMode"
-              control={control}
-              render={({ field }) => (
-                <RadioButtonGroup
-                  value={field.value}
-                  onChange={field.onChange}
-                  options={[
-                    { label: 'Own timeout', value: 'own' },
-                    { label: `Server default (${server.connectTimeoutMs} ms)`, value: 'inherit' },
-                  ]}
-                />
-              )}
-            />
-            {timeoutMode === 'own' ? (
-              <Input
-                key="own"
-                id="probe-timeout"
-                type="number"
-                {...register('timeoutMs', { valueAsNumber: true })}
-                invalid={Boolean(errors.timeoutMs)}
-                suffix="ms"
-                width={16}
+              <Controller
+                name="timeoutMode"
+                control={control}
+                render={({ field }) => (
+                  <RadioButtonGroup
+                    value={field.value}
+                    onChange={field.onChange}
+                    options={[
+                      { label: `Server default (${server.connectTimeoutMs} ms)`, value: 'inherit' },
+                      { label: 'Own timeout', value: 'own' },
+                    ]}
+                  />
+                )}
               />
-            ) : (
-              <Input key="inherit" id="probe-timeout" value={server.connectTimeoutMs} suffix="ms" width={16} readOnly disabled />
-            )}
+              {timeoutMode === 'own' ? (
+                <Input
+                  key="own"
+                  id="probe-timeout"
+                  type="number"
+                  {...register('timeoutMs', { valueAsNumber: true })}
+                  invalid={Boolean(errors.timeoutMs)}
+                  suffix="ms"
+                  width={16}
+                />
+              ) : (
+                <Input key="inherit" id="probe-timeout" value={server.connectTimeoutMs} suffix="ms" width={16} readOnly disabled />
+              )}
             </Stack>
+            <div className={styles.applies}>
+              {timeoutInWords({ timeoutMode, timeoutMs }, server.connectTimeoutMs)}
+            </div>
           </>
         </Field>
         <Stack direction="column" gap={1} alignItems="flex-start">
@@ -316,4 +322,5 @@ export function ProbeForm({ server, probe, lastResult, schedules, currentUser, o
 const getStyles = (theme: GrafanaTheme2) => ({
   form: css({ maxWidth: theme.spacing(110), display: 'flex', flexDirection: 'column', gap: theme.spacing(1) }),
   hint: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize, marginBottom: theme.spacing(2) }),
+  applies: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize, marginTop: theme.spacing(0.5) }),
 });

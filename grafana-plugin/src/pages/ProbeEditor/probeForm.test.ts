@@ -1,6 +1,23 @@
-import { describe, expect, test } from 'vitest';
-import type { Probe } from '../../api/types';
-import { isIntervalChoice, probeFormSchema, toCheckInput, toProbeFormValues, toProbeInput } from './probeForm';
+// The probe form's values and rules. Its rules are the gateway's: for a table of bad inputs the form's message is the
+// one the real gateway's 400 gives that field, and what the form lets through the gateway takes.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Probe, ProbeServer } from '../../api/types';
+import { sentence } from '../../forms/gatewayFormErrors';
+import { startTestGateway, type TestGateway } from '../../test/gatewayHarness';
+import { isIntervalChoice, probeFormSchema, timeoutInWords, toCheckInput, toProbeFormValues, toProbeInput, type ProbeFormValues } from './probeForm';
+
+let gateway: TestGateway;
+let server: ProbeServer;
+beforeAll(async () => {
+  gateway = await startTestGateway({ GATEWAY_ALLOWED_TARGETS: '127.0.0.0/8' });
+  server = await gateway.seed.createServer({ name: 'contract' });
+});
+afterAll(async () => {
+  await gateway?.close();
+});
+
+const SERVER_TIMEOUT_MS = 2000; // the gateway's default, which `server` has
+const context = { owner: 'bob', serverConnectTimeoutMs: SERVER_TIMEOUT_MS };
 
 const stored: Probe = {
   id: 4,
@@ -29,23 +46,38 @@ const stored: Probe = {
 };
 
 describe('probe form values', () => {
-  test('a new probe: owner is the signed-in user, every 5 minutes, own timeout of 5000 ms, enabled', () => {
-    expect(toProbeFormValues(undefined, 'bob')).toMatchObject({
+  test("a new probe: owner is the signed-in user, every 5 minutes, the server's connect timeout, enabled", () => {
+    expect(toProbeFormValues(undefined, context)).toMatchObject({
       owner: 'bob',
       scheduleId: null,
       intervalSeconds: 300,
-      timeoutMode: 'own',
-      timeoutMs: 5000,
+      timeoutMode: 'inherit',
+      timeoutMs: SERVER_TIMEOUT_MS,
       enabled: true,
     });
   });
 
-  test('a stored probe without its own timeout inherits the server one', () => {
-    expect(toProbeFormValues(stored)).toMatchObject({ timeoutMode: 'inherit', timeoutMs: 5000, windowBegin: '22:00', scheduleId: 3, enabled: false });
+  test("a new probe is sent as the gateway's default: timeoutMs null, which inherits the server's", async () => {
+    const values = probeFormSchema(SERVER_TIMEOUT_MS).parse({ ...toProbeFormValues(undefined, context), name: 'defaults', host: '127.0.0.1', port: 80 });
+    const withoutTimeout = await gateway.seed.createProbe(server.id, { name: 'no-timeout-sent', host: '127.0.0.1', port: 80 });
+    const fromForm = await gateway.seed.createProbe(server.id, toProbeInput(values));
+    expect(fromForm).toMatchObject({ timeoutMs: withoutTimeout.timeoutMs, effectiveTimeoutMs: withoutTimeout.effectiveTimeoutMs });
+    expect(fromForm).toMatchObject({ timeoutMs: null, effectiveTimeoutMs: SERVER_TIMEOUT_MS });
+  });
+
+  test('a stored probe without its own timeout inherits the server one; an own timeout starts from it', () => {
+    expect(toProbeFormValues(stored, context)).toMatchObject({ timeoutMode: 'inherit', timeoutMs: 2000, windowBegin: '22:00', scheduleId: 3, enabled: false });
+    expect(toProbeFormValues({ ...stored, timeoutMs: 700, effectiveTimeoutMs: 700 }, context)).toMatchObject({ timeoutMode: 'own', timeoutMs: 700 });
+  });
+
+  test('which timeout applies, in words', () => {
+    expect(timeoutInWords({ timeoutMode: 'inherit', timeoutMs: 700 }, 2000)).toBe("Uses the server's connect timeout: 2000 ms.");
+    expect(timeoutInWords({ timeoutMode: 'own', timeoutMs: 700 }, 2000)).toBe("Uses its own timeout: 700 ms, not the server's connect timeout (2000 ms).");
+    expect(timeoutInWords({ timeoutMode: 'own', timeoutMs: Number.NaN }, 2000)).toBe("Uses its own timeout, not the server's connect timeout (2000 ms).");
   });
 
   test('round trip: empty texts become null, inherit becomes timeoutMs null, names are trimmed', () => {
-    const values = { ...toProbeFormValues(stored), name: '  db  ', description: '', owner: ' ', windowBegin: '', windowEnd: '' };
+    const values = { ...toProbeFormValues(stored, context), name: '  db  ', description: '', owner: ' ', windowBegin: '', windowEnd: '' };
     expect(toProbeInput(values)).toEqual({
       name: 'db',
       description: null,
@@ -67,21 +99,91 @@ describe('probe form values', () => {
     expect(toCheckInput({ host: 'h', port: 80, timeoutMode: 'own', timeoutMs: 700 }, 2)).toEqual({ host: 'h', port: 80, serverId: 2, timeoutMs: 700 });
   });
 
-  test('the form itself asks only for what it cannot send without: name, host, a numeric port', () => {
-    const result = probeFormSchema.safeParse({ ...toProbeFormValues(undefined), name: ' ', host: '' });
-    expect(result.success).toBe(false);
-    const messages = Object.fromEntries(result.error!.issues.map((issue) => [issue.path[0], issue.message]));
-    expect(messages).toEqual({
-      name: 'Give the probe a name, e.g. the service it checks',
-      host: 'Enter the host name or IP address to connect to',
-      port: 'Enter the TCP port as a number',
-    });
-    // Ranges are the gateway's to judge: its message lands on the field.
-    expect(probeFormSchema.safeParse({ ...toProbeFormValues(undefined), name: 'x', host: 'h', port: 70000 }).success).toBe(true);
-  });
-
   test('interval choices', () => {
     expect(isIntervalChoice(300)).toBe(true);
     expect(isIntervalChoice(90)).toBe(false);
   });
+});
+
+/** The form's message per field, the first for each as the form shows it. */
+function formMessages(values: ProbeFormValues): Record<string, string> {
+  const parsed = probeFormSchema(SERVER_TIMEOUT_MS).safeParse(values);
+  const messages: Record<string, string> = {};
+  for (const issue of parsed.error?.issues ?? []) messages[String(issue.path[0])] ??= issue.message;
+  return messages;
+}
+
+const valid = (): ProbeFormValues => ({ ...toProbeFormValues(undefined, context), name: 'contract', host: '127.0.0.1', port: 80 });
+const own = (timeoutMs: number, intervalSeconds = 300): Partial<ProbeFormValues> => ({ timeoutMode: 'own', timeoutMs, intervalSeconds });
+
+const refused: Array<[string, Partial<ProbeFormValues>, string]> = [
+  ['an empty name', { name: '  ' }, 'name'],
+  ['a name of 129 characters', { name: 'n'.repeat(129) }, 'name'],
+  ['a description of 1025 characters', { description: 'd'.repeat(1025) }, 'description'],
+  ['an owner of 129 characters', { owner: 'o'.repeat(129) }, 'owner'],
+  ['an empty host', { host: '' }, 'host'],
+  ['a host with a space and a "!"', { host: 'bad host!' }, 'host'],
+  ['a host of 254 characters', { host: 'h'.repeat(254) }, 'host'],
+  ['no port', { port: Number.NaN }, 'port'],
+  ['port 0', { port: 0 }, 'port'],
+  ['port 99999', { port: 99999 }, 'port'],
+  ['port 80.5', { port: 80.5 }, 'port'],
+  ['an interval of 0 s', { intervalSeconds: 0 }, 'intervalSeconds'],
+  ['an interval of 86401 s', { intervalSeconds: 86401 }, 'intervalSeconds'],
+  ['an interval of 1.5 s', { intervalSeconds: 1.5 }, 'intervalSeconds'],
+  ['a window begin of 25:00', { windowBegin: '25:00', windowEnd: '06:00' }, 'windowBegin'],
+  ['a window begin without an end', { windowBegin: '22:00' }, 'windowEnd'],
+  ['an own timeout of 50 ms', own(50), 'timeoutMs'],
+  ['an own timeout of 60001 ms', own(60001), 'timeoutMs'],
+  ['an own timeout of 100.5 ms', own(100.5), 'timeoutMs'],
+  ['an own timeout not below the interval', own(5000, 5), 'timeoutMs'],
+  ["an interval not above the server's timeout it inherits", { intervalSeconds: 2 }, 'intervalSeconds'],
+];
+
+describe("the form refuses what the gateway refuses, on the same field, in the gateway's words", () => {
+  test.each(refused)('%s', async (_case, change, field) => {
+    const values = { ...valid(), ...change };
+    const answer = await gateway.seed.send('POST', `/api/v1/servers/${server.id}/probes`, toProbeInput(values));
+    expect(answer.status).toBe(400);
+    const problem = (answer.body.problems as Array<{ field: string; message: string }>).find((p) => p.field === field);
+    expect(problem).toBeDefined();
+    expect(formMessages(values)).toEqual({ [field]: sentence(problem!.message) });
+  });
+
+  test('every wrong field at once: name, host and port 99999', () => {
+    expect(formMessages({ ...valid(), name: '', host: 'bad host!', port: 99999 })).toEqual({
+      name: 'Must not be empty',
+      host: 'Must be a DNS name (RFC 1123) or an IPv4/IPv6 address',
+      port: 'Must be between 1 and 65535',
+    });
+  });
+
+  test('an empty own timeout is refused: sent as null, it would silently inherit the server one', () => {
+    expect(formMessages({ ...valid(), ...own(Number.NaN) })).toEqual({ timeoutMs: 'Must be an integer or null' });
+  });
+
+  test('a rule across fields waits for the fields it compares: a refused interval is not also compared', () => {
+    expect(formMessages({ ...valid(), ...own(5000, 0) })).toEqual({ intervalSeconds: 'Must be between 1 and 86400' });
+  });
+});
+
+test('what the form accepts the gateway takes: every field at its limit', async () => {
+  const values: ProbeFormValues = {
+    name: 'n'.repeat(128),
+    description: 'd'.repeat(1024),
+    owner: 'o'.repeat(128),
+    scheduleId: null,
+    windowBegin: '23:59',
+    windowEnd: '00:00',
+    intervalSeconds: 86400,
+    host: '127.0.0.1',
+    port: 65535,
+    timeoutMode: 'own',
+    timeoutMs: 60000,
+    enabled: false,
+  };
+  const parsed = probeFormSchema(SERVER_TIMEOUT_MS).parse(values);
+  const answer = await gateway.seed.send('POST', `/api/v1/servers/${server.id}/probes`, toProbeInput(parsed));
+  expect(answer.status).toBe(201);
+  expect(toProbeFormValues(answer.body as Probe, context)).toEqual(values);
 });

@@ -1,12 +1,22 @@
-// The probe form's values, the few rules it checks itself, and the requests they become. The gateway's schema stays
-// the source of truth for ranges and patterns (port 1-65535, host names, HH:MM): its 400s land next to the field. Pure.
+// The probe form's values, its rules (the gateway's, from gateway/src/domain/field-rules.ts, in the gateway's words)
+// and the requests they become. What only the gateway knows (allowed targets, schedules, RFC 1123 in full) comes
+// back as a 400 and lands next to its field. Pure.
 import { z } from 'zod';
 import type { CheckInput, Probe, ProbeInput } from '../../api/types';
-
-/** DESIGN.md: a probe's timeout defaults to 5000 ms; the gateway's `null` means "the server's connect timeout". */
-export const DEFAULT_PROBE_TIMEOUT_MS = 5000;
-/** DESIGN.md: repeat every 5 minutes unless told otherwise. */
-export const DEFAULT_INTERVAL_SECONDS = 300;
+import {
+  DEFAULT_INTERVAL_SECONDS,
+  DESCRIPTION_MAX_LENGTH,
+  HH_MM_RULE,
+  HOST_RULE,
+  INTERVAL_SECONDS_RANGE,
+  NAME_RULE,
+  PORT_RANGE,
+  SHORT_TEXT_MAX_LENGTH,
+  TIMEOUT_MS_RANGE,
+  timeoutIntervalProblem,
+  windowPairProblem,
+} from '../../../../gateway/src/domain/field-rules.js';
+import { addProblem, integerWithin, textFollowing, whileValid } from '../../forms/fieldRules';
 
 /** Repeat intervals offered by name; anything else is "Custom". */
 export const INTERVAL_CHOICES: ReadonlyArray<{ seconds: number; label: string }> = [
@@ -41,28 +51,53 @@ export const PROBE_FORM_FIELDS = [
 ] as const;
 export type ProbeFormField = (typeof PROBE_FORM_FIELDS)[number];
 
-const wholeNumber = (what: string) => z.number({ error: `Enter ${what} as a number` });
+const ownTimeoutMs = integerWithin(TIMEOUT_MS_RANGE, true);
+const orNull = (text: string) => (text.trim() === '' ? null : text.trim());
+/** The timeout the gateway is sent: null follows the server. */
+const sentTimeoutMs = (values: Pick<ProbeFormValues, 'timeoutMode' | 'timeoutMs'>) => (values.timeoutMode === 'inherit' ? null : values.timeoutMs);
 
-export const probeFormSchema = z.object({
-  name: z.string().trim().min(1, 'Give the probe a name, e.g. the service it checks'),
-  description: z.string(),
-  owner: z.string().trim(),
+const probeFormFields = z.object({
+  name: textFollowing(NAME_RULE),
+  description: textFollowing({ maxLength: DESCRIPTION_MAX_LENGTH }),
+  owner: textFollowing({ maxLength: SHORT_TEXT_MAX_LENGTH }),
   scheduleId: z.number().nullable(),
-  windowBegin: z.string().trim(),
-  windowEnd: z.string().trim(),
-  intervalSeconds: wholeNumber('the interval in seconds'),
-  host: z.string().trim().min(1, 'Enter the host name or IP address to connect to'),
-  port: wholeNumber('the TCP port'),
+  windowBegin: textFollowing(HH_MM_RULE, { optional: true }),
+  windowEnd: textFollowing(HH_MM_RULE, { optional: true }),
+  intervalSeconds: integerWithin(INTERVAL_SECONDS_RANGE),
+  host: textFollowing(HOST_RULE),
+  port: integerWithin(PORT_RANGE),
   /** `inherit` sends timeoutMs null: the probe follows its server's connect timeout, also when that changes later. */
   timeoutMode: z.enum(['own', 'inherit']),
-  timeoutMs: z.number(),
+  /** Kept while inheriting, for switching back; judged only as an own timeout (below). NaN: the input is empty. */
+  timeoutMs: z.number().or(z.nan()),
   enabled: z.boolean(),
 });
 
-export type ProbeFormValues = z.infer<typeof probeFormSchema>;
+export type ProbeFormValues = z.infer<typeof probeFormFields>;
 
-/** The form for a new probe (owner: the signed-in user) or for editing `probe`. */
-export function toProbeFormValues(probe: Probe | undefined, owner = ''): ProbeFormValues {
+/**
+ * The form's rules for a probe of a server with `serverConnectTimeoutMs`: every field's own rule at once, then the
+ * gateway's rules across fields for the fields that passed theirs.
+ */
+export function probeFormSchema(serverConnectTimeoutMs: number) {
+  return probeFormFields
+    .superRefine((values, ctx) => {
+      if (values.timeoutMode === 'inherit') return;
+      const own = ownTimeoutMs.safeParse(values.timeoutMs);
+      if (!own.success) ctx.addIssue({ code: 'custom', path: ['timeoutMs'], message: own.error.issues[0]!.message });
+    }, { when: () => true })
+    .superRefine((values, ctx) => addProblem(ctx, windowPairProblem(orNull(values.windowBegin), orNull(values.windowEnd))), whileValid(['windowBegin', 'windowEnd']))
+    .superRefine(
+      (values, ctx) => addProblem(ctx, timeoutIntervalProblem(sentTimeoutMs(values), values.intervalSeconds, serverConnectTimeoutMs)),
+      whileValid(['timeoutMs', 'intervalSeconds']),
+    );
+}
+
+/**
+ * The form for editing `probe`, or for a new one on a server with `serverConnectTimeoutMs`: a new probe follows
+ * the server's connect timeout, as the gateway does when it is sent none; an own timeout starts from the same value.
+ */
+export function toProbeFormValues(probe: Probe | undefined, { owner, serverConnectTimeoutMs }: { owner: string; serverConnectTimeoutMs: number }): ProbeFormValues {
   if (!probe) {
     return {
       name: '',
@@ -74,8 +109,8 @@ export function toProbeFormValues(probe: Probe | undefined, owner = ''): ProbeFo
       intervalSeconds: DEFAULT_INTERVAL_SECONDS,
       host: '',
       port: Number.NaN,
-      timeoutMode: 'own',
-      timeoutMs: DEFAULT_PROBE_TIMEOUT_MS,
+      timeoutMode: 'inherit',
+      timeoutMs: serverConnectTimeoutMs,
       enabled: true,
     };
   }
@@ -90,12 +125,17 @@ export function toProbeFormValues(probe: Probe | undefined, owner = ''): ProbeFo
     host: probe.host,
     port: probe.port,
     timeoutMode: probe.timeoutMs === null ? 'inherit' : 'own',
-    timeoutMs: probe.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
+    timeoutMs: probe.effectiveTimeoutMs,
     enabled: probe.enabled,
   };
 }
 
-const orNull = (text: string) => (text.trim() === '' ? null : text.trim());
+/** Which timeout applies, in the form's words: the server's (with its value) or the probe's own. */
+export function timeoutInWords(values: Pick<ProbeFormValues, 'timeoutMode' | 'timeoutMs'>, serverConnectTimeoutMs: number): string {
+  if (values.timeoutMode === 'inherit') return `Uses the server's connect timeout: ${serverConnectTimeoutMs} ms.`;
+  const own = Number.isNaN(values.timeoutMs) ? 'its own timeout' : `its own timeout: ${values.timeoutMs} ms`;
+  return `Uses ${own}, not the server's connect timeout (${serverConnectTimeoutMs} ms).`;
+}
 
 /** The probe as the gateway takes it (POST, or PATCH with the loaded version); thresholds are left as they are. */
 export function toProbeInput(values: ProbeFormValues): Required<Omit<ProbeInput, 'thresholds' | 'version'>> {
@@ -109,7 +149,7 @@ export function toProbeInput(values: ProbeFormValues): Required<Omit<ProbeInput,
     intervalSeconds: values.intervalSeconds,
     host: values.host.trim(),
     port: values.port,
-    timeoutMs: values.timeoutMode === 'inherit' ? null : values.timeoutMs,
+    timeoutMs: sentTimeoutMs(values),
     enabled: values.enabled,
   };
 }

@@ -1,5 +1,5 @@
-// The probe server page against a real gateway: probes with real up/down states from loopback listeners, run now,
-// delete with confirmation, empty states and what each role may do.
+// The probe server page against a real gateway: probes with real up/down states from loopback listeners, why a probe
+// has no data, the server's own thresholds, run now, delete with confirmation, empty states and what each role may do.
 import { configure, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { App } from '../../App';
@@ -7,6 +7,8 @@ import { startTestGateway, type TestGateway } from '../../test/gatewayHarness';
 import { installFakeGrafana, type OrgRole } from '../../test/grafanaRuntime';
 import { closedPortUrl, startHttpStub, type HttpStub } from '../../test/httpStub';
 import { renderApp } from '../../test/render';
+import { STATUS_REFRESH_MS } from './ProbeServerPage';
+import { OPENS_IN_2H, windowOpeningIn2h } from '../../components/ProbeState/windowsForTests';
 
 // The first render of a page in jsdom (Grafana's styles, the table) takes a second or two.
 configure({ asyncUtilTimeout: 10_000 });
@@ -38,12 +40,12 @@ async function seedServer() {
   });
 }
 
-/** up (run), down (run), never run (no data), disabled. */
+/** up (run), down (run), outside its window (no data, never run), disabled. */
 async function seedProbes(serverId: number) {
   const { seed } = gateway;
   const up = await seed.createProbe(serverId, { name: 'web', host: '127.0.0.1', port: openPort });
   const down = await seed.createProbe(serverId, { name: 'closed', host: '127.0.0.1', port: closedPort });
-  const later = await seed.createProbe(serverId, { name: 'later', host: 'localhost', port: openPort });
+  const later = await seed.createProbe(serverId, { name: 'later', host: 'localhost', port: openPort, ...windowOpeningIn2h() });
   const off = await seed.createProbe(serverId, { name: 'off', host: '127.0.0.1', port: openPort, enabled: false });
   await seed.runProbe(up.id);
   await seed.runProbe(down.id);
@@ -78,18 +80,21 @@ describe('probe server page', () => {
     expect(rowOf('closed').getByText('Down')).toBeInTheDocument();
     expect(rowOf('closed').getByText(`Connection refused: connect ECONNREFUSED 127.0.0.1:${closedPort}`)).toBeInTheDocument();
     expect(rowOf('later').getByText('No data')).toBeInTheDocument();
+    expect(rowOf('later').getByText(/^outside its window, opens at/)).toHaveTextContent(OPENS_IN_2H);
     expect(rowOf('later').getByText('never')).toBeInTheDocument();
     expect(rowOf('off').getByText('Disabled')).toBeInTheDocument();
+    expect(rowOf('off').getByText('the probe does not run')).toBeInTheDocument();
     expect(screen.getByLabelText('Probe states summary')).toHaveTextContent('Up: 1 · Down: 1 · No data: 1 · Disabled: 1');
     expect(screen.getByRole('link', { name: 'web' })).toHaveAttribute('href', expect.stringMatching(/\/a\/probekit-tcpprobe-app\/probes\/\d+$/));
   });
 
-  test('run now checks a probe at once, shows the result and updates its state', async () => {
+  test('a new probe gets its first result at once; run now checks it again and shows the result', async () => {
     const server = await seedServer();
     const probe = await gateway.seed.createProbe(server.id, { name: 'web', host: '127.0.0.1', port: openPort });
     const { user } = renderServer(server.id, 'Editor');
     await screen.findByRole('link', { name: 'web' });
-    expect(rowOf('web').getByText('No data')).toBeInTheDocument();
+    // The gateway checks a saved probe right away; the page's refresh picks the result up.
+    await waitFor(() => expect(rowOf('web').getByText('Up')).toBeInTheDocument(), { timeout: STATUS_REFRESH_MS + 5000 });
 
     await user.click(rowOf('web').getByRole('button', { name: 'Run web now' }));
     const result = await screen.findByLabelText('Run of web');
@@ -98,7 +103,52 @@ describe('probe server page', () => {
     expect(within(result).getByText('gw-test')).toBeInTheDocument();
     await waitFor(() => expect(rowOf('web').getByText('Up')).toBeInTheDocument());
     const results = await gateway.seed.request<{ items: unknown[] }>('GET', `/api/v1/probes/${probe.id}/results`);
-    expect(results.items).toHaveLength(1);
+    expect(results.items).toHaveLength(2);
+  });
+
+  test('a probe without data says why: outside its window and when it opens, its gateway offline, disabled, its server disabled', async () => {
+    const server = await seedServer();
+    await gateway.seed.createProbe(server.id, { name: 'night', host: '127.0.0.1', port: openPort, ...windowOpeningIn2h() });
+    await gateway.seed.createProbe(server.id, { name: 'off', host: '127.0.0.1', port: openPort, enabled: false });
+    renderServer(server.id, 'Viewer');
+    await screen.findByRole('link', { name: 'night' });
+    // The states come from /status, a moment after the probes.
+    expect(await rowOf('night').findByText(/^outside its window, opens at/)).toHaveTextContent(OPENS_IN_2H);
+    expect(rowOf('night').getByText('No data')).toBeInTheDocument();
+    expect(rowOf('off').getByText('Disabled')).toBeInTheDocument();
+    expect(rowOf('off').getByText('the probe does not run')).toBeInTheDocument();
+
+    const far = await gateway.seed.createServer({ name: 'branch', gateway: 'gw-branch' });
+    await gateway.seed.createProbe(far.id, { name: 'till', host: '127.0.0.1', port: openPort });
+    renderServer(far.id, 'Viewer');
+    await screen.findByRole('link', { name: 'till' });
+    expect(await rowOf('till').findByText('its gateway is offline, so no results arrive')).toBeInTheDocument();
+    expect(rowOf('till').getByText('No data')).toBeInTheDocument();
+
+    const paused = await gateway.seed.createServer({ name: 'paused', enabled: false });
+    await gateway.seed.createProbe(paused.id, { name: 'idle', host: '127.0.0.1', port: openPort });
+    renderServer(paused.id, 'Viewer');
+    await screen.findByRole('link', { name: 'idle' });
+    expect(await rowOf('idle').findByText('its server is disabled, so none of its probes run')).toBeInTheDocument();
+    expect(rowOf('idle').getByText('Disabled')).toBeInTheDocument();
+  });
+
+  test('the server’s own thresholds are shown: what applies to all its probes, and which probes override it', async () => {
+    const server = await gateway.seed.createServer({
+      name: 'erp-prod',
+      thresholds: [{ kind: 'connectTime', level: 'warning', value: 250, for: '10m', team: 'network' }],
+    });
+    await gateway.seed.createProbe(server.id, { name: 'web', host: '127.0.0.1', port: openPort });
+    await gateway.seed.createProbe(server.id, {
+      name: 'db', host: '127.0.0.1', port: openPort,
+      thresholds: [{ kind: 'connectTime', level: 'warning', value: 800, for: '5m' }],
+    });
+    renderServer(server.id, 'Viewer');
+    const section = within(await screen.findByRole('region', { name: 'Thresholds and alerts' }));
+    const table = within(await section.findByRole('table', { name: 'Effective thresholds' }));
+    const connect = table.getByText('Connect time, warning').closest('tr')!;
+    expect([...connect.querySelectorAll('td')].map((cell) => cell.textContent)).toEqual(['Connect time, warning', 'slower than 250 ms for 10m', 'network', 'policies', '–', 'This server', 'db']);
+    expect(table.getByText('Built-in default')).toBeInTheDocument();
   });
 
   test('run now on a closed port shows the failure', async () => {

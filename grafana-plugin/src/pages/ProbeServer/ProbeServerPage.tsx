@@ -1,5 +1,5 @@
-// A probe server's page: its fields, its probes with their latest state (refreshed every few seconds), and for
-// editors the ways to add, run, edit and delete probes.
+// A probe server's page: its fields, its probes with their latest state and why a probe has none (refreshed every few
+// seconds), the thresholds the server sets for all its probes, and for editors the ways to add, run, edit and delete probes.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Button, EmptyState, LoadingPlaceholder, Stack } from '@grafana/ui';
@@ -14,6 +14,8 @@ import { AppLinkButton } from '../../components/AppLink/AppLink';
 import { CheckResultDetails } from '../../components/CheckResult/CheckResultDetails';
 import { STATE_LABELS } from '../../components/CheckResult/format';
 import { GatewayErrorAlert } from '../../components/GatewayErrorAlert';
+import { statusFacts } from '../../components/ProbeState/explainState';
+import { ThresholdsAndAlerts } from '../../components/ThresholdsAndAlerts/ThresholdsAndAlerts';
 import { ProbesTable, type ProbeRow } from './ProbesTable';
 import { ServerHeader } from './ServerHeader';
 
@@ -87,7 +89,7 @@ function ServerProbes({ serverId }: { serverId: number }) {
       const latest = byId.get(probe.id);
       return {
         probe,
-        state: latest?.state ?? (probe.enabled ? 'nodata' : 'disabled'),
+        status: statusFacts(probe, latest),
         lastResult: latest?.lastResult ?? probe.lastResult,
       };
     });
@@ -172,6 +174,8 @@ function ServerProbes({ serverId }: { serverId: number }) {
           <ProbesTable rows={rows} canEdit={canEdit} canDelete={canDelete} onRunResult={onRunResult} onDeleted={onDeleted} onError={onError} />
         </Stack>
       )}
+
+      {server.value && <ThresholdsAndAlerts serverId={serverId} onSaved={server.reload} />}
     </PluginPage>
   );
 }

@@ -1,4 +1,4 @@
-// A server's probes with their latest state: status, connect time, last check, failure reason and where the check
+// A server's probes with their latest state (and why, when it has none): status, connect time, last check, failure reason and where the check
 // connected (actual host, actual IPv4), with run, edit and delete for the roles that may.
 import { useMemo } from 'react';
 import { css } from '@emotion/css';
@@ -6,6 +6,7 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { InteractiveTable, Stack, useStyles2, type Column } from '@grafana/ui';
 import type { GatewayError } from '../../api/errors';
 import type { CheckResult, Probe, ProbeState } from '../../api/types';
+import type { StatusFacts } from '../../components/ProbeState/explainState';
 import { links } from '../../constants';
 import { AppLinkButton, AppTextLink } from '../../components/AppLink/AppLink';
 import { failureReason, formatInterval, formatMs } from '../../components/CheckResult/format';
@@ -15,7 +16,7 @@ import { RelativeTime } from '../../components/RelativeTime/RelativeTime';
 
 export interface ProbeRow {
   probe: Probe;
-  state: ProbeState;
+  status: StatusFacts;
   lastResult: CheckResult | null;
 }
 
@@ -38,9 +39,8 @@ export function ProbesTable({ rows, canEdit, canDelete, onRunResult, onDeleted, 
       {
         id: 'state',
         header: 'Status',
-        cell: ({ row: { original } }) => <ProbeStateBadge state={original.state} />,
-        sortType: (a, b) => STATE_RANK[a.original.state] - STATE_RANK[b.original.state],
-        disableGrow: true,
+        cell: ({ row: { original } }) => <ProbeStateBadge status={original.status} layout="stacked" />,
+        sortType: (a, b) => STATE_RANK[a.original.status.state] - STATE_RANK[b.original.status.state],
       },
       {
         id: 'name',

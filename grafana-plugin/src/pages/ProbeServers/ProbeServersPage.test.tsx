@@ -5,6 +5,7 @@ import { startTestGateway, type TestGateway } from '../../test/gatewayHarness';
 import { installFakeGrafana, type OrgRole } from '../../test/grafanaRuntime';
 import { closedPortUrl, startHttpStub, type HttpStub } from '../../test/httpStub';
 import { renderApp } from '../../test/render';
+import { windowOpeningIn2h } from '../../components/ProbeState/windowsForTests';
 
 const SERVERS_URL = '/a/probekit-tcpprobe-app/servers';
 
@@ -24,7 +25,7 @@ function renderServers(orgRole: OrgRole = 'Admin') {
   return { grafana, ...renderApp(App, grafana, SERVERS_URL) };
 }
 
-/** Three servers: erp-prod (1 up, 1 down), erp-qa (1 no data), crm-prod (no probes). */
+/** Three servers: erp-prod (1 up, 1 down), erp-qa (2 outside their window, 1 disabled), crm-prod (no probes). */
 async function seedServers() {
   const { seed } = gateway;
   const erpProd = await seed.createServer({ name: 'erp-prod', description: 'SAP ERP production', role: 'production', site: 'fra', owner: 'alice' });
@@ -33,7 +34,9 @@ async function seedServers() {
   const port = Number(new URL(listener.url).port);
   const up = await seed.createProbe(erpProd.id, { name: 'web', host: '127.0.0.1', port });
   const down = await seed.createProbe(erpProd.id, { name: 'closed', host: '127.0.0.1', port: Number(new URL(await closedPortUrl()).port) });
-  await seed.createProbe(erpQa.id, { name: 'later', host: '127.0.0.1', port });
+  await seed.createProbe(erpQa.id, { name: 'later', host: '127.0.0.1', port, ...windowOpeningIn2h() });
+  await seed.createProbe(erpQa.id, { name: 'later-too', host: '127.0.0.1', port, ...windowOpeningIn2h() });
+  await seed.createProbe(erpQa.id, { name: 'off', host: '127.0.0.1', port, enabled: false });
   await seed.runProbe(up.id);
   await seed.runProbe(down.id);
   return { erpProd, erpQa };
@@ -63,17 +66,22 @@ describe('probe servers page', () => {
     expect(screen.queryByRole('button', { name: /create probe server/i })).not.toBeInTheDocument();
   });
 
-  test('lists every server with its details and probe health', async () => {
+  test('lists every server with its details and probe health, and why probes have no data', async () => {
     await seedServers();
+    const branch = await gateway.seed.createServer({ name: 'branch', gateway: 'gw-branch' });
+    await gateway.seed.createProbe(branch.id, { name: 'till', host: '127.0.0.1', port: Number(new URL(listener.url).port) });
     renderServers();
     await screen.findByRole('link', { name: 'erp-prod' });
-    expect(shownServers()).toEqual(['crm-prod', 'erp-prod', 'erp-qa']);
+    expect(shownServers()).toEqual(['branch', 'crm-prod', 'erp-prod', 'erp-qa']);
 
     const erpProd = within(rowOf('erp-prod'));
     for (const text of ['SAP ERP production', 'production', 'fra', 'gw-test', 'alice', '1 up', '1 down']) {
       expect(erpProd.getByText(text)).toBeInTheDocument();
     }
-    expect(within(rowOf('erp-qa')).getByText('1 no data')).toBeInTheDocument();
+    // No data, by why.
+    expect(within(rowOf('erp-qa')).getByText('2 outside window')).toBeInTheDocument();
+    expect(within(rowOf('erp-qa')).getByText('1 disabled')).toBeInTheDocument();
+    expect(within(rowOf('branch')).getByText('1 gateway offline')).toBeInTheDocument();
     expect(within(rowOf('crm-prod')).getByText('No probes')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'erp-prod' })).toHaveAttribute('href', expect.stringMatching(/\/a\/probekit-tcpprobe-app\/servers\/\d+$/));
   });

@@ -4,7 +4,7 @@ import { App } from '../../App';
 import type { ProbeServer } from '../../api/types';
 import { startTestGateway, type TestGateway } from '../../test/gatewayHarness';
 import { installFakeGrafana, type FakeGrafana, type OrgRole } from '../../test/grafanaRuntime';
-import { fieldError, renderApp } from '../../test/render';
+import { expectWholeHelpTexts, fieldError, renderApp } from '../../test/render';
 
 const NEW_URL = '/a/probekit-tcpprobe-app/servers/new';
 const editUrl = (id: number) => `/a/probekit-tcpprobe-app/servers/${id}/edit`;
@@ -66,9 +66,9 @@ describe('create a probe server', () => {
     ]);
   });
 
-  test('a value outside the rules is shown on its field before anything is sent', async () => {
+  test('every value outside the rules is shown on its field at once, before anything is sent', async () => {
     const { grafana, user } = renderAt(NEW_URL);
-    await user.type(await screen.findByLabelText(/^name/i), 'erp-prod');
+    await screen.findByLabelText(/^name/i);
     await user.clear(screen.getByLabelText(/connect timeout/i));
     await user.type(screen.getByLabelText(/connect timeout/i), '50');
     await user.type(screen.getByLabelText(/^role/i), 'prod!');
@@ -77,8 +77,15 @@ describe('create a probe server', () => {
     await screen.findByText('Must be between 100 and 60000');
     expect(fieldError(screen.getByLabelText(/connect timeout/i))).toBe('Must be between 100 and 60000');
     expect(fieldError(screen.getByLabelText(/^role/i))).toBe('Must be at most 64 letters, digits, spaces or _ . : / -');
-    expect(fieldError(screen.getByLabelText(/^name/i))).toBeNull();
+    expect(fieldError(screen.getByLabelText(/^name/i))).toBe('Must not be empty');
     expect(writes(grafana)).toEqual([]);
+  });
+
+  test('help texts are whole: none trails off, none is cut by style', async () => {
+    renderAt(NEW_URL);
+    const role = await screen.findByText("The environment, e.g. production, quality or development: the `role` label of the probes' metrics and alerts.");
+    expect(screen.getByLabelText(/^role/i)).toHaveAccessibleName(expect.stringContaining(role.textContent!));
+    expect(expectWholeHelpTexts(screen.getByRole('form', { name: 'Probe server' }))).toContain(role);
   });
 
   test("the gateway's own refusal lands on the field it names: a name already used", async () => {

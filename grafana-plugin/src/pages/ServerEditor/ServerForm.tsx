@@ -9,6 +9,7 @@ import { toGatewayError, type GatewayError } from '../../api/errors';
 import type { GatewayInfo } from '../../api/types';
 import { GatewayErrorAlert } from '../../components/GatewayErrorAlert';
 import { formErrorsFrom } from '../../forms/gatewayFormErrors';
+import { TIMEOUT_MS_RANGE } from '../../../../gateway/src/domain/field-rules.js';
 import { SERVER_FORM_FIELDS, serverFormSchema, type ServerFormValues } from './serverForm';
 
 interface Props {
@@ -82,7 +83,7 @@ export function ServerForm({ initialValues, gateways, readOnly, submitLabel, onS
             </Field>
           </Stack>
           <Stack gap={2} wrap="wrap">
-            <Field label="Role" description="The environment: production, quality, development, ..." {...field('role')}>
+            <Field label="Role" description="The environment, e.g. production, quality or development: the `role` label of the probes' metrics and alerts." {...field('role')}>
               <Input id="server-role" {...register('role')} placeholder="production" width={30} />
             </Field>
             <Field label="Site" description="Where it stands; alert routing can use it." {...field('site')}>
@@ -115,7 +116,7 @@ export function ServerForm({ initialValues, gateways, readOnly, submitLabel, onS
             <Field label="Network interface" description="Local adapter or IP the connections start from, e.g. eth0 or 10.1.2.3." {...field('networkInterface')}>
               <Input id="server-networkInterface" {...register('networkInterface')} width={30} />
             </Field>
-            <Field label="Connect timeout" description="For probes without their own timeout; 100 to 60000 ms." {...field('connectTimeoutMs')}>
+            <Field label="Connect timeout" description={`For probes without their own timeout; ${TIMEOUT_MS_RANGE.minimum} to ${TIMEOUT_MS_RANGE.maximum} ms.`} {...field('connectTimeoutMs')}>
               <Input id="server-connectTimeoutMs" type="number" {...register('connectTimeoutMs', { valueAsNumber: true })} suffix="ms" width={20} />
             </Field>
           </Stack>

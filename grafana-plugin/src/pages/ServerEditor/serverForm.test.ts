@@ -1,7 +1,8 @@
-// The form's rules against the gateway's: a value the form refuses the gateway refuses too, on the same field, and
-// what the form lets through the gateway takes. A drift in either shows up here.
+// The form's rules against the gateway's: a value the form refuses the gateway refuses too, on the same field and in
+// the same words, and what the form lets through the gateway takes. A drift in either shows up here.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ProbeServer } from '../../api/types';
+import { sentence } from '../../forms/gatewayFormErrors';
 import { startTestGateway, type TestGateway } from '../../test/gatewayHarness';
 import { newServerFormValues, serverFormSchema, serverFormValues, toServerInput, type ServerFormValues } from './serverForm';
 
@@ -30,18 +31,20 @@ const refused: Array<[string, Partial<ServerFormValues>, keyof ServerFormValues]
   ['a connect timeout of 50 ms', { connectTimeoutMs: 50 }, 'connectTimeoutMs'],
   ['a connect timeout of 60001 ms', { connectTimeoutMs: 60001 }, 'connectTimeoutMs'],
   ['a connect timeout of 100.5 ms', { connectTimeoutMs: 100.5 }, 'connectTimeoutMs'],
+  ['no connect timeout', { connectTimeoutMs: Number.NaN }, 'connectTimeoutMs'],
 ];
 
-describe('the form refuses what the gateway refuses, on the same field', () => {
+describe("the form refuses what the gateway refuses, on the same field, in the gateway's words", () => {
   test.each(refused)('%s', async (_case, change, field) => {
     const values = { ...base(), ...change };
     const parsed = serverFormSchema.safeParse(values);
     expect(parsed.success).toBe(false);
-    expect(parsed.error?.issues[0]?.path).toEqual([field]);
+    expect(new Set(parsed.error?.issues.map((issue) => issue.path[0]))).toEqual(new Set([field]));
 
     const answer = await gateway.seed.send('POST', '/api/v1/servers', toServerInput(values));
     expect(answer.status).toBe(400);
     expect(answer.body.field).toBe(field);
+    expect(parsed.error?.issues[0]?.message).toBe(sentence(answer.body.problems[0].message));
   });
 });
 

@@ -1,33 +1,33 @@
-// The probe server form: its values, the gateway's field rules in the gateway's words (gateway/src/schemas/server.ts),
+// The probe server form: its values, the gateway's field rules in the gateway's words (gateway/src/domain/field-rules.ts),
 // and the conversions between a server, the form and the gateway's input. Pure.
 import { z } from 'zod';
 import type { ProbeServer, ServerInput } from '../../api/types';
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DESCRIPTION_MAX_LENGTH,
+  GATEWAY_NAME_RULE,
+  LABEL_RULE,
+  NAME_RULE,
+  NETWORK_INTERFACE_RULE,
+  SHORT_TEXT_MAX_LENGTH,
+  TIMEOUT_MS_RANGE,
+} from '../../../../gateway/src/domain/field-rules.js';
+import { integerWithin, textFollowing } from '../../forms/fieldRules';
 
-export const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
-
-const text = (max: number) => z.string().trim().max(max, `Must be at most ${max} characters`);
-const label = text(64).regex(/^[A-Za-z0-9_.:/ -]*$/, 'Must be at most 64 letters, digits, spaces or _ . : / -');
+const shortText = textFollowing({ maxLength: SHORT_TEXT_MAX_LENGTH });
 
 export const serverFormSchema = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1, 'Must not be empty')
-    .max(128, 'Must be at most 128 characters'),
-  description: text(1024),
-  organization: text(128),
-  owner: text(128),
-  role: label,
-  site: label,
+  name: textFollowing(NAME_RULE),
+  description: textFollowing({ maxLength: DESCRIPTION_MAX_LENGTH }),
+  organization: shortText,
+  owner: shortText,
+  role: textFollowing(LABEL_RULE),
+  site: textFollowing(LABEL_RULE),
   /** Empty: the gateway that answers (the gateway's default). */
-  gateway: text(64).regex(/^([A-Za-z0-9][A-Za-z0-9_.-]*)?$/, 'Must start with a letter or digit and contain only letters, digits, _ . or -'),
-  sharedAccount: text(128),
-  networkInterface: text(64).regex(/^[A-Za-z0-9_.:%@-]*$/, 'Must be an interface name such as eth0 or a local IP address'),
-  connectTimeoutMs: z
-    .number({ error: 'Must be a whole number of milliseconds' })
-    .int('Must be a whole number of milliseconds')
-    .min(100, 'Must be between 100 and 60000')
-    .max(60000, 'Must be between 100 and 60000'),
+  gateway: textFollowing(GATEWAY_NAME_RULE, { optional: true }),
+  sharedAccount: shortText,
+  networkInterface: textFollowing(NETWORK_INTERFACE_RULE, { optional: true }),
+  connectTimeoutMs: integerWithin(TIMEOUT_MS_RANGE),
   enabled: z.boolean(),
 });
 

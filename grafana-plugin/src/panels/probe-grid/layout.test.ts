@@ -11,9 +11,9 @@ function group(key: string, count: number, startId: number): ProbeGroup {
   const tiles = Array.from({ length: count }, (_, offset) => ({
     probe: { key: `${key}-${startId + offset}`, probeId: String(startId + offset), name: `p${startId + offset}` } as Probe,
     level: 'ok' as const,
-    rank: 4,
+    rank: 5,
   }));
-  return { key, title: key, tiles, counts: { up: count, down: 0, nodata: 0 } };
+  return { key, title: key, tiles, counts: { up: count, down: 0, nodata: 0 }, partial: 0 };
 }
 
 /**

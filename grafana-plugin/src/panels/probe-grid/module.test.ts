@@ -32,7 +32,7 @@ afterAll(() => {
 });
 
 describe('the probe grid panel plugin', () => {
-  test('offers group by, sort, tile size, show values and the state colours in the panel editor', () => {
+  test('offers group by, sort, tile size, show values, only problems and the state colours in the panel editor', () => {
     const builder = new PanelOptionsEditorBuilder<ProbeGridOptions>();
     plugin.getPanelOptionsSupplier()(builder, { data: [] });
     const items = builder.getItems();
@@ -41,6 +41,7 @@ describe('the probe grid panel plugin', () => {
       ['sortBy', 'radio', 'state'],
       ['tileSize', 'radio', 'medium'],
       ['showValues', 'boolean', true],
+      ['problemsOnly', 'boolean', false],
       ['downColor', 'color', 'red'],
       ['noDataColor', 'color', 'gray'],
     ]);

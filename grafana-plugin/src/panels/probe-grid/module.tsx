@@ -71,6 +71,12 @@ export const plugin = new PanelPlugin<ProbeGridOptions>(ProbeGridPanel)
         description: 'Connect time, or the failure reason, under the probe name',
         defaultValue: DEFAULT_OPTIONS.showValues,
       })
+      .addBooleanSwitch({
+        path: 'problemsOnly',
+        name: 'Only problems',
+        description: 'Only the probes down, slow or failed recently (the panel\'s "Only problems" button switches it for a viewer)',
+        defaultValue: DEFAULT_OPTIONS.problemsOnly,
+      })
       .addColorPicker({
         path: 'downColor',
         name: 'Down colour',

@@ -2,10 +2,22 @@
 // the words a screen reader and the tooltip use, so that no state is told by colour alone.
 import { FieldType, formattedValueToString, getDisplayProcessor, type FieldConfig, type GrafanaTheme2, type TimeZone } from '@grafana/data';
 import { links } from '../../constants';
-import type { ConnectLevel, Probe, ProbeGridOptions, ProbeState, Tile } from './types';
+import type { ConnectLevel, NoDataReason, Probe, ProbeGridOptions, ProbeState, Tile } from './types';
 
 export const STATE_GLYPH: Record<ProbeState, string> = { up: '✓', down: '✕', nodata: '–' };
 export const STATE_TEXT: Record<ProbeState, string> = { up: 'up', down: 'down', nodata: 'no data' };
+/** Why no data, in the words the tooltip and the aria-label use: only what the series can tell. */
+export const NO_DATA_TEXT: Record<NoDataReason, string> = {
+  outsideWindow: "outside its window or schedule, or before the window's first check",
+  notCheckedYet: 'not checked yet (none since its gateway started)',
+  notANumber: 'the availability sample is NaN',
+  unknown: 'no availability sample: outside its window, or not checked yet',
+};
+
+/** A probe's state in words, with the reason when it has no data. */
+export const stateText = (probe: Probe) =>
+  probe.state === 'nodata' && probe.noDataReason ? `no data: ${NO_DATA_TEXT[probe.noDataReason]}` : STATE_TEXT[probe.state];
+
 export const LEVEL_BADGE: Record<ConnectLevel, string> = { ok: '', warning: 'WARN', critical: 'CRIT' };
 
 export interface TilePaint {
@@ -63,7 +75,7 @@ export function createPainter(theme: GrafanaTheme2, fieldConfig: FieldConfig, op
 }
 
 function ariaLabelOf({ probe, level }: Tile, connectText: string): string {
-  const parts = [`${probe.name}${probe.sharedId ? ` via ${probe.gateway}` : ''}`, STATE_TEXT[probe.state]];
+  const parts = [`${probe.name}${probe.sharedId ? ` via ${probe.gateway}` : ''}`, stateText(probe)];
   if (probe.state === 'up' && connectText) {
     parts.push(`connect time ${connectText}${level === 'ok' ? '' : ` (${level})`}`);
   }

@@ -180,9 +180,36 @@ describe('framesToProbes', () => {
     ]);
   });
 
-  test('a probe known only from tcpprobe_info (never run yet) has no data', () => {
+  test('a probe known only from tcpprobe_info has no data: it has been checked, so it is outside its window', () => {
     const { probes } = framesToProbes(instantSeriesFrames('C', [metric('tcpprobe_info', 4, 1, { actual_ipv4: '10.0.0.4' })], T));
-    expect(probes).toMatchObject([{ probeId: '4', state: 'nodata', actualIpv4: '10.0.0.4', connectSeconds: null }]);
+    expect(probes).toMatchObject([{ probeId: '4', state: 'nodata', actualIpv4: '10.0.0.4', connectSeconds: null, noDataReason: 'outsideWindow' }]);
+  });
+
+  test('why no data: outside its window (checked before), not checked yet (no last check where others have one), NaN, or unknown', () => {
+    const frames = [
+      ...instantSeriesFrames('A', [metric('tcpprobe_availability', 1, 1), metric('tcpprobe_availability', 4, Number.NaN)], T),
+      ...instantSeriesFrames('D', [metric('tcpprobe_last_check_timestamp_seconds', 1, T / 1000), metric('tcpprobe_last_check_timestamp_seconds', 2, T / 1000 - 3600)], T),
+      ...instantSeriesFrames('E', [metric('tcpprobe_checks_total', 2, 30, { result: 'success' }), metric('tcpprobe_checks_total', 3, 0, { result: 'success' })], T),
+    ];
+    const probes = byId(framesToProbes(frames).probes);
+    expect(probes['1']).toMatchObject({ state: 'up', noDataReason: undefined });
+    expect(probes['2']).toMatchObject({ state: 'nodata', noDataReason: 'outsideWindow', lastCheckMs: T - 3_600_000 });
+    expect(probes['3']).toMatchObject({ state: 'nodata', noDataReason: 'notCheckedYet' });
+    expect(probes['4']).toMatchObject({ state: 'nodata', noDataReason: 'notANumber' });
+
+    // Without a last-check query, a probe lacking one may be either.
+    const unknown = framesToProbes(instantSeriesFrames('B', [metric('tcpprobe_connect_seconds', 3, 0.02)], T)).probes;
+    expect(unknown).toMatchObject([{ state: 'nodata', noDataReason: 'unknown' }]);
+  });
+
+  test('every probe has the same properties in the same order (one hidden class for the code that renders them)', () => {
+    const frames = [
+      ...instantSeriesFrames('A', availability, T),
+      ...instantSeriesFrames('C', [metric('tcpprobe_info', 2, 1, { actual_ipv4: '10.0.0.2' })], T),
+      ...instantSeriesFrames('B', connect, T),
+    ];
+    const shapes = new Set(framesToProbes(frames).probes.map((probe) => Object.keys(probe).join()));
+    expect(shapes.size).toBe(1);
   });
 
   test('without __name__ (an aggregating query), the metric is told by the field name or the query refId', () => {
@@ -319,6 +346,45 @@ describe('groupProbes', () => {
   test('grouped by server with counts; the group with the most probes down first, a missing label last', () => {
     expect(names('server', 'state')).toEqual([
       ['server erp-prod', ['ab', 'db-2', 'lb-1', 'db-1', 'db-10'], { up: 3, down: 1, nodata: 1 }],
+      ['server mq-qa', ['db-3', 'ldap'], { up: 1, down: 1, nodata: 0 }],
+      ['no server', ['x'], { up: 0, down: 1, nodata: 0 }],
+    ]);
+  });
+
+  test('an up probe that failed recently comes after the slow ones and before no data', () => {
+    const groups = groupProbes([probe(1, 'up', 0.01, { name: 'a' }), probe(2, 'nodata', null, { name: 'b' }), probe(3, 'up', 0.01, { name: 'c', failureReason: 'timeout' }), probe(4, 'up', 0.5, { name: 'd' })], {
+      groupBy: 'none',
+      sortBy: 'state',
+      thresholds,
+    });
+    expect(groups[0]!.tiles.map((tile) => tile.probe.name)).toEqual(['d', 'c', 'b', 'a']);
+  });
+
+  test('among groups with as many probes down, those with slow or recently failed probes come first', () => {
+    const groups = groupProbes(
+      [
+        probe(1, 'up', 0.01, { server: 'a-quiet' }),
+        probe(2, 'up', 0.01, { server: 'b-failed', failureReason: 'refused' }),
+        probe(3, 'up', 0.5, { server: 'c-slow' }),
+        probe(4, 'up', 2, { server: 'c-slow' }),
+        probe(5, 'down', null, { server: 'd-down' }),
+        probe(6, 'nodata', null, { server: 'e-nodata' }),
+      ],
+      { groupBy: 'server', sortBy: 'state', thresholds },
+    );
+    expect(groups.map((group) => [group.key, group.partial])).toEqual([
+      ['d-down', 0],
+      ['c-slow', 2],
+      ['b-failed', 1],
+      ['a-quiet', 0],
+      ['e-nodata', 0],
+    ]);
+  });
+
+  test('only problems: the tiles down, slow or failed recently, groups without any left out, counts of all probes', () => {
+    const groups = groupProbes([...fleet, probe(9, 'up', 0.01, { name: 'lb-9', server: 'quiet' })], { groupBy: 'server', sortBy: 'state', thresholds, problemsOnly: true });
+    expect(groups.map((group) => [group.title, group.tiles.map((tile) => tile.probe.name), group.counts])).toEqual([
+      ['server erp-prod', ['ab', 'db-2'], { up: 3, down: 1, nodata: 1 }],
       ['server mq-qa', ['db-3', 'ldap'], { up: 1, down: 1, nodata: 0 }],
       ['no server', ['x'], { up: 0, down: 1, nodata: 0 }],
     ]);

@@ -1,6 +1,17 @@
 // Pure core of the probe grid: Prometheus data frames -> one Probe per (gateway, probe_id) -> sorted, counted groups.
 import { FieldType, type DataFrame, type Field, type ThresholdsConfig } from '@grafana/data';
-import { PROBE_LABELS, type ConnectLevel, type GroupBy, type Probe, type ProbeGroup, type ProbeState, type SortBy, type StateCounts, type Tile } from './types';
+import {
+  PROBE_LABELS,
+  type ConnectLevel,
+  type GroupBy,
+  type NoDataReason,
+  type Probe,
+  type ProbeGroup,
+  type ProbeState,
+  type SortBy,
+  type StateCounts,
+  type Tile,
+} from './types';
 
 /** The tcpprobe_* series the grid reads; every other series is ignored. */
 export type MetricKind = 'availability' | 'connect' | 'info' | 'lastCheck' | 'checks';
@@ -245,6 +256,8 @@ export function framesToProbes(frames: readonly DataFrame[]): FramesToProbesResu
   // In first-seen order. Each Probe is built once, when its first series is read, and completed in place.
   const joined: Joining[] = [];
   let seriesWithoutProbeId = 0;
+  // Whether last checks were queried at all: without them, a probe lacking one tells nothing.
+  let lastChecksQueried = false;
 
   const visit: Visit = (kind, labels, value) => {
     const probeId = labels.get('probe_id');
@@ -276,6 +289,7 @@ export function framesToProbes(frames: readonly DataFrame[]): FramesToProbesResu
         actualHost: undefined,
         failureReason: undefined,
         lastCheckMs: undefined,
+        noDataReason: undefined,
         sharedId: first !== undefined,
       };
       join = { probe, missingLabels: PROBE_FIELDS.length, availability: undefined, worstFailures: 0, otherGateway: undefined };
@@ -318,6 +332,7 @@ export function framesToProbes(frames: readonly DataFrame[]): FramesToProbesResu
         }
         break;
       case 'lastCheck':
+        lastChecksQueried = true;
         if (finite) {
           probe.lastCheckMs = value * 1000;
         }
@@ -354,6 +369,9 @@ export function framesToProbes(frames: readonly DataFrame[]): FramesToProbesResu
   for (let index = 0; index < joined.length; index++) {
     const { probe, availability } = joined[index]!;
     probe.state = stateOf(availability);
+    if (probe.state === 'nodata') {
+      probe.noDataReason = noDataReasonOf(probe, availability, lastChecksQueried);
+    }
     probe.name ||= `probe ${probe.probeId}`;
     probes[index] = probe;
   }
@@ -366,6 +384,17 @@ export function stateOf(availability: number | undefined): ProbeState {
     return 'nodata';
   }
   return availability >= 0.5 ? 'up' : 'down';
+}
+
+/** What a no-data probe's series say of why (see NoDataReason). */
+export function noDataReasonOf(probe: Probe, availability: number | undefined, lastChecksQueried: boolean): NoDataReason {
+  if (availability !== undefined) {
+    return 'notANumber';
+  }
+  if (probe.lastCheckMs !== undefined || probe.actualHost !== undefined || probe.actualIpv4 !== undefined) {
+    return 'outsideWindow';
+  }
+  return lastChecksQueried ? 'notCheckedYet' : 'unknown';
 }
 
 /**
@@ -388,9 +417,24 @@ export function connectLevel(probe: Probe, thresholds: ThresholdsConfig | undefi
   return index === steps.length - 1 && steps.length > 2 ? 'critical' : 'warning';
 }
 
-/** Order of tiles when sorted by state: what needs attention first. */
-const STATE_RANK = { down: 0, critical: 1, warning: 2, nodata: 3, up: 4 } as const;
-const rankOf = (probe: Probe, level: ConnectLevel) => (probe.state === 'up' ? STATE_RANK[level === 'ok' ? 'up' : level] : STATE_RANK[probe.state]);
+/**
+ * Order of tiles when sorted by state: what needs attention first. An up probe with a failure reason failed within
+ * the reason query's range (the provisioned dashboard's: the last hour): it comes before the quiet ones.
+ */
+const STATE_RANK = { down: 0, critical: 1, warning: 2, failedRecently: 3, nodata: 4, up: 5 } as const;
+const rankOf = (probe: Probe, level: ConnectLevel) => {
+  if (probe.state !== 'up') {
+    return STATE_RANK[probe.state];
+  }
+  if (level !== 'ok') {
+    return STATE_RANK[level];
+  }
+  return probe.failureReason === undefined ? STATE_RANK.up : STATE_RANK.failedRecently;
+};
+
+/** Down, slow or failed recently: what "only problems" shows. */
+export const isProblem = (tile: Tile) => tile.rank < STATE_RANK.nodata;
+const isPartial = (tile: Tile) => tile.rank > STATE_RANK.down && tile.rank < STATE_RANK.nodata;
 
 const isDigit = (code: number) => code >= 48 && code <= 57;
 const foldCase = (code: number) => (code >= 65 && code <= 90 ? code + 32 : code);
@@ -441,32 +485,48 @@ const GROUP_LABEL: Record<Exclude<GroupBy, 'none'>, { title: string; of: (probe:
   gateway: { title: 'gateway', of: (probe) => probe.gateway },
 };
 
-export function countStates(tiles: readonly Tile[]): StateCounts {
+export function countStates(probes: readonly Probe[]): StateCounts {
   let up = 0;
   let down = 0;
-  for (let index = 0; index < tiles.length; index++) {
-    const { state } = tiles[index]!.probe;
+  for (let index = 0; index < probes.length; index++) {
+    const { state } = probes[index]!;
     if (state === 'up') {
       up++;
     } else if (state === 'down') {
       down++;
     }
   }
-  return { up, down, nodata: tiles.length - up - down };
+  return { up, down, nodata: probes.length - up - down };
 }
 
 export interface GroupOptions {
   groupBy: GroupBy;
   sortBy: SortBy;
   thresholds?: ThresholdsConfig;
+  /** Keep only the problem tiles (isProblem), and the groups that have some; counts stay those of all probes. */
+  problemsOnly?: boolean;
+}
+
+function groupOf(key: string, title: string, tiles: Tile[], problemsOnly: boolean): ProbeGroup {
+  let partial = 0;
+  const probes: Probe[] = new Array(tiles.length);
+  for (let index = 0; index < tiles.length; index++) {
+    const tile = tiles[index]!;
+    probes[index] = tile.probe;
+    if (isPartial(tile)) {
+      partial++;
+    }
+  }
+  return { key, title, tiles: problemsOnly ? tiles.filter(isProblem) : tiles, counts: countStates(probes), partial };
 }
 
 /**
- * Groups the probes by a label, with counts per state. Sorted by state, tiles run down, critical, warning, no data,
- * up (then by name) and groups with the most probes down come first; sorted by name, both are alphabetical (numbers
- * in names compare as numbers). A group without the label value comes last.
+ * Groups the probes by a label, with counts per state. Sorted by state, tiles run down, critical, warning, failed
+ * recently, no data, up (then by name) and groups with trouble come first: the most probes down, then the most slow
+ * or recently failed; sorted by name, both are alphabetical (numbers in names compare as numbers). A group without
+ * the label value comes last.
  */
-export function groupProbes(probes: readonly Probe[], { groupBy, sortBy, thresholds }: GroupOptions): ProbeGroup[] {
+export function groupProbes(probes: readonly Probe[], { groupBy, sortBy, thresholds, problemsOnly = false }: GroupOptions): ProbeGroup[] {
   const tiles: Tile[] = probes.map((probe) => {
     const level = connectLevel(probe, thresholds);
     return { probe, level, rank: rankOf(probe, level) };
@@ -475,7 +535,7 @@ export function groupProbes(probes: readonly Probe[], { groupBy, sortBy, thresho
 
   let groups: ProbeGroup[];
   if (groupBy === 'none') {
-    groups = [{ key: 'all', title: 'All probes', tiles, counts: countStates(tiles) }];
+    groups = [groupOf('all', 'All probes', tiles, problemsOnly)];
   } else {
     const { title, of } = GROUP_LABEL[groupBy];
     const byValue = new Map<string, Tile[]>();
@@ -489,18 +549,16 @@ export function groupProbes(probes: readonly Probe[], { groupBy, sortBy, thresho
       }
       list.push(tile);
     }
-    groups = [...byValue].map(([value, list]) => ({
-      key: value,
-      title: value === '' ? `no ${title}` : `${title} ${value}`,
-      tiles: list,
-      counts: countStates(list),
-    }));
+    groups = [...byValue].map(([value, list]) => groupOf(value, value === '' ? `no ${title}` : `${title} ${value}`, list, problemsOnly));
     groups.sort(
       (a, b) =>
         Number(a.key === '') - Number(b.key === '') ||
-        (sortBy === 'state' ? b.counts.down - a.counts.down : 0) ||
+        (sortBy === 'state' ? b.counts.down - a.counts.down || b.partial - a.partial : 0) ||
         naturalCompare(a.key, b.key),
     );
+  }
+  if (problemsOnly) {
+    groups = groups.filter((group) => group.tiles.length > 0);
   }
   for (const group of groups) {
     group.tiles.sort(compare);

@@ -14,6 +14,8 @@ export interface ProbeGridOptions {
   tileSize: TileSize;
   /** Connect time (or the failure reason) on the tile under the probe name. */
   showValues: boolean;
+  /** Only the tiles that need attention (down, slow, failed recently); the summary's toggle switches it too. */
+  problemsOnly: boolean;
   /** Grafana colour names or CSS colours, resolved through the theme. */
   downColor: string;
   noDataColor: string;
@@ -24,6 +26,7 @@ export const DEFAULT_OPTIONS: ProbeGridOptions = {
   sortBy: 'state',
   tileSize: 'medium',
   showValues: true,
+  problemsOnly: false,
   downColor: 'red',
   noDataColor: 'gray',
 };
@@ -47,6 +50,17 @@ export const DEFAULT_FIELD_CONFIG: FieldConfig = {
 
 /** up: connected at the latest check; down: failed; nodata: no availability sample (outside its window, not run yet). */
 export type ProbeState = 'up' | 'down' | 'nodata';
+
+/**
+ * Why a probe has no data, as far as its series tell (a disabled or deleted probe, or an unreachable gateway, has no
+ * series at all, so no tile):
+ * - outsideWindow: no availability while series of past checks remain (last check, info): the gateway drops the gauge
+ *   outside the probe's window or schedule, and from a window's start until its first check;
+ * - notCheckedYet: last checks were queried and this probe has none: no check since its gateway started;
+ * - notANumber: the availability sample is NaN (an expression divided by nothing);
+ * - unknown: no availability, and no last-check series queried to tell the two first apart.
+ */
+export type NoDataReason = 'outsideWindow' | 'notCheckedYet' | 'notANumber' | 'unknown';
 
 /** How an up probe's connect time compares with the thresholds. */
 export type ConnectLevel = 'ok' | 'warning' | 'critical';
@@ -72,6 +86,8 @@ export interface Probe {
   failureReason?: string;
   /** From tcpprobe_last_check_timestamp_seconds, when queried (epoch ms). */
   lastCheckMs?: number;
+  /** Set when the state is nodata. */
+  noDataReason?: NoDataReason;
   /** True when another gateway reports the same probe_id: the tile then names its gateway. */
   sharedId: boolean;
 }
@@ -85,7 +101,7 @@ export interface StateCounts {
 export interface Tile {
   probe: Probe;
   level: ConnectLevel;
-  /** Place of its state when sorted by state: down 0, critical 1, warning 2, no data 3, up 4. */
+  /** Place of its state when sorted by state: down 0, critical 1, warning 2, failed recently 3, no data 4, up 5. */
   rank: number;
 }
 
@@ -93,6 +109,10 @@ export interface ProbeGroup {
   /** The label value the tiles share ('' when they lack the label); 'all' when not grouped. */
   key: string;
   title: string;
+  /** The tiles shown: all of the group's, or only its problems. */
   tiles: Tile[];
+  /** Of all the group's probes, shown or not. */
   counts: StateCounts;
+  /** How many of the group's probes need attention but are not down: slow, or failed recently. */
+  partial: number;
 }

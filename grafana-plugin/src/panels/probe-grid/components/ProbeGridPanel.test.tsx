@@ -49,16 +49,23 @@ const sample = (name: string, id: number, server: string, value: number, extra: 
   value,
 });
 
-/** erp-prod: db-1 up 12 ms, db-2 down (timeout), db-3 up but slow (450 ms); mq-qa: mq-4 no data (outside its window). */
+/** erp-prod: db-1 up 12 ms, db-2 down (timeout), db-3 up but slow (450 ms); mq-qa: mq-4 no data (outside its window: checked before). */
 const frames = () => [
   ...instantSeriesFrames('A', [sample('tcpprobe_availability', 1, 'erp-prod', 1), sample('tcpprobe_availability', 2, 'erp-prod', 0), sample('tcpprobe_availability', 3, 'erp-prod', 1)], T),
   ...instantSeriesFrames(
     'B',
-    [sample('tcpprobe_connect_seconds', 1, 'erp-prod', 0.012), sample('tcpprobe_connect_seconds', 3, 'erp-prod', 0.45), sample('tcpprobe_connect_seconds', 4, 'mq-qa', 0.03)],
+    [sample('tcpprobe_connect_seconds', 1, 'erp-prod', 0.012), sample('tcpprobe_connect_seconds', 3, 'erp-prod', 0.45)],
     T,
   ),
   ...instantSeriesFrames('C', [sample('tcpprobe_info', 2, 'erp-prod', 1, { actual_host: 'host-2.corp.example', actual_ipv4: '10.20.0.2' })], T),
-  ...instantSeriesFrames('D', [sample('tcpprobe_last_check_timestamp_seconds', 2, 'erp-prod', Date.UTC(2026, 10, 25, 11, 59, 30) / 1000)], T),
+  ...instantSeriesFrames(
+    'D',
+    [
+      sample('tcpprobe_last_check_timestamp_seconds', 2, 'erp-prod', Date.UTC(2026, 10, 25, 11, 59, 30) / 1000),
+      sample('tcpprobe_last_check_timestamp_seconds', 4, 'mq-qa', Date.UTC(2026, 10, 25, 9, 0, 0) / 1000),
+    ],
+    T,
+  ),
   ...instantSeriesFrames('E', [sample('tcpprobe_checks_total', 2, 'erp-prod', 3, { result: 'timeout' })], T),
 ];
 
@@ -82,7 +89,7 @@ describe('ProbeGridPanel', () => {
     expect(tile('db-1')).toHaveAccessibleName('db-1, up, connect time 12 ms, server erp-prod');
     expect(tile('db-2')).toHaveAccessibleName('db-2, down, timeout, server erp-prod');
     expect(tile('db-3')).toHaveAccessibleName('db-3, up, connect time 450 ms (warning), server erp-prod');
-    expect(tile('mq-4')).toHaveAccessibleName('mq-4, no data, server mq-qa');
+    expect(tile('mq-4')).toHaveAccessibleName("mq-4, no data: outside its window or schedule, or before the window's first check, server mq-qa");
     expect(tile('db-2')).toHaveTextContent('✕ db-2timeout');
     expect(tile('db-1')).toHaveTextContent('✓ db-112 ms');
     expect(tile('db-3')).toHaveTextContent('✓ db-3450 msWARN');
@@ -142,11 +149,69 @@ describe('ProbeGridPanel', () => {
     await user.unhover(tile('db-2'));
     expect(screen.queryByRole('tooltip')).toBeNull();
 
+    await user.tab(); // the "Only problems" toggle
     await user.tab();
     expect(tile('db-2')).toHaveFocus();
     expect(screen.getByRole('tooltip')).toHaveTextContent('db-2');
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('tooltip')).toBeNull();
+  });
+
+  test('the tooltip of a no-data tile says why, as far as the series tell', async () => {
+    const user = userEvent.setup();
+    const notChecked = instantSeriesFrames('E', [sample('tcpprobe_checks_total', 5, 'mq-qa', 0, { result: 'success' })], T);
+    render(<ProbeGridPanel {...props([...frames(), ...notChecked])} />);
+    const stateRow = () => within(screen.getByRole('tooltip')).getByText('State').nextElementSibling!.textContent;
+
+    await user.hover(tile('mq-4'));
+    expect(stateRow()).toBe("no data: outside its window or schedule, or before the window's first check");
+    expect(screen.getByRole('tooltip')).toHaveTextContent('Last check2026-11-25 09:00:00');
+    await user.hover(tile('mq-5'));
+    expect(stateRow()).toBe('no data: not checked yet (none since its gateway started)');
+    expect(tile('mq-5')).toHaveTextContent('– mq-5no data');
+  });
+
+  test('a long name, cut on its tile, is whole in the tooltip and the label', async () => {
+    const user = userEvent.setup();
+    const name = 'sap-dispatcher-primary-listener-frankfurt-datacenter-east-42';
+    render(<ProbeGridPanel {...props(instantSeriesFrames('A', [sample('tcpprobe_availability', 6, 'erp-prod', 0, { probe: name })], T))} />);
+    const cell = tile(name);
+    expect(cell).toHaveAccessibleName(`${name}, down, server erp-prod`);
+    await user.hover(cell);
+    const title = within(screen.getByRole('tooltip')).getByText(name);
+    // Wrapped, not cut with an ellipsis as on the tile.
+    expect(getComputedStyle(title).textOverflow).not.toBe('ellipsis');
+    expect(getComputedStyle(title).whiteSpace).not.toBe('nowrap');
+  });
+
+  test('"Only problems" shows the probes down, slow or failed recently; the toggle overrides the option until it changes', async () => {
+    const user = userEvent.setup();
+    const failedRecently = instantSeriesFrames('E', [sample('tcpprobe_checks_total', 1, 'erp-prod', 1, { result: 'refused' })], T);
+    const series = [...frames(), ...failedRecently];
+    const names = () => tiles().map((cell) => cell.getAttribute('aria-label')!.split(',')[0]);
+    const { rerender } = render(<ProbeGridPanel {...props(series)} />);
+    const toggle = screen.getByRole('button', { name: 'Only problems' });
+    expect(toggle).toHaveAttribute('aria-pressed', 'false');
+    // Sorted by state, the recent failure comes after the slow probe and before the quiet ones.
+    expect(names()).toEqual(['db-2', 'db-3', 'db-1', 'mq-4']);
+
+    await user.click(toggle);
+    expect(toggle).toHaveAttribute('aria-pressed', 'true');
+    expect(names()).toEqual(['db-2', 'db-3', 'db-1']);
+    // The summary and the group header still count every probe.
+    expect(screen.getByText('3 of 4 probes')).toBeInTheDocument();
+    expect(screen.getAllByRole('heading', { level: 3 }).map((heading) => heading.textContent)).toEqual(['server erp-prod']);
+    expect(screen.getByRole('heading', { level: 3 }).parentElement).toHaveTextContent('✕ 1 down– 0 no data✓ 2 up');
+
+    await user.click(toggle);
+    expect(names()).toEqual(['db-2', 'db-3', 'db-1', 'mq-4']);
+
+    // The panel option sets where it starts; with nothing wrong, it says so.
+    const quiet = instantSeriesFrames('A', [sample('tcpprobe_availability', 1, 'erp-prod', 1)], T);
+    rerender(<ProbeGridPanel {...props(quiet, { problemsOnly: true })} />);
+    expect(screen.getByRole('button', { name: 'Only problems' })).toHaveAttribute('aria-pressed', 'true');
+    expect(screen.getByText('No problems: none of the 1 probes is down, slow or failed recently.')).toBeInTheDocument();
+    expect(screen.queryByRole('grid')).toBeNull();
   });
 
   test('a roving tab stop: Tab enters at one tile, arrows move across tiles and groups, Enter opens the probe', async () => {
@@ -155,6 +220,7 @@ describe('ProbeGridPanel', () => {
     // 400 px minus the scrollbar room fits 2 medium tiles a row: [db-2 db-3] [db-1] | [mq-4]
     expect(tiles().filter((cell) => cell.tabIndex === 0)).toHaveLength(1);
 
+    await user.tab(); // the "Only problems" toggle
     await user.tab();
     expect(tile('db-2')).toHaveFocus();
     await user.keyboard('{ArrowRight}');
@@ -238,6 +304,7 @@ describe('ProbeGridPanel', () => {
       const user = userEvent.setup();
       render(<ProbeGridPanel {...props(big, { groupBy: 'none', sortBy: 'name' }, { width: 1200, height: 600 })} />);
       const grid = screen.getByRole('grid');
+      await user.tab(); // the "Only problems" toggle
       await user.tab();
       await user.keyboard('{Control>}{End}{/Control}');
       const focused = document.activeElement as HTMLElement;

@@ -2,7 +2,7 @@
 // and a click (or Enter) that opens the probe's page in the app.
 import { config, locationService } from '@grafana/runtime';
 import type { PanelProps } from '@grafana/data';
-import { useStyles2, useTheme2 } from '@grafana/ui';
+import { Button, useStyles2, useTheme2 } from '@grafana/ui';
 import { useCallback, useId, useLayoutEffect, useMemo, useRef, useState, type FocusEvent, type KeyboardEvent, type MouseEvent, type UIEvent } from 'react';
 import { buildLayout, isNavigationKey, moveFocus, scrollToReveal, TILE_GAP, TILE_SIZES, visibleRows } from '../layout';
 import { createPainter, probeUrl } from '../paint';
@@ -15,7 +15,7 @@ import { getGridStyles, SUMMARY_HEIGHT } from './styles';
 /** Room kept for the vertical scrollbar so that a row of tiles never needs a horizontal one. */
 const SCROLLBAR_ALLOWANCE = 16;
 /** Tooltip height used to decide whether it fits below a tile (it is not measured, so as not to force a layout). */
-const TOOLTIP_ROOM = 210;
+const TOOLTIP_ROOM = 240;
 
 const indexOfEvent = (event: { target: EventTarget }): number | undefined => {
   const cell = (event.target as Element).closest?.('[data-index]');
@@ -31,9 +31,12 @@ export function ProbeGridPanel({ data, options, fieldConfig, width, height, time
 
   const { probes, seriesWithoutProbeId } = useMemo(() => framesToProbes(data.series), [data.series]);
   const fieldDefaults = fieldConfig.defaults;
+  // The summary's toggle wins over the panel option until the option itself changes.
+  const [toggled, setToggled] = useState<{ option: boolean; problemsOnly: boolean }>();
+  const problemsOnly = toggled !== undefined && toggled.option === options.problemsOnly ? toggled.problemsOnly : options.problemsOnly;
   const groups = useMemo(
-    () => groupProbes(probes, { groupBy: options.groupBy, sortBy: options.sortBy, thresholds: fieldDefaults.thresholds }),
-    [probes, options.groupBy, options.sortBy, fieldDefaults.thresholds],
+    () => groupProbes(probes, { groupBy: options.groupBy, sortBy: options.sortBy, thresholds: fieldDefaults.thresholds, problemsOnly }),
+    [probes, options.groupBy, options.sortBy, fieldDefaults.thresholds, problemsOnly],
   );
   const tileMetrics = TILE_SIZES[options.tileSize] ?? TILE_SIZES.medium;
   const layout = useMemo(() => buildLayout(groups, width - SCROLLBAR_ALLOWANCE, tileMetrics), [groups, width, tileMetrics]);
@@ -42,7 +45,7 @@ export function ProbeGridPanel({ data, options, fieldConfig, width, height, time
     () => createPainter(theme, fieldDefaults, { downColor, noDataColor }, timeZone),
     [theme, fieldDefaults, downColor, noDataColor, timeZone],
   );
-  const totals = useMemo(() => countStates(layout.tiles), [layout]);
+  const totals = useMemo(() => countStates(probes), [probes]);
 
   const viewportHeight = Math.max(0, height - SUMMARY_HEIGHT);
   // The scroll position lives in a ref; a render is asked for only when the range of rows to show changes.
@@ -151,12 +154,45 @@ export function ProbeGridPanel({ data, options, fieldConfig, width, height, time
     }
   };
 
-  if (tileCount === 0) {
+  if (probes.length === 0) {
     return (
       <div className={styles.empty} style={{ width, height }}>
         {seriesWithoutProbeId > 0
           ? `${seriesWithoutProbeId} series have no probe_id label: query tcpprobe_availability and tcpprobe_connect_seconds without aggregating the probe labels away.`
           : 'No probes. Query tcpprobe_availability and tcpprobe_connect_seconds (instant queries) from the Prometheus that scrapes the probekit gateways.'}
+      </div>
+    );
+  }
+
+  const summary = (
+    <div className={styles.summary}>
+      <span>
+        {problemsOnly ? `${tileCount} of ${probes.length}` : probes.length} {probes.length === 1 ? 'probe' : 'probes'}
+      </span>
+      <CountsText counts={totals} styles={styles} />
+      <Button
+        size="sm"
+        fill="text"
+        variant={problemsOnly ? 'primary' : 'secondary'}
+        aria-pressed={problemsOnly}
+        title="Show only the probes down, slow or failed recently"
+        onClick={() => setToggled({ option: options.problemsOnly, problemsOnly: !problemsOnly })}
+      >
+        Only problems
+      </Button>
+      {seriesWithoutProbeId > 0 && (
+        <span className={styles.notice} title="Their query aggregates the probe_id label away">
+          {seriesWithoutProbeId} series without probe_id left out
+        </span>
+      )}
+    </div>
+  );
+
+  if (tileCount === 0) {
+    return (
+      <div className={styles.panel} style={{ width, height }}>
+        {summary}
+        <div className={styles.empty}>No problems: none of the {probes.length} probes is down, slow or failed recently.</div>
       </div>
     );
   }
@@ -200,17 +236,7 @@ export function ProbeGridPanel({ data, options, fieldConfig, width, height, time
 
   return (
     <div className={styles.panel} style={{ width, height }}>
-      <div className={styles.summary}>
-        <span>
-          {tileCount} {tileCount === 1 ? 'probe' : 'probes'}
-        </span>
-        <CountsText counts={totals} styles={styles} />
-        {seriesWithoutProbeId > 0 && (
-          <span className={styles.notice} title="Their query aggregates the probe_id label away">
-            {seriesWithoutProbeId} series without probe_id left out
-          </span>
-        )}
-      </div>
+      {summary}
       <div
         ref={scroller}
         className={styles.scroller}

@@ -3,7 +3,7 @@ import { css } from '@emotion/css';
 import { dateTimeFormat, type GrafanaTheme2, type TimeZone } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
 import type { CSSProperties } from 'react';
-import { LEVEL_BADGE, STATE_GLYPH, STATE_TEXT, type TilePaint } from '../paint';
+import { LEVEL_BADGE, STATE_GLYPH, stateText, type TilePaint } from '../paint';
 import type { Tile } from '../types';
 
 export const TOOLTIP_WIDTH = 300;
@@ -21,7 +21,7 @@ export function ProbeTooltip({ id, tile, paint, linked, timeZone, style }: Props
   const styles = useStyles2(getStyles);
   const { probe, level } = tile;
   const rows: Array<[string, string]> = [
-    ['State', `${STATE_TEXT[probe.state]}${level === 'ok' ? '' : ` (${level} connect time)`}`],
+    ['State', `${stateText(probe)}${level === 'ok' ? '' : ` (${level} connect time)`}`],
     ['Target', probe.target || 'unknown'],
     ['Actual IPv4', probe.actualIpv4 ?? 'unknown'],
   ];
@@ -73,7 +73,8 @@ const getStyles = (theme: GrafanaTheme2) => ({
   }),
   title: css({ display: 'flex', alignItems: 'center', gap: theme.spacing(1), marginBottom: theme.spacing(0.5), fontWeight: theme.typography.fontWeightMedium }),
   swatch: css({ display: 'inline-flex', justifyContent: 'center', alignItems: 'center', width: 18, height: 18, borderRadius: theme.shape.radius.default, flexShrink: 0 }),
-  name: css({ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }),
+  // The full name, wrapped: the tile cuts a long one, and this is where it is read whole.
+  name: css({ minWidth: 0, overflowWrap: 'anywhere' }),
   badge: css({ fontSize: 10, padding: '0 4px', border: `1px solid currentColor`, borderRadius: theme.shape.radius.default }),
   details: css({ margin: 0, display: 'grid', rowGap: 2 }),
   row: css({

@@ -1,8 +1,8 @@
 // A standalone page that hosts the probe grid the way a Grafana dashboard does (the real @grafana/ui and
 // @grafana/data, a theme context, PanelProps with the plugin's default options and field config), fed with a
 // generated fleet in the frames Grafana's Prometheus data source produces. Used by the browser test and the benchmark.
-// URL parameters: probes, seed, downRatio, noDataRatio, format (series|table), queries (all|dashboard), groupBy,
-// sortBy, tileSize, showValues, theme, width, height.
+// URL parameters: probes, seed, downRatio, noDataRatio, format (series|table), queries (all|minimal), groupBy,
+// sortBy, tileSize, showValues, problemsOnly, longNames, theme, width, height.
 import './bootData';
 import { createTheme, getDefaultTimeRange, LoadingState, ThemeContext, type DataFrame, type PanelProps } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
@@ -10,7 +10,7 @@ import { Profiler, useEffect, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { plugin } from '../module';
-import { ALL_QUERIES, DASHBOARD_QUERIES, fleetFrames, generateFleet } from '../testing/fleet';
+import { ALL_QUERIES, fleetFrames, generateFleet, MINIMAL_QUERIES } from '../testing/fleet';
 import { DEFAULT_FIELD_CONFIG, DEFAULT_OPTIONS, type ProbeGridOptions } from '../types';
 
 const params = new URLSearchParams(window.location.search);
@@ -25,8 +25,10 @@ interface Scenario {
   downRatio: number;
   noDataRatio: number;
   format: 'series' | 'table';
-  /** The provisioned dashboard's two queries, or every series the grid reads. */
-  queries: 'dashboard' | 'all';
+  /** Every series the grid reads (as the provisioned dashboard queries them), or only the two it needs. */
+  queries: 'all' | 'minimal';
+  /** Every so many probes gets a name longer than a tile. */
+  longNames: boolean;
   width: number;
   height: number;
   options: ProbeGridOptions;
@@ -35,14 +37,15 @@ interface Scenario {
 function scenarioFrom(overrides: Partial<Scenario> & { options?: Partial<ProbeGridOptions> } = {}): Scenario {
   const number = (name: string, fallback: number) => (params.has(name) ? Number(params.get(name)) : fallback);
   const option = <K extends keyof ProbeGridOptions>(name: K): ProbeGridOptions[K] =>
-    (params.has(name) ? (name === 'showValues' ? params.get(name) !== 'false' : params.get(name)) : DEFAULT_OPTIONS[name]) as ProbeGridOptions[K];
+    (params.has(name) ? (typeof DEFAULT_OPTIONS[name] === 'boolean' ? params.get(name) !== 'false' : params.get(name)) : DEFAULT_OPTIONS[name]) as ProbeGridOptions[K];
   return {
     probes: number('probes', 60),
     seed: number('seed', 1),
     downRatio: number('downRatio', 0.02),
     noDataRatio: number('noDataRatio', 0.03),
     format: params.get('format') === 'table' ? 'table' : 'series',
-    queries: params.get('queries') === 'dashboard' ? 'dashboard' : 'all',
+    queries: params.get('queries') === 'minimal' ? 'minimal' : 'all',
+    longNames: params.get('longNames') === 'true',
     width: number('width', 1200),
     height: number('height', 700),
     ...overrides,
@@ -51,6 +54,7 @@ function scenarioFrom(overrides: Partial<Scenario> & { options?: Partial<ProbeGr
       sortBy: option('sortBy'),
       tileSize: option('tileSize'),
       showValues: option('showValues'),
+      problemsOnly: option('problemsOnly'),
       downColor: DEFAULT_OPTIONS.downColor,
       noDataColor: DEFAULT_OPTIONS.noDataColor,
       ...overrides.options,
@@ -140,8 +144,9 @@ const api = {
   /** Generates the frames of a scenario (not part of any measurement) for the next mount. */
   prepare(overrides: Partial<Scenario> & { options?: Partial<ProbeGridOptions> } = {}) {
     const scenario = scenarioFrom(overrides);
-    const fleet = generateFleet({ probes: scenario.probes, seed: scenario.seed, downRatio: scenario.downRatio, noDataRatio: scenario.noDataRatio });
-    prepared = { scenario, series: fleetFrames(fleet, scenario.format, scenario.queries === 'dashboard' ? DASHBOARD_QUERIES : ALL_QUERIES) };
+    const { probes, seed, downRatio, noDataRatio, longNames } = scenario;
+    const fleet = generateFleet({ probes, seed, downRatio, noDataRatio, longNames });
+    prepared = { scenario, series: fleetFrames(fleet, scenario.format, scenario.queries === 'minimal' ? MINIMAL_QUERIES : ALL_QUERIES) };
     flushSync(() => root.render(null));
     return { probes: scenario.probes, frames: prepared.series.length };
   },
