@@ -20,8 +20,8 @@ export interface Settings {
   dnsServers: string[];
   /** Zone of probe time windows when a probe has no schedule. */
   timeZone: string;
-  /** Checks running at once; more wait in a queue. */
-  maxInFlight: number;
+  /** Checks running at once; more wait in a queue. null: sized to the machine at start-up (probing/in-flight-cap.ts). */
+  maxInFlight: number | null;
   bodyLimitBytes: number;
   logLevel: string;
   /** Set on an agent: the control plane it takes its configuration from. */
@@ -96,7 +96,7 @@ export function readSettings(env: Env = process.env, argv: string[] = process.ar
     allowlist,
     dnsServers: (get('GATEWAY_DNS_SERVERS') ?? '').split(/[\s,]+/).filter(Boolean),
     timeZone,
-    maxInFlight: integer(get('GATEWAY_MAX_IN_FLIGHT'), 'GATEWAY_MAX_IN_FLIGHT', 512, 1, 100000),
+    maxInFlight: get('GATEWAY_MAX_IN_FLIGHT') === undefined ? null : integer(get('GATEWAY_MAX_IN_FLIGHT'), 'GATEWAY_MAX_IN_FLIGHT', 0, 1, 1_000_000),
     bodyLimitBytes: integer(get('GATEWAY_BODY_LIMIT_BYTES'), 'GATEWAY_BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     logLevel: get('GATEWAY_LOG_LEVEL') ?? 'info',
     controlPlaneUrl: url(get('GATEWAY_CONTROL_PLANE_URL'), 'GATEWAY_CONTROL_PLANE_URL'),

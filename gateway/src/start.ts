@@ -11,6 +11,7 @@ import { connectTiming } from './probing/kernel-timing.js';
 import { GATEWAY_VERSION } from './version.js';
 import { createMetrics, metricsRoute, type GatewayMetrics } from './metrics/index.js';
 import { createResolver } from './probing/resolve.js';
+import { machineInFlightCap } from './probing/in-flight-cap.js';
 import { ProbeEngine } from './engine/probe-engine.js';
 import { probingRoutes } from './api/probing.js';
 import { agentRoutes } from './api/agents.js';
@@ -39,12 +40,13 @@ export async function startGateway(settings: Settings, logger: FastifyServerOpti
     ...(agentOf ? { readOnlyReason: `this gateway is an agent of ${agentOf}; change the configuration there` } : {}),
   });
   const metrics = createMetrics({ gateway: settings.gatewayId });
+  const inFlightCap = machineInFlightCap(settings.maxInFlight);
   const engine = new ProbeEngine({
     service,
     metrics: metrics.probeMetrics,
     resolver: createResolver({ servers: settings.dnsServers }),
     timeZone: settings.timeZone,
-    maxInFlight: settings.maxInFlight,
+    maxInFlight: inFlightCap.maxInFlight,
   });
   let ready = false;
   const app = await buildApp({
@@ -83,6 +85,9 @@ export async function startGateway(settings: Settings, logger: FastifyServerOpti
   const heartbeatTimer = setInterval(heartbeat, GATEWAY_HEARTBEAT_MS).unref();
   if (connectTiming.source === 'kernel') app.log.info('connect times: the kernel\'s handshake round trip (TCP_INFO)');
   else app.log.warn(`connect times: timed in JavaScript, event-loop delays included (${connectTiming.reason})`);
+  const { maxInFlight, source, openFilesLimit, descriptorCap } = inFlightCap;
+  app.log.info({ maxInFlight, source, openFilesLimit, descriptorCap }, `checks in flight: at most ${maxInFlight} (${source === 'setting' ? 'GATEWAY_MAX_IN_FLIGHT' : source === 'fallback' ? 'open-file limit unknown: the fallback' : `sized to the ${source === 'memory' ? 'memory' : 'open-file limit'}`})`);
+  if (inFlightCap.warning !== null) app.log.warn(inFlightCap.warning);
   engine.start();
   const agent = agentOf
     ? new AgentSync({

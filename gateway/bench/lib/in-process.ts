@@ -11,7 +11,7 @@ export interface Recorder {
   /** Connect time of every successful check, ms. */
   connectMs: Samples;
   outcomes: Record<string, number>;
-  /** Runs skipped because the probe's previous run had not finished (the scheduler could not keep up). */
+  /** Slots skipped because the probe's previous run had not finished or had not started (the scheduler could not keep up). */
   skipped: number;
   /** Each write of the latest results to SQLite (ProbeEngine.persist: every 30 s, in slices): its wall time and rows. */
   saves: { ms: number; rows: number }[];
@@ -23,7 +23,7 @@ export interface Recorder {
 
 /**
  * Wraps the gateway's ProbeMetrics instance methods: the engine calls `metrics.observeSchedulerLag(lagMs)` and
- * `metrics.record(id, result)` (and countSkippedRun) on that object for every check, so this sees exactly what /metrics aggregates.
+ * `metrics.record(id, result)` (and countMissedSlot) on that object for every check, so this sees exactly what /metrics aggregates.
  */
 export function instrument(gateway: TestGateway): Recorder {
   const metrics = gateway.metrics.probeMetrics;
@@ -51,10 +51,10 @@ export function instrument(gateway: TestGateway): Recorder {
     saveResults(batch);
     if (recorder.saves.length < 100_000) recorder.saves.push({ ms: performance.now() - started, rows: batch.length });
   };
-  const countSkippedRun = metrics.countSkippedRun.bind(metrics);
-  metrics.countSkippedRun = () => {
-    recorder.skipped++;
-    countSkippedRun();
+  const countMissedSlot = metrics.countMissedSlot.bind(metrics);
+  metrics.countMissedSlot = (reason) => {
+    if (reason !== 'late') recorder.skipped++;
+    countMissedSlot(reason);
   };
   const observeSchedulerLag = metrics.observeSchedulerLag.bind(metrics);
   metrics.observeSchedulerLag = (lagMs: number) => {

@@ -3,11 +3,12 @@
 import type { Threshold } from '../schemas/threshold.js';
 import { parseDurationMs } from './durations.js';
 import {
-  availabilityQuery, availabilityRatioQuery, connectTimeMsQuery, consecutiveFailuresQuery, gatewayDownQuery, type Comparison, type ProbeScope,
+  availabilityQuery, availabilityRatioQuery, connectTimeMsQuery, consecutiveFailuresQuery, gatewayDownQuery, gatewaySaturationQuery, type Comparison,
+  type ProbeScope,
 } from './promql.js';
 import { DEFAULT_RATIO_WINDOW, effectiveThresholds, follows, type SourcedThreshold } from './thresholds.js';
-import { ALERT_NAMES, gatewayAnnotations, gatewayLabels, thresholdAnnotations, thresholdLabels, type TemplateDialect } from './templates.js';
-import { GATEWAY_DOWN_RULE_UID, thresholdRuleUid } from './uids.js';
+import { ALERT_NAMES, gatewayAnnotations, gatewayLabels, gatewaySaturationAnnotations, thresholdAnnotations, thresholdLabels, type TemplateDialect } from './templates.js';
+import { GATEWAY_DOWN_RULE_UID, GATEWAY_SATURATED_RULE_UID, thresholdRuleUid } from './uids.js';
 import type { AlertingConfig, AlertingProbe, AlertingServer, RuleOptions } from './types.js';
 
 export interface AlertDefinition {
@@ -164,7 +165,34 @@ function gatewayGroup(gateways: string[], options: RuleOptions): AlertGroupDefin
       labels: gatewayLabels(options.gatewayTeam),
       annotations: () => gatewayAnnotations(forMs),
       contactPoint: options.gatewayContactPoint || null,
-    }],
+    }, gatewaySaturatedAlert(scrapeSeconds, options)],
+  };
+}
+
+/** Slots a gateway may miss (skipped or late) over SATURATION_WINDOW_MS before it is saturated, in percent. */
+export const SATURATION_PERCENT = 1;
+/** Long enough that one burst (a restart, an import, a stall) stays under the percentage, short enough to page within minutes. */
+export const SATURATION_WINDOW_MS = 300_000;
+/** Scrapes the condition must hold: five, 5 minutes at the default scrape interval. */
+export const SATURATION_SCRAPES = 5;
+
+/**
+ * A gateway that keeps missing its probes' slots: their results go stale and their alerts come late, which no probe
+ * rule shows (the probes still report their last state). One alert per gateway, for the gateways' team.
+ */
+function gatewaySaturatedAlert(scrapeSeconds: number, options: RuleOptions): AlertDefinition {
+  const forMs = SATURATION_SCRAPES * scrapeSeconds * 1000;
+  return {
+    uid: GATEWAY_SATURATED_RULE_UID,
+    alertName: ALERT_NAMES.gatewaySaturated,
+    title: ALERT_NAMES.gatewaySaturated,
+    query: gatewaySaturationQuery(SATURATION_WINDOW_MS),
+    condition: { operator: '>', value: SATURATION_PERCENT },
+    lookbackMs: Math.max(DEFAULT_LOOKBACK_MS, SATURATION_WINDOW_MS),
+    forMs,
+    labels: { ...gatewayLabels(options.gatewayTeam), severity: 'warning' },
+    annotations: (dialect) => gatewaySaturationAnnotations(dialect, SATURATION_PERCENT, SATURATION_WINDOW_MS, forMs),
+    contactPoint: options.gatewayContactPoint || null,
   };
 }
 

@@ -59,6 +59,18 @@ export function gatewayDownQuery(gateways: readonly string[]): string {
   return `(${gateways.map((gateway) => `absent(tcpprobe_probes_configured{gateway=${JSON.stringify(gateway)}})`).join(' or ')})`;
 }
 
+/**
+ * Percent of a gateway's slots it did not keep over the window: skipped (overlap, queued) or started late, of all
+ * slots (started checks, counted by the lag histogram, plus skipped ones). One series per gateway; none while a
+ * gateway runs nothing (0/0 is NaN, which compares false).
+ */
+export function gatewaySaturationQuery(windowMs: number): string {
+  const window = formatDuration(windowMs);
+  const missed = `sum by (gateway) (rate(tcpprobe_scheduler_skipped_total[${window}]))`;
+  const slots = `(sum by (gateway) (rate(tcpprobe_scheduler_lag_seconds_count[${window}])) + sum by (gateway) (rate(tcpprobe_scheduler_skipped_total{reason!="late"}[${window}])))`;
+  return `(100 * ${missed} / ${slots})`;
+}
+
 /** The rule's condition as one PromQL expression: what Prometheus evaluates, and what Grafana's A, B, C amount to. */
 export function alertExpr(query: string, comparison: Comparison): string {
   return `${query} ${comparison.operator} ${comparison.value}`;

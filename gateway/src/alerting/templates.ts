@@ -16,11 +16,12 @@ export const MANAGED_BY = 'probekit';
 export const APP_ID = 'probekit-tcpprobe-app';
 
 /** Prometheus-style alert names; Grafana titles start with them. */
-export const ALERT_NAMES: Record<Threshold['kind'] | 'gatewayDown', string> = {
+export const ALERT_NAMES: Record<Threshold['kind'] | 'gatewayDown' | 'gatewaySaturated', string> = {
   availability: 'TcpProbeDown',
   availabilityRatio: 'TcpProbeAvailabilityLow',
   connectTime: 'TcpProbeConnectSlow',
   gatewayDown: 'TcpProbeGatewayDown',
+  gatewaySaturated: 'TcpProbeGatewaySaturated',
 };
 
 /** Both engines expand labels and annotations as Go templates: a name containing "{{" must stay text. */
@@ -105,6 +106,18 @@ export function gatewayAnnotations(forMs: number): Record<string, string> {
     description:
       `Prometheus has had no metrics from gateway {{ $labels.gateway }} for ${formatDuration(forMs)}: the gateway is down or unreachable. ` +
       'Its probes report no data meanwhile, so their own alerts stay quiet: this is the one alert for the outage.',
+  };
+}
+
+export function gatewaySaturationAnnotations(dialect: TemplateDialect, percent: number, windowMs: number, forMs: number): Record<string, string> {
+  return {
+    summary: `probekit gateway {{ $labels.gateway }} misses {{ printf "%.1f" ${dialect.value} }}% of its probes' slots`,
+    description:
+      `For ${formatDuration(forMs)}, more than ${percent}% of the checks of gateway {{ $labels.gateway }} over ${formatDuration(windowMs)} were skipped or ` +
+      'started late (more than a tenth of their interval, at least 1 s, after they were due): its probes report stale results and their alerts come late. ' +
+      'tcpprobe_scheduler_skipped_total{reason} says why: overlap, checks slower than their interval; queued and late, the in-flight cap binds ' +
+      '(tcpprobe_checks_in_flight at tcpprobe_checks_in_flight_limit), most often because many targets time out. Raise GATEWAY_MAX_IN_FLIGHT and the ' +
+      'open-file limit, lengthen intervals or timeouts, or move probe servers to another gateway.',
   };
 }
 

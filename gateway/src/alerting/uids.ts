@@ -21,3 +21,4 @@ export function thresholdRuleUid(owner: RuleOwner, kind: ThresholdKind, level: T
 }
 
 export const GATEWAY_DOWN_RULE_UID = `${RULE_UID_PREFIX}gateway-down`;
+export const GATEWAY_SATURATED_RULE_UID = `${RULE_UID_PREFIX}gateway-saturated`;

@@ -1,12 +1,12 @@
 // Runs this gateway's probes: keeps the scheduler, the metrics and the recent results in step with the stored configuration.
 import type { ConfigChange, ConfigService } from '../domain/config-service.js';
 import { ApiError, NotFoundError } from '../domain/errors.js';
-import type { ProbeMetrics, ProbeMetricLabels } from '../metrics/index.js';
+import type { MissedSlotReason, ProbeMetrics, ProbeMetricLabels } from '../metrics/index.js';
 import { isGatewayOnline } from '../api/gateways.js';
 import type { Resolver } from '../probing/resolve.js';
 import { Scheduler, SOON_SLOT_MARGIN_MS } from '../probing/scheduler.js';
 import { checkTcp } from '../probing/tcp.js';
-import type { CheckRequest, CheckResult } from '../probing/types.js';
+import type { CheckOutcome, CheckRequest, CheckResult } from '../probing/types.js';
 import { isActive, nextActiveAt, type ScheduleSpec, type TimeWindow } from '../probing/windows.js';
 import type { CheckResultView, ProbeStatus } from '../schemas/check.js';
 import type { Probe } from '../schemas/probe.js';
@@ -46,7 +46,16 @@ interface RunningProbe extends CheckRequest, TimeWindow {
   /** Hand-over of a moved server: runs due before `startAfter` or from `stopAt` on belong to the other gateway. */
   startAfter: number;
   stopAt: number;
+  /** Whether its latest slot was kept, and the latest slot that was not (0: none yet) and why. */
+  timeliness: Timeliness;
+  missedSlotAt: number;
+  missedSlotReason: MissedSlotReason | null;
 }
+
+type Timeliness = NonNullable<ProbeStatus['timeliness']>;
+
+/** Outcomes where the target gave no answer: the check held its slot for its whole timeout, or found no route. */
+const NO_ANSWER: ReadonlySet<CheckOutcome> = new Set(['timeout', 'unreachable']);
 
 /** What an agent tells the control plane about one of its probes. */
 export interface ProbeReport {
@@ -98,6 +107,7 @@ export class ProbeEngine {
   private unsubscribe: (() => void) | null = null;
   private persistTimer: NodeJS.Timeout | null = null;
   private windowTimer: NodeJS.Timeout | null = null;
+  private startListener: ((probeId: number, lagMs: number) => void) | null = null;
   /** When start() ran; placements of probes saved before it keep their slots. */
   private startedAt = Infinity;
 
@@ -109,12 +119,22 @@ export class ProbeEngine {
     this.histories = new ResultHistories(options.historySize ?? 10);
     this.scheduler = new Scheduler({
       maxInFlight: options.maxInFlight,
-      runCheck: (id) => this.runScheduled(Number(id)),
+      runCheck: (id, dueAt) => this.runScheduled(Number(id), dueAt),
       isActive: (id, at) => this.refreshActive(Number(id), at),
-      onLag: (lagMs) => this.metrics.observeSchedulerLag(lagMs),
+      onLag: (lagMs, id) => {
+        this.metrics.observeSchedulerLag(lagMs);
+        this.startListener?.(Number(id), lagMs);
+      },
       onInFlightChange: (n) => this.metrics.setInFlight(n),
-      onSkip: (_id, _dueAt, reason) => { if (reason === 'overlap') this.metrics.countSkippedRun(); },
+      onSkip: (id, dueAt, reason) => { if (reason !== 'inactive') this.missedSlot(Number(id), dueAt, reason); },
+      onLate: (id, dueAt) => this.missedSlot(Number(id), dueAt, 'late'),
     });
+    this.metrics.setInFlightLimit(options.maxInFlight);
+  }
+
+  /** For tests and benchmarks: called as each scheduled or requested check starts, with its lag (start minus due time). */
+  observeCheckStarts(listener: ((probeId: number, lagMs: number) => void) | null): void {
+    this.startListener = listener;
   }
 
   get gatewayId(): string {
@@ -155,6 +175,11 @@ export class ProbeEngine {
 
   get probeCount(): number {
     return this.running.size;
+  }
+
+  /** Checks running now (tcpprobe_checks_in_flight). */
+  get checksInFlight(): number {
+    return this.scheduler.inFlight;
   }
 
   /** Runs a stored probe now and returns its result, whether or not it is scheduled here. */
@@ -248,6 +273,7 @@ export class ProbeEngine {
         nextCheckAt: isoOrNull(nextCheck),
         windowOpensAt: outside ? isoOrNull(openAt) : null,
         lastResult,
+        ...timelinessOf(entry),
       };
     });
   }
@@ -336,6 +362,9 @@ export class ProbeEngine {
       active: previous?.active ?? true,
       startAfter: arriving && move?.toGateway === this.gatewayId ? switchAt : 0,
       stopAt: leaving ? switchAt : Infinity,
+      timeliness: previous?.timeliness ?? 'on_time',
+      missedSlotAt: previous?.missedSlotAt ?? 0,
+      missedSlotReason: previous?.missedSlotReason ?? null,
     };
     this.running.set(probe.id, entry);
     if (previous && previous.server.id !== server.id) this.byServer.get(previous.server.id)?.delete(probe.id);
@@ -381,9 +410,12 @@ export class ProbeEngine {
 
   // --- running checks
 
-  private async runScheduled(probeId: number): Promise<void> {
+  /** Resolves to whether the target answered, which the scheduler's queue orders by (see RunQueue). */
+  private async runScheduled(probeId: number, dueAt: number): Promise<boolean | void> {
     const entry = this.running.get(probeId);
     if (!entry) return;
+    // The scheduler reports a late start just before this call, for the same due time.
+    if (entry.missedSlotAt !== dueAt) entry.timeliness = 'on_time';
     const result = await this.check(entry, { resolver: this.resolver });
     // The probe may have been removed while the check ran (then nothing is recorded) or changed (the new entry keeps the history).
     const current = this.running.get(probeId);
@@ -393,6 +425,17 @@ export class ProbeEngine {
     this.unsaved.add(probeId);
     this.unreported.add(probeId);
     this.settleWaiters(probeId, (waiter) => waiter.resolve(result));
+    return !NO_ANSWER.has(result.outcome);
+  }
+
+  /** A slot the scheduler could not keep: counted by reason, and shown in the probe's status until a slot is kept again. */
+  private missedSlot(probeId: number, dueAt: number, reason: MissedSlotReason): void {
+    this.metrics.countMissedSlot(reason);
+    const entry = this.running.get(probeId);
+    if (!entry) return;
+    entry.timeliness = reason === 'late' ? 'late' : 'skipped';
+    entry.missedSlotAt = dueAt;
+    entry.missedSlotReason = reason;
   }
 
   private settleWaiters(probeId: number, settle: (waiter: Waiter) => void): void {
@@ -506,6 +549,16 @@ export class ProbeEngine {
       this.service.store.probes.saveResults(batch);
     }
   }
+}
+
+/** A probe's timeliness in its status; a probe this gateway does not run has none. */
+function timelinessOf(entry: RunningProbe | undefined): Pick<ProbeStatus, 'timeliness' | 'missedSlotAt' | 'missedSlotReason'> {
+  if (!entry) return { timeliness: null, missedSlotAt: null, missedSlotReason: null };
+  return {
+    timeliness: entry.timeliness,
+    missedSlotAt: entry.missedSlotAt === 0 ? null : new Date(entry.missedSlotAt).toISOString(),
+    missedSlotReason: entry.missedSlotReason,
+  };
 }
 
 function isoOrNull(ms: number | null): string | null {

@@ -46,6 +46,13 @@ const PROBES_PER_TURN = 2_000;
 
 const SCOPE = { name: '@probekit/gateway/probes' };
 
+/**
+ * Why a slot was not kept, the `reason` of tcpprobe_scheduler_skipped_total: the probe's previous check still ran
+ * (`overlap`), or still waited for an in-flight slot (`queued`), or the check started late (`late`, see lateAfterMs).
+ */
+export const MISSED_SLOT_REASONS = ['overlap', 'queued', 'late'] as const;
+export type MissedSlotReason = (typeof MISSED_SLOT_REASONS)[number];
+
 /** The MetricReader keeps the MeterProvider's resource and drops a producer's. */
 const NO_RESOURCE = emptyResource();
 
@@ -151,8 +158,10 @@ export class ProbeMetrics implements MetricProducer {
   private readonly collectedAt: HrTime = [0, 0];
   private readonly gateway: {
     inFlight: LivePoint<number>;
+    inFlightLimit: LivePoint<number>;
     configured: LivePoint<number>;
-    skipped: LivePoint<number>;
+    /** By MISSED_SLOT_REASONS index; every reason from the start, so that rate() sees the first miss. */
+    skipped: LivePoint<number>[];
     schedulerLag: LivePoint<BucketCounts>;
   };
 
@@ -162,8 +171,9 @@ export class ProbeMetrics implements MetricProducer {
     const startTime = hrNow();
     this.gateway = {
       inFlight: this.livePoint(startTime, attributes, 0),
+      inFlightLimit: this.livePoint(startTime, attributes, 0),
       configured: this.livePoint(startTime, attributes, 0),
-      skipped: this.livePoint(startTime, attributes, 0),
+      skipped: MISSED_SLOT_REASONS.map((reason) => this.livePoint(startTime, prerenderLabels({ gateway: options.gateway, reason }), 0)),
       schedulerLag: new HistogramPoint(startTime, this.collectedAt, attributes, SCHEDULER_LAG_BUCKETS_SECONDS),
     };
   }
@@ -271,9 +281,13 @@ export class ProbeMetrics implements MetricProducer {
     this.gateway.inFlight.value = n;
   }
 
-  /** A run was due while the probe's previous run was still going, and was skipped. */
-  countSkippedRun(): void {
-    this.gateway.skipped.value += 1;
+  setInFlightLimit(n: number): void {
+    this.gateway.inFlightLimit.value = n;
+  }
+
+  /** A slot the gateway did not keep: skipped (`overlap`, `queued`) or started late. */
+  countMissedSlot(reason: MissedSlotReason): void {
+    this.gateway.skipped[MISSED_SLOT_REASONS.indexOf(reason)]!.value += 1;
   }
 
   /** A number point; histograms have HistogramPoint. */
@@ -390,8 +404,9 @@ export class ProbeMetrics implements MetricProducer {
       gauge('tcpprobe_info', 'The name (after CNAMEs) and IPv4 address the latest resolving check connected to.', info),
       histogram('tcpprobe_scheduler_lag_seconds', 'How late checks started after they were due.', [gateway.schedulerLag]),
       gauge('tcpprobe_checks_in_flight', 'Checks running now.', [gateway.inFlight]),
+      gauge('tcpprobe_checks_in_flight_limit', 'Checks that may run at once (GATEWAY_MAX_IN_FLIGHT, or sized to the open-file limit and memory); due checks beyond it wait.', [gateway.inFlightLimit]),
       gauge('tcpprobe_probes_configured', 'Probes this gateway knows, inside their window or not.', [gateway.configured]),
-      counter('tcpprobe_scheduler_skipped_total', "Runs skipped because the probe's previous run was still going.", [gateway.skipped]),
+      counter('tcpprobe_scheduler_skipped_total', "Slots not kept, by reason: skipped as the probe's previous check still ran (overlap) or still waited for an in-flight slot (queued), or started late (late).", gateway.skipped),
     ];
     return { resourceMetrics: { resource: NO_RESOURCE, scopeMetrics: [{ scope: SCOPE, metrics }] }, errors: [] };
   }

@@ -1,4 +1,6 @@
-// Decides when each probe's check runs: a fixed per-probe phase on its interval, one timer for all probes, a global in-flight cap.
+// Decides when each probe's check runs: a fixed per-probe phase on its interval, one timer for all probes, a global in-flight cap
+// whose queue (run-queue.ts) lets probes whose targets answer go before those whose targets are silent.
+import { RunQueue, type Standing } from './run-queue.js';
 
 /** The time source and the one timer the scheduler uses; injected so tests can drive time. */
 export interface SchedulerClock {
@@ -7,21 +9,45 @@ export interface SchedulerClock {
   clearTimer(handle: unknown): void;
 }
 
-/** Why a due occurrence did not run: its probe was outside its window, or its previous run had not finished. */
-export type SkipReason = 'inactive' | 'overlap';
+/**
+ * Why a due occurrence did not run: its probe was outside its window (`inactive`), its previous run had not finished
+ * (`overlap`), or its previous occurrence was still waiting for an in-flight slot (`queued`).
+ */
+export type SkipReason = 'inactive' | 'overlap' | 'queued';
+
+/** A check that starts more than this after its due time is late: a second, or a tenth of a longer interval. */
+export function lateAfterMs(intervalMs: number): number {
+  return Math.max(1000, intervalMs / 10);
+}
+
+/**
+ * Of the cap, the share only answering probes may use: silent ones (their last check got no answer) hold a slot for
+ * their whole timeout, and with all slots theirs an answering probe would wait for one of them to time out. Untried
+ * probes (new ones) count with the silent: an import of a site that is down must not take every slot either.
+ */
+export const ANSWERING_HEADROOM = 0.1;
 
 export interface SchedulerOptions {
-  /** Checks running at once, across all probes; due checks beyond it wait in a FIFO queue. */
+  /**
+   * Checks running at once, across all probes; due checks beyond it wait in a queue, answering probes first (see
+   * RunQueue), and the others (untried and silent) may hold all but ANSWERING_HEADROOM of it.
+   */
   maxInFlight: number;
-  /** Runs one check; `dueAt` is the scheduled instant (epoch ms). A rejection goes to `onError`. */
-  runCheck: (probeId: string, dueAt: number) => Promise<void>;
+  /**
+   * Runs one check; `dueAt` is the scheduled instant (epoch ms). Resolves to false when the target did not answer
+   * (a timeout): the probe then queues behind answering ones until a check of it gets an answer again. A rejection
+   * goes to `onError`.
+   */
+  runCheck: (probeId: string, dueAt: number) => Promise<boolean | void>;
   /** Asked at each due instant; false skips that occurrence without calling `runCheck`. */
   isActive?: (probeId: string, atMs: number) => boolean;
   clock?: SchedulerClock;
   /** Actual start minus due time of every started check, queue wait included (for `runNow`, the queue wait alone). */
-  onLag?: (lagMs: number) => void;
+  onLag?: (lagMs: number, probeId: string) => void;
   onInFlightChange?: (inFlight: number) => void;
   onSkip?: (probeId: string, dueAt: number, reason: SkipReason) => void;
+  /** A check started more than lateAfterMs(interval) after it was due (just before its `runCheck`). */
+  onLate?: (probeId: string, dueAt: number, lagMs: number) => void;
   /** A `runCheck` that rejected or an `isActive` that threw (that occurrence is skipped). */
   onError?: (probeId: string, error: unknown) => void;
 }
@@ -60,6 +86,8 @@ interface ProbeState {
   intervalMs: number;
   /** Bumped whenever the probe's pending occurrence is replaced or cancelled; older heap entries are then ignored. */
   generation: number;
+  /** What its latest finished check said: answering probes go first when the cap binds. */
+  standing: Standing;
   /** The pending occurrence on its grid (epoch ms); NaN until armed. */
   dueAt: number;
   /** A pending early check (see `runSoon`), or null. */
@@ -100,20 +128,22 @@ export class Scheduler {
   private readonly probes = new Map<string, ProbeState>();
   private readonly heap: Occurrence[] = [];
   private sequence = 0;
-  // A Map iterates in insertion order, so it serves as the FIFO queue and still lets `remove`
-  // drop a waiting probe in O(1). Keyed by probe id: a probe is queued at most once.
-  private readonly waiting = new Map<string, number>();
+  private readonly waiting = new RunQueue<ProbeState>();
   private readonly running = new Map<string, Promise<void>>();
+  /** Running checks of probes not known to answer (untried or silent), and how many may run at once. */
+  private runningUnanswered = 0;
+  private readonly unansweredLimit: number;
   private timer: unknown = null;
   private timerAt = Infinity;
   private started = false;
-  private readonly skipped = { inactive: 0, overlap: 0 };
+  private readonly skipped = { inactive: 0, overlap: 0, queued: 0 };
 
   constructor(private readonly options: SchedulerOptions) {
     if (!Number.isInteger(options.maxInFlight) || options.maxInFlight < 1) {
       throw new RangeError(`maxInFlight must be a positive integer, got ${options.maxInFlight}`);
     }
     this.clock = options.clock ?? realClock;
+    this.unansweredLimit = options.maxInFlight - Math.floor(options.maxInFlight * ANSWERING_HEADROOM);
   }
 
   /** Probes scheduled. */
@@ -148,7 +178,7 @@ export class Scheduler {
     const existing = this.probes.get(probeId);
     if (existing !== undefined && existing.intervalMs === intervalMs) return;
     if (existing === undefined) {
-      const state: ProbeState = { probeId, intervalMs, generation: 0, dueAt: NaN, soonAt: null };
+      const state: ProbeState = { probeId, intervalMs, generation: 0, standing: 'untried', dueAt: NaN, soonAt: null };
       this.probes.set(probeId, state);
       if (this.started) this.arm(state, nextDueAt(this.clock.now(), probeId, intervalMs));
     } else {
@@ -171,7 +201,7 @@ export class Scheduler {
    */
   runSoon(probeId: string, slotMarginMs = SOON_SLOT_MARGIN_MS): boolean {
     const state = this.probes.get(probeId);
-    if (state === undefined || !this.started || state.soonAt !== null || this.isBusy(probeId)) return false;
+    if (state === undefined || !this.started || state.soonAt !== null || this.isBusy(state)) return false;
     const now = this.clock.now();
     if (state.dueAt - now <= slotMarginMs) return false;
     this.armSoon(state, now);
@@ -198,7 +228,7 @@ export class Scheduler {
     state.generation++;
     state.soonAt = null;
     this.probes.delete(probeId);
-    this.waiting.delete(probeId);
+    this.waiting.remove(state);
   }
 
   /**
@@ -206,8 +236,9 @@ export class Scheduler {
    * cap. False when the probe is unknown or its previous check is still running or waiting.
    */
   runNow(probeId: string): boolean {
-    if (!this.probes.has(probeId) || !this.started || this.isBusy(probeId)) return false;
-    this.startOrQueue(probeId, this.clock.now());
+    const state = this.probes.get(probeId);
+    if (state === undefined || !this.started || this.isBusy(state)) return false;
+    this.startOrQueue(state, this.clock.now());
     return true;
   }
 
@@ -234,8 +265,8 @@ export class Scheduler {
     await Promise.all(this.running.values());
   }
 
-  private isBusy(probeId: string): boolean {
-    return this.running.has(probeId) || this.waiting.has(probeId);
+  private isBusy(state: ProbeState): boolean {
+    return this.running.has(state.probeId) || this.waiting.has(state);
   }
 
   private arm(state: ProbeState, dueAt: number): void {
@@ -296,21 +327,26 @@ export class Scheduler {
   private due(state: ProbeState, dueAt: number): void {
     // A check still running (or waiting) when its next occurrence comes is slower than its
     // interval. Queueing another run behind it would pile runs up without bound and report stale
-    // data late; skipping keeps one run per probe and makes the slowness visible as a skip.
-    if (this.isBusy(state.probeId)) {
+    // data late; skipping keeps one run per probe and makes the slowness visible as a skip. A probe still waiting
+    // for a slot keeps its place (and its older due time): moving it back would let it be overtaken forever.
+    if (this.running.has(state.probeId)) {
       this.skip(state.probeId, dueAt, 'overlap');
+      return;
+    }
+    if (this.waiting.has(state)) {
+      this.skip(state.probeId, dueAt, 'queued');
       return;
     }
     if (!this.activeAt(state.probeId, dueAt)) {
       this.skip(state.probeId, dueAt, 'inactive');
       return;
     }
-    this.startOrQueue(state.probeId, dueAt);
+    this.startOrQueue(state, dueAt);
   }
 
   /** An early check: not a grid occurrence, so a busy probe or a closed window simply drops it, uncounted. */
   private dueSoon(state: ProbeState, dueAt: number): void {
-    if (!this.isBusy(state.probeId) && this.activeAt(state.probeId, dueAt)) this.startOrQueue(state.probeId, dueAt);
+    if (!this.isBusy(state) && this.activeAt(state.probeId, dueAt)) this.startOrQueue(state, dueAt);
   }
 
   /** `isActive`, with one that throws reported and taken as inactive. */
@@ -328,34 +364,43 @@ export class Scheduler {
     this.options.onSkip?.(probeId, dueAt, reason);
   }
 
-  private startOrQueue(probeId: string, dueAt: number): void {
-    if (this.running.size < this.options.maxInFlight) this.startRun(probeId, dueAt);
-    else this.waiting.set(probeId, dueAt);
+  // The queue is only ever non-empty while the cap (or, for its untried and silent probes, their limit) is reached, so
+  // a probe that finds room may start at once without overtaking anyone before it.
+  private startOrQueue(state: ProbeState, dueAt: number): void {
+    if (this.running.size < this.options.maxInFlight && (state.standing === 'answering' || this.runningUnanswered < this.unansweredLimit)) this.startRun(state, dueAt);
+    else this.waiting.push(state, dueAt, state.standing);
   }
 
-  private startRun(probeId: string, dueAt: number): void {
-    this.options.onLag?.(this.clock.now() - dueAt);
-    const run = this.execute(probeId, dueAt);
-    this.running.set(probeId, run);
+  private startRun(state: ProbeState, dueAt: number): void {
+    const lagMs = this.clock.now() - dueAt;
+    this.options.onLag?.(lagMs, state.probeId);
+    if (lagMs > lateAfterMs(state.intervalMs)) this.options.onLate?.(state.probeId, dueAt, lagMs);
+    const unanswered = state.standing !== 'answering';
+    if (unanswered) this.runningUnanswered++;
+    const run = this.execute(state, dueAt, unanswered);
+    this.running.set(state.probeId, run);
     this.options.onInFlightChange?.(this.running.size);
   }
 
-  private async execute(probeId: string, dueAt: number): Promise<void> {
+  private async execute(state: ProbeState, dueAt: number, unanswered: boolean): Promise<void> {
+    const { probeId } = state;
     try {
-      await this.options.runCheck(probeId, dueAt);
+      const answered = await this.options.runCheck(probeId, dueAt);
+      state.standing = answered === false ? 'silent' : 'answering';
     } catch (error) {
       this.options.onError?.(probeId, error);
     }
     this.running.delete(probeId);
+    if (unanswered) this.runningUnanswered--;
     this.options.onInFlightChange?.(this.running.size);
     this.startWaiting();
   }
 
   private startWaiting(): void {
-    for (const [probeId, dueAt] of this.waiting) {
-      if (this.running.size >= this.options.maxInFlight) return;
-      this.waiting.delete(probeId);
-      this.startRun(probeId, dueAt);
+    while (this.running.size < this.options.maxInFlight) {
+      const next = this.waiting.shift(this.runningUnanswered < this.unansweredLimit);
+      if (next === undefined) return;
+      this.startRun(next.item, next.dueAt);
     }
   }
 }

@@ -55,5 +55,14 @@ export const ProbeStatus = Type.Object({
     description: 'With reason outside_window: when its window or schedule opens next (null if never within a year); else null',
   }),
   lastResult: Type.Union([CheckResultSchema, Type.Null()]),
+  timeliness: Type.Union([Type.Literal('on_time'), Type.Literal('late'), Type.Literal('skipped'), Type.Null()], {
+    description: 'Whether this gateway kept the latest slot of the probe: on_time; late (its check started more than max(1 s, a tenth of ' +
+      'the interval) after it was due); skipped (its previous check still ran or still waited for an in-flight slot, so lastResult is ' +
+      'older than the interval). null for a probe this gateway does not run.',
+  }),
+  missedSlotAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'Due time of the latest slot that was late or skipped' }),
+  missedSlotReason: Type.Union([Type.Literal('overlap'), Type.Literal('queued'), Type.Literal('late'), Type.Null()], {
+    description: 'Why that slot was missed: overlap (the previous check still ran), queued (it still waited for a slot), late',
+  }),
 });
 export type ProbeStatus = Static<typeof ProbeStatus>;

@@ -53,7 +53,7 @@ describe('groups', () => {
 
   it('ignores probes whose server is not in the configuration', () => {
     expect(rules(groups({ servers: [server(1)], probes: [probe(10, 1), probe(99, 42, { thresholds: [connect()] })] })).map((rule) => rule.uid))
-      .toEqual(['probekit-s1-down-crit', 'probekit-gateway-down']);
+      .toEqual(['probekit-s1-down-crit', 'probekit-gateway-down', 'probekit-gateway-saturated']);
   });
 
   it.each([
@@ -78,7 +78,7 @@ describe('rules of a server and of its overriding probes', () => {
     expect(result.map((group) => group.rules.map((r) => r.uid))).toEqual([
       ['probekit-s1-down-crit'],
       ['probekit-s2-down-crit', 'probekit-s2-connect-warn', 'probekit-p21-down-crit', 'probekit-p22-ratio-warn', 'probekit-p22-connect-warn'],
-      ['probekit-gateway-down'],
+      ['probekit-gateway-down', 'probekit-gateway-saturated'],
     ]);
   });
 
@@ -213,6 +213,7 @@ describe('labels, annotations and notifications', () => {
       'TcpProbeDown critical: db-prod', 'TcpProbeConnectSlow warning: db-prod', 'TcpProbeDown critical: db-prod, probe probe-21',
       'TcpProbeAvailabilityLow warning: db-prod, probe probe-22', 'TcpProbeConnectSlow warning: db-prod, probe probe-22',
       'TcpProbeGatewayDown',
+      'TcpProbeGatewaySaturated',
     ]);
     expect(new Set(titles).size).toBe(titles.length);
   });
@@ -271,6 +272,23 @@ describe('labels, annotations and notifications', () => {
   });
 });
 
+describe('the gateway-saturated rule', () => {
+  it('fires per gateway that missed over 1 % of its slots in 5 minutes, for five scrapes, for the gateways\' team', () => {
+    const rule = byUid(groups(mixed, { gatewayTeam: 'platform', gatewayContactPoint: 'platform-pager', scrapeIntervalSeconds: 15 })).get('probekit-gateway-saturated')!;
+    expect(rule.title).toBe('TcpProbeGatewaySaturated');
+    expect(expr(rule)).toBe(
+      '(100 * sum by (gateway) (rate(tcpprobe_scheduler_skipped_total[5m])) / (sum by (gateway) (rate(tcpprobe_scheduler_lag_seconds_count[5m]))' +
+      ' + sum by (gateway) (rate(tcpprobe_scheduler_skipped_total{reason!="late"}[5m]))))');
+    expect(evaluator(rule)).toEqual({ type: 'gt', params: [1] });
+    expect(rule.for).toBe('1m15s');
+    expect(byUid(groups(mixed)).get('probekit-gateway-saturated')!.for).toBe('5m');
+    expect(rule.labels).toEqual({ team: 'platform', severity: 'warning', managed_by: 'probekit' });
+    expect(rule.notification_settings).toEqual({ receiver: 'platform-pager' });
+    expect(rule.annotations!.summary).toBe('probekit gateway {{ $labels.gateway }} misses {{ printf "%.1f" $values.B.Value }}% of its probes\' slots');
+    expect(rule.annotations!.description).toMatch(/tcpprobe_scheduler_skipped_total\{reason\} says why/);
+  });
+});
+
 describe('the gateway-down rule', () => {
   it('expects every gateway that runs a probe, once, and fires one alert per gateway', () => {
     const config = {
@@ -310,13 +328,13 @@ describe('stability', () => {
 });
 
 describe('scale', () => {
-  it('covers 10,000 probes in 50 servers with 86 rules, not 10,000', () => {
+  it('covers 10,000 probes in 50 servers with 87 rules, not 10,000', () => {
     const config = largeConfig();
     expect(config.probes).toHaveLength(10_000);
     const result = groups(config);
     expect(result).toHaveLength(51);
-    // 50 default availability rules + 25 server connect-time warnings + 10 probes with their own availability + the gateway rule.
-    expect(rules(result)).toHaveLength(86);
+    // 50 default availability rules + 25 server connect-time warnings + 10 probes with their own availability + the two gateway rules.
+    expect(rules(result)).toHaveLength(87);
     const vip = rules(result).filter((r) => r.labels!.team === 'vip');
     expect(vip.map((r) => r.uid)).toEqual(config.overridingProbeIds.map((id) => `probekit-p${id}-down-crit`));
     expect(expr(byUid(result).get('probekit-s5-down-crit')!)).toBe('tcpprobe_consecutive_failures{server_id="5",probe_id!~"^(5007)$"}');

@@ -35,7 +35,7 @@ describe('the Prometheus rules file', () => {
   const rule = (group: string, index: number) => file.groups.find((g) => g.name === group)!.rules[index]!;
 
   it('passes promtool check rules', async () => {
-    expect(await promtool(file)).toMatch(/SUCCESS: 8 rules found/);
+    expect(await promtool(file)).toMatch(/SUCCESS: 9 rules found/);
   });
 
   it('has the groups of the Grafana mapping, evaluated as often as their fastest probe, within 1 s to 1 min', () => {
@@ -71,6 +71,13 @@ describe('the Prometheus rules file', () => {
       expr: '(absent(tcpprobe_probes_configured{gateway="gw-a"}) or absent(tcpprobe_probes_configured{gateway="gw-b"})) > 0',
       for: '45s',
     });
+    expect(rule('gateways', 1)).toMatchObject({
+      alert: 'TcpProbeGatewaySaturated',
+      expr: expect.stringMatching(/^\(100 \* sum by \(gateway\) \(rate\(tcpprobe_scheduler_skipped_total\[5m\]\)\) \/ .*\) > 1$/),
+      for: '1m15s',
+      labels: { severity: 'warning', managed_by: 'probekit' },
+    });
+    expect(rule('gateways', 1).annotations.summary).toContain('{{ printf "%.1f" $value }}%');
   });
 
   it('routes by labels: contact points are Grafana settings, Alertmanager routes on team and severity', () => {
@@ -103,7 +110,7 @@ describe('the Prometheus rules file', () => {
 
   it('passes promtool for 10,000 probes in 50 servers too', async () => {
     const large = prometheusRuleGroups(largeConfig());
-    expect(large.groups.flatMap((group) => group.rules)).toHaveLength(86);
-    expect(await promtool(large)).toMatch(/SUCCESS: 86 rules found/);
+    expect(large.groups.flatMap((group) => group.rules)).toHaveLength(87);
+    expect(await promtool(large)).toMatch(/SUCCESS: 87 rules found/);
   });
 });

@@ -105,7 +105,7 @@ async function prometheusAlerts(): Promise<{ labels: Record<string, string>; ann
 
 describe('the exported rules and the Alertmanager config', () => {
   it('pass promtool check rules and amtool check-config', async () => {
-    expect(await checkRules(rulesFile)).toMatch(/SUCCESS: 4 rules found/);
+    expect(await checkRules(rulesFile)).toMatch(/SUCCESS: 5 rules found/);
     expect(await checkAlertmanagerConfig(alertmanager.configFile)).toMatch(/SUCCESS/);
   });
 });

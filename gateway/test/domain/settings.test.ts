@@ -16,7 +16,7 @@ describe('readSettings', () => {
       apiTokenFile: undefined,
       gatewayId: 'edge-1',
       dnsServers: [],
-      maxInFlight: 512,
+      maxInFlight: null, // sized to the machine at start-up
       bodyLimitBytes: 16 * 1024 * 1024,
       logLevel: 'info',
       controlPlaneUrl: undefined,
@@ -107,6 +107,8 @@ describe('readSettings', () => {
     ['GATEWAY_ALLOWED_TARGETS', 'http://example.com'],
     ['GATEWAY_ALLOWED_TARGETS', '10.0.0.0/'],
     ['GATEWAY_MAX_IN_FLIGHT', '0'],
+    ['GATEWAY_MAX_IN_FLIGHT', '-5'],
+    ['GATEWAY_MAX_IN_FLIGHT', '2000000'],
     ['GATEWAY_BODY_LIMIT_BYTES', '10'],
   ])('refuses %s=%j with a SettingsError naming the variable', (name, value) => {
     const env = { GATEWAY_ID: 'edge-1', [name]: value };

@@ -241,19 +241,28 @@ describe('configuration changes', () => {
 });
 
 describe('gateway self-metrics', () => {
-  it('reports scheduler lag, checks in flight, probes configured and skipped runs, labelled by gateway', async () => {
+  it('reports scheduler lag, checks in flight and their limit, probes configured and missed slots by reason, labelled by gateway', async () => {
     const { probeMetrics, render } = setup();
     probeMetrics.upsertProbe('p1', labelsFor('p1'));
     probeMetrics.upsertProbe('p2', labelsFor('p2'));
     probeMetrics.observeSchedulerLag(3);
     probeMetrics.observeSchedulerLag(1_500);
     probeMetrics.setInFlight(7);
-    probeMetrics.countSkippedRun();
+    probeMetrics.setInFlightLimit(900);
+    probeMetrics.countMissedSlot('overlap');
+    probeMetrics.countMissedSlot('late');
+    probeMetrics.countMissedSlot('late');
     const text = await render();
     const gateway = { gateway: 'gw-test' };
     expect(samplesOf(text, 'tcpprobe_checks_in_flight')).toEqual([{ name: 'tcpprobe_checks_in_flight', labels: gateway, value: 7 }]);
     expect(samplesOf(text, 'tcpprobe_probes_configured')).toEqual([{ name: 'tcpprobe_probes_configured', labels: gateway, value: 2 }]);
-    expect(samplesOf(text, 'tcpprobe_scheduler_skipped_total')).toEqual([{ name: 'tcpprobe_scheduler_skipped_total', labels: gateway, value: 1 }]);
+    expect(samplesOf(text, 'tcpprobe_checks_in_flight_limit')).toEqual([{ name: 'tcpprobe_checks_in_flight_limit', labels: gateway, value: 900 }]);
+    // Every reason from the start (a counter that appears with its first increment loses that increment to rate()).
+    expect(samplesOf(text, 'tcpprobe_scheduler_skipped_total')).toEqual([
+      { name: 'tcpprobe_scheduler_skipped_total', labels: { ...gateway, reason: 'overlap' }, value: 1 },
+      { name: 'tcpprobe_scheduler_skipped_total', labels: { ...gateway, reason: 'queued' }, value: 0 },
+      { name: 'tcpprobe_scheduler_skipped_total', labels: { ...gateway, reason: 'late' }, value: 2 },
+    ]);
     expect(samplesOf(text, 'tcpprobe_scheduler_lag_seconds_count')).toEqual([{ name: 'tcpprobe_scheduler_lag_seconds_count', labels: gateway, value: 2 }]);
     expect(samplesOf(text, 'tcpprobe_scheduler_lag_seconds_bucket', { le: '0.005' })[0]?.value).toBe(1);
     expect(samplesOf(text, 'tcpprobe_scheduler_lag_seconds_bucket', { le: '2.5' })[0]?.value).toBe(2);

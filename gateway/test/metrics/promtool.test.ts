@@ -42,7 +42,8 @@ describe('promtool check metrics', () => {
     probeMetrics.setActive('p4', false);
     probeMetrics.observeSchedulerLag(40);
     probeMetrics.setInFlight(2);
-    probeMetrics.countSkippedRun();
+    probeMetrics.setInFlightLimit(512);
+    probeMetrics.countMissedSlot('queued');
     const text = await metrics.render();
     await metrics.shutdown();
 

@@ -1,6 +1,6 @@
 // The scheduler against a deterministic fake clock (phases, re-phasing, cap, overlap, skips, lag, stop), and once against real time.
 import { describe, expect, it } from 'vitest';
-import { nextDueAt, phaseOffsetMs, Scheduler, SOON_SLOT_MARGIN_MS, type SchedulerClock, type SchedulerOptions, type SkipReason } from '../../src/probing/scheduler.js';
+import { lateAfterMs, nextDueAt, phaseOffsetMs, Scheduler, SOON_SLOT_MARGIN_MS, type SchedulerClock, type SchedulerOptions, type SkipReason } from '../../src/probing/scheduler.js';
 
 /** A clock whose time moves only when the test says; timers fire in due order at their own instants. */
 class FakeClock implements SchedulerClock {
@@ -335,7 +335,7 @@ describe('Scheduler', () => {
       { probeId: 'a', dueAt: first + 1000, reason: 'overlap' },
       { probeId: 'a', dueAt: first + 2000, reason: 'overlap' },
     ]);
-    expect(scheduler.skippedCounts).toEqual({ inactive: 0, overlap: 2 });
+    expect(scheduler.skippedCounts).toEqual({ inactive: 0, overlap: 2, queued: 0 });
     await finish('a');
     await clock.advanceTo(first + 3000);
     expect(runs.map((r) => r.dueAt)).toEqual([first, first + 3000]);
@@ -343,6 +343,123 @@ describe('Scheduler', () => {
     expect(overlapping).toEqual([]);
     await finish('a');
     await scheduler.stop();
+  });
+
+  it('keeps answering probes on time while silent ones time out at the cap: they wait behind, within all but the headroom', async () => {
+    // 20 probes whose target drops SYNs (every check times out after 4 s) at 5 s need 16 slots; the cap is 10.
+    const clock = new FakeClock(T0);
+    const interval = 5_000;
+    const okLags: number[] = [];
+    let silentRunning = 0;
+    let maxSilentRunning = 0;
+    const skips: SkipReason[] = [];
+    let lateStarts = 0;
+    const scheduler = new Scheduler({
+      maxInFlight: 10,
+      clock,
+      runCheck: (probeId, dueAt) => {
+        if (probeId.startsWith('ok')) {
+          okLags.push(clock.now() - dueAt);
+          return Promise.resolve(true);
+        }
+        silentRunning++;
+        maxSilentRunning = Math.max(maxSilentRunning, silentRunning);
+        return new Promise((resolve) => clock.setTimer(() => { silentRunning--; resolve(false); }, 4_000));
+      },
+      onSkip: (_id, _dueAt, reason) => skips.push(reason),
+      onLate: () => { lateStarts++; },
+    });
+    for (let i = 0; i < 20; i++) scheduler.upsert(`dark-${i}`, interval);
+    for (let i = 0; i < 5; i++) scheduler.upsert(`ok-${i}`, interval);
+    scheduler.start();
+    // The first intervals learn which targets are silent (until then they take any slot); from then on the answering
+    // probes start at their due instant, every time.
+    await clock.advance(3 * interval);
+    okLags.length = 0;
+    maxSilentRunning = 0;
+    await clock.advance(10 * interval);
+    expect(okLags).toHaveLength(50);
+    expect(Math.max(...okLags)).toBe(0);
+    expect(maxSilentRunning).toBe(9); // the cap less its 10 % headroom
+    // The silent probes could not keep their schedule, and said so.
+    expect(skips.filter((r) => r === 'queued').length).toBeGreaterThan(0);
+    expect(lateStarts).toBeGreaterThan(0);
+    const stopped = scheduler.stop();
+    await clock.advance(5_000); // the checks still running time out
+    await stopped;
+  });
+
+  it('starts a waiting answering probe before silent ones that waited longer', async () => {
+    const clock = new FakeClock(T0);
+    const interval = 60_000;
+    const held = new Map<string, (answered: boolean) => void>();
+    const started: string[] = [];
+    const scheduler = new Scheduler({
+      maxInFlight: 2,
+      clock,
+      runCheck: (probeId) => {
+        started.push(probeId);
+        return new Promise((resolve) => held.set(probeId, resolve));
+      },
+    });
+    const ids = idsByPhase(5, interval);
+    for (const id of ids) scheduler.upsert(id, interval);
+    scheduler.start();
+    // First interval: every target is silent but the last one's.
+    for (const id of ids) {
+      await clock.advanceTo(nextDueAt(T0 + 1, id, interval));
+      held.get(id)!(id === ids[4]);
+      held.delete(id);
+      await settle();
+    }
+    // Second interval: two silent ones take the slots, two more queue, then the answering one comes last.
+    started.length = 0;
+    await clock.advanceTo(nextDueAt(T0 + 1, ids[4]!, interval) + interval);
+    expect(started).toEqual(ids.slice(0, 2));
+    expect(scheduler.queued).toBe(3);
+    const first = held.get(ids[0]!)!;
+    held.delete(ids[0]!);
+    first(false);
+    await settle();
+    expect(started).toEqual([...ids.slice(0, 2), ids[4]]);
+    for (const [running, resolve] of held) { held.delete(running); resolve(false); }
+    await settle();
+    expect(started).toEqual([...ids.slice(0, 2), ids[4], ids[2], ids[3]]);
+    for (const [running, resolve] of held) { held.delete(running); resolve(false); }
+    await settle();
+    await scheduler.stop();
+  });
+
+  it('skips the next slot of a probe still waiting for a slot (queued), and reports its late start', async () => {
+    const { clock, scheduler, runs, skips, finish } = harness({ hold: true, maxInFlight: 1 });
+    const late: { probeId: string; dueAt: number; lagMs: number }[] = [];
+    const withLate = new Scheduler({
+      maxInFlight: 1,
+      clock,
+      runCheck: (probeId, dueAt) => scheduler['options'].runCheck(probeId, dueAt),
+      onSkip: (probeId, dueAt, reason) => skips.push({ probeId, dueAt, reason }),
+      onLate: (probeId, dueAt, lagMs) => late.push({ probeId, dueAt, lagMs }),
+    });
+    withLate.upsert('a', 10_000);
+    withLate.upsert('b', 10_000);
+    withLate.start();
+    const [first, second] = ['a', 'b'].sort((x, y) => phaseOffsetMs(x, 10_000) - phaseOffsetMs(y, 10_000)) as [string, string];
+    const dueFirst = nextDueAt(T0, first, 10_000);
+    const dueSecond = nextDueAt(T0, second, 10_000);
+    await clock.advanceTo(dueSecond + 10_000); // the first still runs: the second waited a whole interval
+    expect(runs.map((r) => r.probeId)).toEqual([first]);
+    expect(skips).toEqual(expect.arrayContaining([{ probeId: second, dueAt: dueSecond + 10_000, reason: 'queued' }]));
+    expect(withLate.skippedCounts.queued).toBe(1);
+    await clock.advance(500);
+    await finish(first);
+    expect(runs.map((r) => r.probeId)).toEqual([first, second]);
+    // It ran for its first slot, 10.5 s after it was due: more than lateAfterMs(10 s) = 1 s.
+    expect(late).toEqual([{ probeId: second, dueAt: dueSecond, lagMs: dueSecond + 10_500 - dueSecond }]);
+    expect(lateAfterMs(10_000)).toBe(1_000);
+    expect(lateAfterMs(60_000)).toBe(6_000);
+    expect(dueFirst).toBeLessThan(dueSecond);
+    await finish(second);
+    await withLate.stop();
   });
 
   it('skips occurrences outside the probe window without calling runCheck, and resumes after', async () => {
