@@ -2,7 +2,7 @@
 // (with Grafana's own custom field options and their defaults: draw style, points, fill, ...) and a stat panel, drawn
 // with @grafana/ui's own TimeSeries (uPlot) and BigValue, enough to see the probe charts as Grafana draws them.
 import './fieldConfig';
-import { FieldColorModeId, identityOverrideProcessor, PanelPlugin, PluginType, type FieldConfigEditorBuilder, type PanelPluginMeta, type PanelProps } from '@grafana/data';
+import { FieldColorModeId, getFieldDisplayName, identityOverrideProcessor, PanelPlugin, PluginType, type FieldConfigEditorBuilder, type PanelPluginMeta, type PanelProps } from '@grafana/data';
 import {
   AxisPlacement,
   BarAlignment,
@@ -15,7 +15,7 @@ import {
   StackingMode,
   VisibilityMode,
 } from '@grafana/schema';
-import { BigValue, BigValueColorMode, BigValueGraphMode, TimeSeries, useTheme2 } from '@grafana/ui';
+import { BigValue, BigValueColorMode, BigValueGraphMode, BigValueTextMode, TimeSeries, useTheme2 } from '@grafana/ui';
 
 function TimeSeriesPanel({ data, width, height, timeRange, timeZone }: PanelProps) {
   if (data.series.length === 0) return <NoData />;
@@ -31,20 +31,29 @@ function TimeSeriesPanel({ data, width, height, timeRange, timeZone }: PanelProp
   );
 }
 
-function StatPanel({ data, width, height, options }: PanelProps<{ colorMode?: BigValueColorMode; graphMode?: BigValueGraphMode }>) {
+/** Grafana's stat panel in small: one big value per numeric field of every frame, side by side, named as its text mode says. */
+function StatPanel({ data, width, height, options }: PanelProps<{ colorMode?: BigValueColorMode; graphMode?: BigValueGraphMode; textMode?: BigValueTextMode }>) {
   const theme = useTheme2();
-  const field = data.series[0]?.fields.find((f) => f.type === 'number');
-  if (!field?.display || field.values.length === 0) return <NoData />;
-  const value = field.display(field.values[field.values.length - 1]);
+  const values = data.series.flatMap((frame) => frame.fields
+    .filter((field) => field.type === 'number' && field.display && field.values.length > 0)
+    .map((field) => ({ ...field.display!(field.values[field.values.length - 1]), title: getFieldDisplayName(field, frame, data.series) })));
+  if (values.length === 0) return <NoData />;
+  const valueWidth = Math.floor(width / values.length);
   return (
-    <BigValue
-      theme={theme}
-      width={width}
-      height={height}
-      value={value}
-      colorMode={options.colorMode ?? BigValueColorMode.Value}
-      graphMode={options.graphMode ?? BigValueGraphMode.None}
-    />
+    <div style={{ display: 'flex' }}>
+      {values.map((value) => (
+        <BigValue
+          key={value.title}
+          theme={theme}
+          width={valueWidth}
+          height={height}
+          value={value}
+          textMode={options.textMode ?? BigValueTextMode.Auto}
+          colorMode={options.colorMode ?? BigValueColorMode.Value}
+          graphMode={options.graphMode ?? BigValueGraphMode.None}
+        />
+      ))}
+    </div>
   );
 }
 

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { stringify as stringifyYaml } from 'yaml';
 import { Duration, ErrorResponses, RULE } from '../schemas/common.js';
 import { parseDurationMs, prometheusRuleGroups } from '../alerting/index.js';
+import { Team } from '../schemas/threshold.js';
 import type { ApiOptions } from './context.js';
 
 const PrometheusRulesQuery = Type.Object(
@@ -14,6 +15,9 @@ const PrometheusRulesQuery = Type.Object(
     })),
     scrapeInterval: Type.Optional(Type.Union([Duration], {
       description: 'How often Prometheus scrapes the gateways (default 1m): the gateway-down rule waits three missed scrapes',
+    })),
+    gatewayTeam: Type.Optional(Type.Union([Team], {
+      description: 'The team label of the gateway-health alerts (TcpProbeGatewayDown, TcpProbeGatewaySaturated): who runs the gateways',
     })),
   },
   { additionalProperties: false },
@@ -28,10 +32,10 @@ export const alertRuleRoutes: FastifyPluginAsyncTypebox<ApiOptions> = async (app
       response: { 200: Type.String({ description: 'A Prometheus rule file: groups of alerting rules' }), ...ErrorResponses },
     },
   }, async (request, reply) => {
-    const { grafanaUrl, scrapeInterval } = request.query;
+    const { grafanaUrl, scrapeInterval, gatewayTeam } = request.query;
     const rules = prometheusRuleGroups(
       { servers: service.store.servers.all(), probes: service.store.probes.all() },
-      { grafanaUrl, scrapeIntervalSeconds: scrapeInterval === undefined ? undefined : parseDurationMs(scrapeInterval) / 1000 },
+      { grafanaUrl, gatewayTeam, scrapeIntervalSeconds: scrapeInterval === undefined ? undefined : parseDurationMs(scrapeInterval) / 1000 },
     );
     // The text is the response; the string schema documents it, the JSON serializer would quote it.
     return reply.type('application/yaml; charset=utf-8').serializer((payload) => payload as string).send(stringifyYaml(rules, { lineWidth: 0 }));

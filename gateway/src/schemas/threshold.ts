@@ -5,6 +5,9 @@ import { Duration, RULE } from './common.js';
 export const THRESHOLD_KINDS = ['availability', 'availabilityRatio', 'connectTime'] as const;
 export const THRESHOLD_LEVELS = ['warning', 'critical'] as const;
 
+/** A `team` label value: what notification policies and Alertmanager routes match on. */
+export const Team = Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_.:-]*$', [RULE]: 'be letters, digits, _ . : or -' });
+
 export const Threshold = Type.Object(
   {
     kind: Type.Enum(THRESHOLD_KINDS, {
@@ -15,7 +18,7 @@ export const Threshold = Type.Object(
     for: Type.Optional(Duration),
     consecutiveChecks: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'availability: down for this many checks in a row; with `for`, both must hold' })),
     window: Type.Optional(Type.Union([Duration], { description: 'availabilityRatio: the window the ratio is taken over (default 1h)' })),
-    team: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_.:-]*$', [RULE]: 'be letters, digits, _ . : or -' })),
+    team: Type.Optional(Team),
     contactPoint: Type.Optional(Type.String({ maxLength: 190 })),
     runbookUrl: Type.Optional(Type.String({ maxLength: 2048, pattern: '^https?://\\S+$', [RULE]: 'be an http(s) URL' })),
   },

@@ -46,6 +46,14 @@ describe('GET /api/v1/export/prometheus-rules', () => {
     expect(doc.groups.at(-1).rules[0]).toMatchObject({ alert: 'TcpProbeGatewayDown', for: '45s' });
   });
 
+  it("labels the gateway-health alerts with the gateways' team", async () => {
+    const doc = parse((await gw.api.get(`${RULES}?gatewayTeam=netops`)).body);
+    const health = doc.groups.at(-1).rules;
+    expect(health.map((r: { alert: string }) => r.alert)).toEqual(['TcpProbeGatewayDown', 'TcpProbeGatewaySaturated']);
+    for (const rule of health) expect(rule.labels.team).toBe('netops');
+    expect(doc.groups[0].rules.every((r: { labels: { team?: string } }) => r.labels.team !== 'netops')).toBe(true);
+  });
+
   it('needs the token, like every read under /api', async () => {
     expect((await gw.api.withToken(null).get(RULES)).status).toBe(401);
   });
@@ -55,6 +63,7 @@ describe('GET /api/v1/export/prometheus-rules', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.field).toBe('grafanaUrl');
     expect((await gw.api.get(`${RULES}?scrapeInterval=often`)).body.field).toBe('scrapeInterval');
+    expect((await gw.api.get(`${RULES}?gatewayTeam=net%20ops`)).body.field).toBe('gatewayTeam');
   });
 });
 
