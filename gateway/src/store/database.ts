@@ -47,9 +47,25 @@ function migrate(db: Db, migrations: readonly Migration[]): void {
   const record = db.prepare('INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)');
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(migration.version)) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      record.run(migration.version, migration.description, new Date().toISOString());
-    })();
+    // The pragma is a no-op inside a transaction, so it is switched around it.
+    if (migration.rebuildsTables) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(migration.sql);
+        if (migration.rebuildsTables) assertForeignKeysHold(db, migration);
+        record.run(migration.version, migration.description, new Date().toISOString());
+      })();
+    } finally {
+      if (migration.rebuildsTables) db.pragma('foreign_keys = ON');
+    }
+  }
+}
+
+/** Throws (rolling the migration back) if a rebuild left a row pointing at a missing parent. */
+function assertForeignKeysHold(db: Db, migration: Migration): void {
+  const violations = db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
+  if (violations.length > 0) {
+    const first = violations[0]!;
+    throw new Error(`migration ${migration.version} broke ${violations.length} foreign key(s), e.g. ${first.table} row ${first.rowid} → ${first.parent}`);
   }
 }

@@ -4,6 +4,12 @@ export interface Migration {
   version: number;
   description: string;
   sql: string;
+  /**
+   * The migration drops and recreates tables that others refer to (SQLite's 12-step ALTER TABLE): it runs with
+   * foreign keys off, since dropping a parent table with them on would cascade-delete its children, and is checked
+   * with foreign_key_check before it commits.
+   */
+  rebuildsTables?: boolean;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -94,6 +100,88 @@ export const MIGRATIONS: readonly Migration[] = [
         moved_at     TEXT NOT NULL
       );
       CREATE INDEX server_moves_server ON server_moves (server_id, moved_at);
+    `,
+  },
+  {
+    version: 3,
+    description: 'ids of schedules, servers and probes are never reused (AUTOINCREMENT)',
+    rebuildsTables: true,
+    // Metrics series, alert rule uids and alert instances are keyed by these ids: without AUTOINCREMENT SQLite hands
+    // the id of a deleted highest row to the next insert, which then inherits the deleted object's history and alerts.
+    // Copying the rows with their ids sets sqlite_sequence to the highest id present; higher ids deleted before this
+    // migration are not recorded anywhere, so they cannot be reserved.
+    sql: `
+      CREATE TABLE new_schedules (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        name            TEXT NOT NULL UNIQUE,
+        description     TEXT,
+        time_zone       TEXT NOT NULL,
+        windows_json    TEXT NOT NULL,
+        exclusions_json TEXT NOT NULL,
+        version         INTEGER NOT NULL,
+        created_at      TEXT NOT NULL,
+        created_by      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL,
+        updated_by      TEXT NOT NULL
+      );
+      INSERT INTO new_schedules SELECT * FROM schedules;
+      DROP TABLE schedules;
+      ALTER TABLE new_schedules RENAME TO schedules;
+
+      CREATE TABLE new_servers (
+        id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+        name               TEXT NOT NULL UNIQUE,
+        description        TEXT,
+        organization       TEXT,
+        owner              TEXT,
+        role               TEXT,
+        site               TEXT,
+        gateway            TEXT NOT NULL,
+        shared_account     TEXT,
+        network_interface  TEXT,
+        connect_timeout_ms INTEGER NOT NULL,
+        enabled            INTEGER NOT NULL,
+        thresholds_json    TEXT NOT NULL,
+        version            INTEGER NOT NULL,
+        created_at         TEXT NOT NULL,
+        created_by         TEXT NOT NULL,
+        updated_at         TEXT NOT NULL,
+        updated_by         TEXT NOT NULL
+      );
+      INSERT INTO new_servers SELECT * FROM servers;
+      DROP TABLE servers;
+      ALTER TABLE new_servers RENAME TO servers;
+      CREATE INDEX servers_gateway ON servers (gateway);
+
+      CREATE TABLE new_probes (
+        id                INTEGER PRIMARY KEY AUTOINCREMENT,
+        server_id         INTEGER NOT NULL REFERENCES servers (id) ON DELETE CASCADE,
+        name              TEXT NOT NULL,
+        description       TEXT,
+        owner             TEXT,
+        schedule_id       INTEGER REFERENCES schedules (id) ON DELETE RESTRICT,
+        window_begin      TEXT,
+        window_end        TEXT,
+        interval_seconds  INTEGER NOT NULL,
+        host              TEXT NOT NULL,
+        port              INTEGER NOT NULL,
+        timeout_ms        INTEGER,
+        enabled           INTEGER NOT NULL,
+        thresholds_json   TEXT NOT NULL,
+        actual_host       TEXT,
+        actual_ipv4       TEXT,
+        last_result_json  TEXT,
+        version           INTEGER NOT NULL,
+        created_at        TEXT NOT NULL,
+        created_by        TEXT NOT NULL,
+        updated_at        TEXT NOT NULL,
+        updated_by        TEXT NOT NULL,
+        UNIQUE (server_id, name)
+      );
+      INSERT INTO new_probes SELECT * FROM probes;
+      DROP TABLE probes;
+      ALTER TABLE new_probes RENAME TO probes;
+      CREATE INDEX probes_schedule ON probes (schedule_id);
     `,
   },
 ];
