@@ -1,4 +1,6 @@
-// Loopback TCP listeners for check tests: one that accepts, one whose full accept queue leaves SYNs unanswered.
+// Loopback TCP listeners for check tests: one that accepts, one whose full accept queue leaves SYNs unanswered, hostile ones.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import net, { type AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 
@@ -69,6 +71,77 @@ export async function startUnansweredListener(): Promise<TestListener> {
       Atomics.store(wake, 0, 1);
       Atomics.notify(wake, 0);
       await new Promise((resolve) => worker.once('exit', resolve));
+    },
+  };
+}
+
+/** What a hostile listener does with each connection it accepts; none of them ever reads. */
+export type HostileBehaviour =
+  /** Holds the connection open, answering neither data nor the client's FIN: the client must close. */
+  | 'never-reads'
+  /** Resets it right after accept (RST instead of FIN), as a service that turns clients away. */
+  | 'resets'
+  /** Writes 64 KiB chunks as fast as the client takes them, up to 10 MB, until the client goes. */
+  | 'floods';
+
+export interface HostileListener extends TestListener {
+  /** Connections accepted so far, and bytes queued to them (the flood's). */
+  stats(): Promise<{ accepted: number; bytesWritten: number }>;
+}
+
+// Runs in a child process: its sockets, memory and event loop (busy when flooding) stay out of the test process,
+// whose descriptors and RSS the tests measure.
+const HOSTILE_PROGRAM = `
+const net = require('node:net');
+const behaviour = process.argv[1];
+const chunk = Buffer.alloc(64 * 1024, 0x2a);
+const floodBytes = 10 * 1024 * 1024;
+let accepted = 0;
+let bytesWritten = 0;
+const behaviours = {
+  // Paused, the socket never sees the client's FIN: it stays open (CLOSE_WAIT) until the process ends.
+  'never-reads': () => {},
+  resets: (socket) => socket.resetAndDestroy(),
+  floods: (socket) => {
+    let queued = 0;
+    const write = () => {
+      while (queued < floodBytes && !socket.destroyed) {
+        queued += chunk.length;
+        bytesWritten += chunk.length;
+        if (!socket.write(chunk)) return void socket.once('drain', write);
+      }
+      socket.end();
+    };
+    write();
+  },
+};
+// pauseOnConnect: the listener never reads, so nothing the client does is consumed on this side.
+const server = net.createServer({ pauseOnConnect: true }, (socket) => {
+  accepted++;
+  socket.on('error', () => socket.destroy());
+  behaviours[behaviour](socket);
+});
+process.on('message', () => process.send({ accepted, bytesWritten }));
+// Without its parent (a test run killed) the listener has no one to serve.
+process.on('disconnect', () => process.exit());
+server.listen({ host: '127.0.0.1', port: 0, backlog: 4096 }, () => process.send({ port: server.address().port }));`;
+
+/** A loopback listener in its own process that treats every connection as `behaviour` says. */
+export async function startHostileListener(behaviour: HostileBehaviour): Promise<HostileListener> {
+  const child = spawn(process.execPath, ['-e', HOSTILE_PROGRAM, behaviour], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const [started] = (await Promise.race([once(child, 'message'), once(child, 'exit')])) as [{ port: number } | number | null];
+  if (typeof started !== 'object' || started === null) throw new Error(`the ${behaviour} listener exited before listening`);
+  return {
+    port: started.port,
+    async stats() {
+      child.send('stats');
+      const [stats] = (await once(child, 'message')) as [{ accepted: number; bytesWritten: number }];
+      return stats;
+    },
+    async close() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await once(child, 'exit');
     },
   };
 }
