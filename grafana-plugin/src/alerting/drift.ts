@@ -91,7 +91,7 @@ export async function loadDrift(): Promise<DriftResult> {
   ]);
   const report = driftReport(target, desired, actual, allRules);
   for (const server of servers) report.groupNames[groupName(server)] = server.name;
-  report.groupNames[GATEWAY_GROUP] = 'gateway down';
+  report.groupNames[GATEWAY_GROUP] = 'gateway health';
   return { status: 'ready', report };
 }
 

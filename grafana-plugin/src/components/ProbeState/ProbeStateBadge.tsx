@@ -1,11 +1,12 @@
 // A probe's state as a coloured badge (up, down, no data, not checked yet, disabled) and, for the states without a
-// result, why: "outside its window, opens at 08:00 (in 3 h)", counting down while the page is open.
+// result, why: "outside its window, opens at 08:00 (in 3 h)", counting down while the page is open. A slot the gateway
+// skipped or started late turns it orange with the slot and why, so an old result does not pass for a current one.
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Badge, useStyles2, type BadgeColor, type IconName } from '@grafana/ui';
 import type { ProbeState } from '../../api/types';
 import { useNow } from '../RelativeTime/useNow';
-import { explainState, stateSentence, type StatusFacts } from './explainState';
+import { explainState, shownMissedSlot, stateSentence, type StatusFacts } from './explainState';
 
 const LOOK: Record<ProbeState, { color: BadgeColor; icon: IconName }> = {
   up: { color: 'green', icon: 'check-circle' },
@@ -13,6 +14,7 @@ const LOOK: Record<ProbeState, { color: BadgeColor; icon: IconName }> = {
   nodata: { color: 'blue', icon: 'clock-nine' },
   disabled: { color: 'darkgrey', icon: 'pause' },
 };
+const MISSED_SLOT_LOOK: { color: BadgeColor; icon: IconName } = { color: 'orange', icon: 'history' };
 
 const TOOLTIPS: Partial<Record<ProbeState, string>> = {
   up: 'The latest check connected within the timeout',
@@ -30,10 +32,12 @@ export function ProbeStateBadge({ status, layout = 'inline' }: Props) {
   // Only the moments to come change with time; up, down and disabled read the same at any second.
   const now = useNow(status.reason === 'outside_window' || status.reason === 'not_checked_yet');
   const explanation = explainState(status, now);
-  const look = LOOK[status.state];
+  const missed = shownMissedSlot(status) !== null;
+  const look = missed ? MISSED_SLOT_LOOK : LOOK[status.state];
+  const tooltip = (!missed && TOOLTIPS[status.state]) || stateSentence(explanation);
   return (
     <span className={layout === 'inline' ? styles.inline : styles.stacked}>
-      <Badge color={look.color} icon={look.icon} text={explanation.headline} tooltip={TOOLTIPS[status.state] ?? stateSentence(explanation)} />
+      <Badge color={look.color} icon={look.icon} text={explanation.headline} tooltip={tooltip} />
       {explanation.detail && <span className={styles.detail}>{explanation.detail}</span>}
     </span>
   );

@@ -113,7 +113,7 @@ describe('saving applies the rules to Grafana', () => {
     expect(thresholdParam(connectUid)).toBe(300);
     expect(ruleOf(connectUid)).toMatchObject({ notification_settings: { receiver: 'db-oncall' }, labels: { team: 'network', severity: 'warning', server: 'erp-prod', managed_by: 'probekit' }, provenance: '' });
     expect(serverGroup()?.rules.map((rule) => rule.uid)).toEqual([`probekit-s${server.id}-down-crit`, connectUid, `probekit-p${cache.id}-down-crit`]);
-    expect(grafana!.alerting.group(FOLDER, 'gateways')?.rules.map((rule) => rule.uid)).toEqual(['probekit-gateway-down']);
+    expect(grafana!.alerting.group(FOLDER, 'gateways')?.rules.map((rule) => rule.uid)).toEqual(['probekit-gateway-down', 'probekit-gateway-saturated']);
     // The folder was made for the rules, and every write went as the signed-in user with provenance off.
     expect(grafana!.folders).toContainEqual({ uid: FOLDER, title: 'probekit TCP probes' });
     const puts = grafana!.alerting.puts;

@@ -76,6 +76,11 @@ describe('alert rules page', () => {
     );
     expect(await screen.findByRole('status', { name: 'No drift' })).toBeInTheDocument();
     expect(grafana!.alerting.groups.map((group) => group.title).sort()).toEqual(['gateways', `server-${erp.id}`, `server-${crm.id}`].sort());
+    // The gateways' health: down, and saturated (missing its probes' slots).
+    expect(grafana!.alerting.group(FOLDER, 'gateways')?.rules.map((rule) => [rule.uid, rule.title])).toEqual([
+      ['probekit-gateway-down', 'TcpProbeGatewayDown'],
+      ['probekit-gateway-saturated', 'TcpProbeGatewaySaturated'],
+    ]);
     expect(grafana!.alerting.rule(`probekit-s${crm.id}-connect-warn`)).toMatchObject({ for: '10m', labels: { team: 'crm' } });
     expect(grafana!.alerting.rule(`probekit-s${erp.id}-down-crit`)).toBeDefined();
     expect(grafana!.alerting.puts.every((put) => put.status === 200 && put.headers['x-disable-provenance'] === 'true')).toBe(true);

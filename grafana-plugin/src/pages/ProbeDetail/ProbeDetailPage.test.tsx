@@ -11,6 +11,7 @@ import { closedPortUrl, startHttpStub, type HttpStub } from '../../test/httpStub
 import { renderApp } from '../../test/render';
 import { formatWindow } from '../../components/CheckResult/format';
 import { OPENS_IN_2H, windowOpeningIn2h } from '../../components/ProbeState/windowsForTests';
+import { slotHolder, statusWhen } from '../../components/ProbeState/missedSlotsForTests';
 
 // The first render of a page in jsdom (Grafana's styles, the scene) takes a second or two.
 configure({ asyncUtilTimeout: 10_000 });
@@ -118,6 +119,38 @@ describe('probe page', () => {
     await listener.close();
     await waitFor(() => expect(summary().getByText('Down')).toBeInTheDocument(), { timeout: 15_000 });
     expect(summary().getByText(/^Connection refused/)).toBeInTheDocument();
+  });
+
+  test('a check the busy gateway started late says so, and how late', async () => {
+    // One check at a time: a slot that comes while the holder's check waits out its timeout starts when it ends.
+    await gateway.close();
+    gateway = await startTestGateway({ GATEWAY_ALLOWED_TARGETS: '127.0.0.0/8', GATEWAY_MAX_IN_FLIGHT: '1' });
+    server = await gateway.seed.createServer({ name: 'erp-prod', site: 'fra' });
+    const holder = await slotHolder(gateway, server.id, 2500);
+    try {
+      const probe = await gateway.seed.createProbe(server.id, { name: 'db', host: '127.0.0.1', port: openPort, intervalSeconds: 6, timeoutMs: 500 });
+      await statusWhen(gateway, probe.id, (status) => status.state === 'up');
+      const { user } = renderProbe(probe, 'Viewer');
+      await screen.findByRole('region', { name: 'Probe summary' });
+      await waitFor(() => expect(summary().getByText('Up')).toBeInTheDocument());
+
+      // Hold the slot from just before the probe's next slot, for 2.5 s: that check starts about 2.2 s late.
+      const { nextCheckAt } = await statusWhen(gateway, probe.id, (status) => Date.parse(status.nextCheckAt!) - Date.now() > 400);
+      await new Promise((resolve) => setTimeout(resolve, Date.parse(nextCheckAt!) - Date.now() - 300));
+      await holder.hold();
+      const late = await statusWhen(gateway, probe.id, (status) => status.timeliness === 'late' && status.lastResult!.checkedAt >= status.missedSlotAt!);
+      expect(late).toMatchObject({ missedSlotAt: nextCheckAt, missedSlotReason: 'late', state: 'up' });
+      const lateS = (Date.parse(late.lastResult!.checkedAt) - Date.parse(nextCheckAt!)) / 1000;
+
+      await user.click(screen.getByRole('button', { name: 'Refresh' }));
+      expect(await summary().findByText('Up, late')).toBeInTheDocument();
+      // The slot in the viewer's time zone: its seconds are those of the gateway's UTC.
+      const lateness = lateS.toFixed(1).replace('.', '\\.');
+      const words = new RegExp(`^the last check started ${lateness} s after it was due \\(at \\d\\d:\\d\\d:${nextCheckAt!.slice(17, 19)}\\); the gateway is busy$`);
+      expect(summary().getByText(words)).toBeInTheDocument();
+    } finally {
+      await holder.close();
+    }
   });
 
   test('run now shows the result and adds it to the recent results', async () => {

@@ -9,6 +9,7 @@ import { closedPortUrl, startHttpStub, type HttpStub } from '../../test/httpStub
 import { renderApp } from '../../test/render';
 import { STATUS_REFRESH_MS } from './ProbeServerPage';
 import { OPENS_IN_2H, windowOpeningIn2h } from '../../components/ProbeState/windowsForTests';
+import { slotHolder, statusWhen } from '../../components/ProbeState/missedSlotsForTests';
 
 // The first render of a page in jsdom (Grafana's styles, the table) takes a second or two.
 configure({ asyncUtilTimeout: 10_000 });
@@ -131,6 +132,33 @@ describe('probe server page', () => {
     await screen.findByRole('link', { name: 'idle' });
     expect(await rowOf('idle').findByText('its server is disabled, so none of its probes run')).toBeInTheDocument();
     expect(rowOf('idle').getByText('Disabled')).toBeInTheDocument();
+  });
+
+  test('a slot the busy gateway skipped shows as skipped, not as the old result', async () => {
+    // One check at a time: while the holder's check waits out its timeout, the probe's slots queue and are skipped.
+    await gateway.close();
+    gateway = await startTestGateway({ GATEWAY_ALLOWED_TARGETS: '127.0.0.0/8', GATEWAY_MAX_IN_FLIGHT: '1' });
+    const server = await seedServer();
+    const holder = await slotHolder(gateway, server.id, 5000);
+    try {
+      const probe = await gateway.seed.createProbe(server.id, { name: 'web', host: '127.0.0.1', port: openPort, intervalSeconds: 1, timeoutMs: 500 });
+      await statusWhen(gateway, probe.id, (status) => status.state === 'up');
+      const { user } = renderServer(server.id, 'Viewer');
+      await screen.findByRole('link', { name: 'web' });
+      await waitFor(() => expect(rowOf('web').getByText('Up')).toBeInTheDocument());
+
+      const held = holder.hold();
+      // Its next slot waits for the held one; the slot after it is skipped.
+      await statusWhen(gateway, probe.id, (status) => status.timeliness === 'skipped');
+      await user.click(screen.getByRole('button', { name: 'Refresh' }));
+      expect(await rowOf('web').findByText('Up, skipped')).toBeInTheDocument();
+      expect(
+        rowOf('web').getByText(/^the check due at \d\d:\d\d:\d\d did not run because the previous one was still waiting for a free check slot; the gateway is busy$/),
+      ).toBeInTheDocument();
+      await held;
+    } finally {
+      await holder.close();
+    }
   });
 
   test('the server’s own thresholds are shown: what applies to all its probes, and which probes override it', async () => {
