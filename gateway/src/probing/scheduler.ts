@@ -50,7 +50,15 @@ export interface SchedulerOptions {
   onLate?: (probeId: string, dueAt: number, lagMs: number) => void;
   /** A `runCheck` that rejected or an `isActive` that threw (that occurrence is skipped). */
   onError?: (probeId: string, error: unknown) => void;
+  /** How many early checks (`runSoon`) may start a second, at most; default EARLY_CHECKS_PER_SECOND. */
+  earlyChecksPerSecond?: number;
 }
+
+/**
+ * The pace of early checks: a user's save is checked at once, and a bulk import or enable adds at most this many checks
+ * a second to the gateway's own rate (its probes' slots still give each a first result within one interval).
+ */
+export const EARLY_CHECKS_PER_SECOND = 250;
 
 /** Where in its interval a probe runs: stable per id (so a restart keeps it) and spread evenly over ids. */
 export function phaseOffsetMs(probeId: string, intervalMs: number): number {
@@ -136,6 +144,9 @@ export class Scheduler {
   private timer: unknown = null;
   private timerAt = Infinity;
   private started = false;
+  /** When the next early check may start (epoch ms): the pacing of `runSoon`. */
+  private nextEarlyAt = 0;
+  private readonly earlyChecksPerSecond: number;
   private readonly skipped = { inactive: 0, overlap: 0, queued: 0 };
 
   constructor(private readonly options: SchedulerOptions) {
@@ -143,6 +154,8 @@ export class Scheduler {
       throw new RangeError(`maxInFlight must be a positive integer, got ${options.maxInFlight}`);
     }
     this.clock = options.clock ?? realClock;
+    this.earlyChecksPerSecond = options.earlyChecksPerSecond ?? EARLY_CHECKS_PER_SECOND;
+    if (!(this.earlyChecksPerSecond > 0)) throw new RangeError(`earlyChecksPerSecond must be positive, got ${this.earlyChecksPerSecond}`);
     this.unansweredLimit = options.maxInFlight - Math.floor(options.maxInFlight * ANSWERING_HEADROOM);
   }
 
@@ -197,14 +210,17 @@ export class Scheduler {
    * when the next slot is within `slotMarginMs` (give it the check's timeout, so that the early check ends before
    * the slot rather than making it skip as an overlap), when the probe's check is running or waiting, or when one is
    * already pending. It waits for the timer (not run inside the caller), then for a free in-flight slot like any
-   * check. False when nothing was armed (unknown probe, not started, or left out).
+   * check. Early checks are paced (`earlyChecksPerSecond`): one saved probe runs at once, an import of 40,000 does
+   * not start 40,000 checks in one go; those whose slot comes before their paced turn simply wait for the slot.
+   * False when nothing was armed (unknown probe, not started, or left out).
    */
   runSoon(probeId: string, slotMarginMs = SOON_SLOT_MARGIN_MS): boolean {
     const state = this.probes.get(probeId);
     if (state === undefined || !this.started || state.soonAt !== null || this.isBusy(state)) return false;
-    const now = this.clock.now();
-    if (state.dueAt - now <= slotMarginMs) return false;
-    this.armSoon(state, now);
+    const at = Math.max(this.clock.now(), this.nextEarlyAt);
+    if (state.dueAt - at <= slotMarginMs) return false;
+    this.nextEarlyAt = at + 1000 / this.earlyChecksPerSecond;
+    this.armSoon(state, at);
     return true;
   }
 

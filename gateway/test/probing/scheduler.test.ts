@@ -1,6 +1,6 @@
 // The scheduler against a deterministic fake clock (phases, re-phasing, cap, overlap, skips, lag, stop), and once against real time.
 import { describe, expect, it } from 'vitest';
-import { lateAfterMs, nextDueAt, phaseOffsetMs, Scheduler, SOON_SLOT_MARGIN_MS, type SchedulerClock, type SchedulerOptions, type SkipReason } from '../../src/probing/scheduler.js';
+import { EARLY_CHECKS_PER_SECOND, lateAfterMs, nextDueAt, phaseOffsetMs, Scheduler, SOON_SLOT_MARGIN_MS, type SchedulerClock, type SchedulerOptions, type SkipReason } from '../../src/probing/scheduler.js';
 
 /** A clock whose time moves only when the test says; timers fire in due order at their own instants. */
 class FakeClock implements SchedulerClock {
@@ -624,13 +624,32 @@ describe('Scheduler', () => {
     expect(scheduler.runSoon(a)).toBe(true);
     scheduler.upsert(a, 900_000);
     expect(scheduler.runSoon(b)).toBe(true);
-    await clock.advance(0);
+    const paced = 1000 / EARLY_CHECKS_PER_SECOND; // b's early check comes one pacing step after a's
+    await clock.advance(paced);
     expect(runs.map((r) => r.probeId)).toEqual([a]);
     expect(scheduler.queued).toBe(1);
     await finish(a);
-    expect(runs.map((r) => [r.probeId, r.dueAt])).toEqual([[a, at], [b, at]]);
+    expect(runs.map((r) => [r.probeId, r.dueAt])).toEqual([[a, at], [b, at + paced]]);
     await finish(b);
     expect(scheduler.nextDue(a)).toBe(nextDueAt(at + 1, a, 900_000));
+    await scheduler.stop();
+  });
+
+  it('paces early checks: a bulk save starts them a step apart, and one whose slot comes first waits for the slot', async () => {
+    const { clock, scheduler, runs } = harness({ earlyChecksPerSecond: 100 });
+    const ids = Array.from({ length: 300 }, (_, i) => `p${i}`);
+    for (const id of ids) scheduler.upsert(id, 600_000);
+    scheduler.start();
+    await clock.advanceTo(T0 + 600_000); // every probe had its first slot
+    runs.length = 0;
+    const at = clock.now();
+    const armed = ids.filter((id) => scheduler.runSoon(id));
+    // Paced 10 ms apart; left out only where the probe's own slot comes within a second of its turn.
+    expect(armed.length).toBeGreaterThan(290);
+    await clock.advance(1000);
+    const early = runs.filter((r) => r.dueAt < nextDueAt(at, r.probeId, 600_000));
+    expect(early.map((r) => r.startedAt - at)).toEqual(Array.from({ length: early.length }, (_, i) => 10 * i));
+    expect(early.length).toBe(101); // +0 to +1000 ms: one second's worth at 100 a second, not all 300 at once
     await scheduler.stop();
   });
 
