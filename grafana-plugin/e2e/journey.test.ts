@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { OVERVIEW_PATH } from '../preview/paths';
 import { startPreview, type Preview } from '../preview/host';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, requireChromium } from '../src/test/chromium';
 
@@ -230,6 +231,19 @@ async function journey(): Promise<void> {
   await shot('08c-alert-rules', { fullPage: true });
   // What the page compared: the groups the pages wrote to Grafana, the server's and the gateway-down one.
   expect(preview.server.alerting.groups.map((group) => group.title).sort()).toEqual(['gateways', 'server-1']);
+
+  // The provisioned dashboard's status grid with its own queries against the real Prometheus: the down probe's tile
+  // says why it is down and where it connected, without opening the probe.
+  await page.goto(`${preview.url}${OVERVIEW_PATH}`);
+  const downTile = page.getByRole('gridcell', { name: /erp-web/ });
+  await eventually(async () => {
+    const label = (await downTile.first().getAttribute('aria-label', { timeout: 1_000 })) ?? '';
+    if (!/down/i.test(label) || !/refused/.test(label)) throw new Error(`the erp-web tile says: ${label}`);
+  }, 30_000);
+  await downTile.first().hover();
+  await containsText(page.getByRole('tooltip'), '127.0.0.1');
+  await shot('08d-dashboard-grid');
+  await page.goBack();
 
   await page.goto(probeUrl);
   await visible(page.getByRole('region', { name: 'Probe summary' }).getByText('Down', { exact: true }));

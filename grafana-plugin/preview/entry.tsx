@@ -38,6 +38,8 @@ import type { AppJsonData } from '../src/types';
 import { createBackendSrv } from './backendSrv';
 import { PreviewFolderPicker } from './folderPicker';
 import { PreviewNotifications } from './notifications';
+import { OverviewDashboardPage } from './dashboard';
+import { OVERVIEW_PATH } from './paths';
 import { previewPanelPlugin } from './panels';
 import { PreviewPrometheus } from './prometheus';
 import { PreviewPluginPage, PreviewShell } from './shell';
@@ -146,6 +148,7 @@ function AppRoute() {
     <Routes>
       <Route path={`${basename}/*`} element={<Root meta={meta} basename={basename} path={basename} query={{}} onNavChanged={() => {}} />} />
       <Route path={`/plugins/${pluginJson.id}`} element={<PluginConfigPage />} />
+      <Route path={`${OVERVIEW_PATH}/*`} element={<OverviewDashboardPage />} />
       <Route path="*" element={<Navigate to={`${basename}/servers`} replace />} />
     </Routes>
   );

@@ -1,10 +1,12 @@
 // Grafana's standard field options (unit, decimals, min, max, thresholds, value mappings, color, ...), which Grafana
-// registers at boot from its own code: without them a panel's fieldConfig would not format or colour anything.
+// registers at boot from its own code: without them a panel's fieldConfig would not format or colour anything. And the
+// panel option editors, which a panel's options builder looks up by id (the preview has no panel editor: they draw nothing).
 import {
   displayNameOverrideProcessor,
   FieldColorModeId,
   identityOverrideProcessor,
   numberOverrideProcessor,
+  standardEditorsRegistry,
   standardFieldConfigEditorRegistry,
   stringOverrideProcessor,
   thresholdsOverrideProcessor,
@@ -37,3 +39,7 @@ standardFieldConfigEditorRegistry.setInit(() => [
   option('mappings', valueMappingsOverrideProcessor, []),
   option('color', identityOverrideProcessor, { mode: FieldColorModeId.PaletteClassic }),
 ]);
+
+standardEditorsRegistry.setInit(() =>
+  ['boolean', 'color', 'multi-select', 'number', 'radio', 'select', 'slider', 'strings', 'text', 'unit'].map((id) => ({ id, name: id, editor: noEditor })),
+);

@@ -1,6 +1,7 @@
 // Stand-ins for Grafana's core panels, which live in Grafana itself rather than in a package: a time series panel
 // (with Grafana's own custom field options and their defaults: draw style, points, fill, ...) and a stat panel, drawn
-// with @grafana/ui's own TimeSeries (uPlot) and BigValue, enough to see the probe charts as Grafana draws them.
+// with @grafana/ui's own TimeSeries (uPlot) and BigValue, enough to see the probe charts as Grafana draws them; and the
+// app's nested status-grid panel itself.
 import './fieldConfig';
 import { FieldColorModeId, getFieldDisplayName, identityOverrideProcessor, PanelPlugin, PluginType, type FieldConfigEditorBuilder, type PanelPluginMeta, type PanelProps } from '@grafana/data';
 import {
@@ -16,6 +17,8 @@ import {
   VisibilityMode,
 } from '@grafana/schema';
 import { BigValue, BigValueColorMode, BigValueGraphMode, BigValueTextMode, TimeSeries, useTheme2 } from '@grafana/ui';
+import { plugin as gridPlugin } from '../src/panels/probe-grid/module';
+import gridPluginJson from '../src/panels/probe-grid/plugin.json';
 
 function TimeSeriesPanel({ data, width, height, timeRange, timeZone }: PanelProps) {
   if (data.series.length === 0) return <NoData />;
@@ -122,6 +125,10 @@ for (const [id, component, color, customOptions] of [
   plugin.meta = meta(id);
   PANELS[id] = plugin;
 }
+
+// The app's own nested panel, as Grafana loads it from the app's module: the dashboard page shows it.
+gridPlugin.meta = meta(gridPluginJson.id);
+PANELS[gridPluginJson.id] = gridPlugin as unknown as PanelPlugin;
 
 export function previewPanelPlugin(id: string): PanelPlugin {
   const plugin = PANELS[id];

@@ -3,7 +3,8 @@
 // routes: the first route for the method, its reqRole checked against the preview user's org role, the API token and
 // X-Grafana-User added on the server, as Grafana's route proxy does), a data source proxy to the Prometheus, and
 // Grafana's folder and alerting APIs (src/test/grafanaAlertingApi.ts, shared with the jsdom tests) with rule states
-// from the preview's ruler. The app's pages under /a/ and its configuration page under /plugins/ are the single page.
+// from the preview's ruler. The app's pages under /a/, its configuration page under /plugins/ and the provisioned
+// dashboard's grid under /d/ are the single page.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -179,7 +180,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
         const answer = await alerting.serve(method, url.pathname, url.search, headers, body?.toString('utf8'));
         if (answer) return sendRaw(response, answer);
       }
-      if (method === 'GET' && (url.pathname === '/' || url.pathname.startsWith('/a/') || url.pathname.startsWith('/plugins/'))) {
+      if (method === 'GET' && (url.pathname === '/' || /^\/(a|plugins|d)\//.test(url.pathname))) {
         response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         return response.end(page(options, settings, prometheus));
       }
