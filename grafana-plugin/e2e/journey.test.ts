@@ -12,6 +12,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { OVERVIEW_PATH } from '../preview/paths';
 import { startPreview, type Preview } from '../preview/host';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, requireChromium } from '../src/test/chromium';
+import { eventually } from './eventually';
 
 const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
 const APP = '/a/probekit-tcpprobe-app';
@@ -60,18 +61,6 @@ afterAll(async () => {
   if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 });
 
-/** Polls `check` until it passes (playwright-core has no test assertions of its own). */
-async function eventually(check: () => Promise<void>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-}
 
 const visible = (locator: Locator, timeout?: number) => locator.first().waitFor({ state: 'visible', timeout });
 const containsText = (locator: Locator, text: string | RegExp) =>

@@ -10,6 +10,7 @@ import { alertingTarget } from '../src/alerting/settings';
 import type { Probe, ProbeServer } from '../src/api/types';
 import type { AppJsonData } from '../src/types';
 import { startPreview, type Preview } from '../preview/host';
+import { eventually } from './eventually';
 
 const APP_ID = 'probekit-tcpprobe-app';
 let preview: Preview;
@@ -27,17 +28,6 @@ async function send(method: string, path: string, body?: unknown, headers: Recor
 
 const gateway = (method: string, path: string, body?: unknown) => send(method, `/api/plugin-proxy/${APP_ID}/gateway${path}`, body);
 
-async function eventually<T>(check: () => Promise<T>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
-}
 
 beforeAll(async () => {
   listener = createServer((socket) => socket.end());

@@ -115,20 +115,22 @@ describe('probe engine', () => {
 describe('probe engine with an allowlist', () => {
   it('refuses a name that resolves outside the allowed networks, at run time', async () => {
     const guarded = await startTestGateway({ GATEWAY_ALLOWED_TARGETS: '127.0.0.2/32' });
+    // A listener of its own: the other gateway's 1 s probes still connect to the shared one.
+    const target = await startListener();
     try {
       const server = (await guarded.api.post('/api/v1/servers', { name: 's' })).body;
       // localhost matches no pattern, so it is accepted when saved and judged by the address it resolves to (127.0.0.1).
-      const probe = await guarded.api.post(`/api/v1/servers/${server.id}/probes`, { name: 'p', host: 'localhost', port: open.port, intervalSeconds: 3600 });
+      const probe = await guarded.api.post(`/api/v1/servers/${server.id}/probes`, { name: 'p', host: 'localhost', port: target.port, intervalSeconds: 3600 });
       expect(probe.status).toBe(201);
-      const connectionsBefore = open.clients.length;
       const result = (await guarded.api.post(`/api/v1/probes/${probe.body.id}/run`)).body;
       expect(result).toMatchObject({ outcome: 'error', available: false });
       expect(result.error).toMatch(/resolves to 127\.0\.0\.1, outside GATEWAY_ALLOWED_TARGETS/);
-      expect(open.clients.length).toBe(connectionsBefore);
-      const direct = await guarded.api.post(`/api/v1/servers/${server.id}/probes`, { name: 'q', host: '127.0.0.1', port: open.port });
+      expect(target.clients).toEqual([]); // neither the check at once after saving nor the run connected
+      const direct = await guarded.api.post(`/api/v1/servers/${server.id}/probes`, { name: 'q', host: '127.0.0.1', port: target.port });
       expect(direct).toMatchObject({ status: 400, body: { field: 'host' } });
     } finally {
       await guarded.dispose();
+      await target.close();
     }
   });
 });
