@@ -20,8 +20,8 @@ import { BigValue, BigValueColorMode, BigValueGraphMode, BigValueTextMode, TimeS
 import { plugin as gridPlugin } from '../src/panels/probe-grid/module';
 import gridPluginJson from '../src/panels/probe-grid/plugin.json';
 
-function TimeSeriesPanel({ data, width, height, timeRange, timeZone }: PanelProps) {
-  if (data.series.length === 0) return <NoData />;
+function TimeSeriesPanel({ data, width, height, timeRange, timeZone, fieldConfig }: PanelProps) {
+  if (data.series.length === 0) return <NoData text={fieldConfig.defaults.noValue} />;
   return (
     <TimeSeries
       frames={data.series}
@@ -35,12 +35,12 @@ function TimeSeriesPanel({ data, width, height, timeRange, timeZone }: PanelProp
 }
 
 /** Grafana's stat panel in small: one big value per numeric field of every frame, side by side, named as its text mode says. */
-function StatPanel({ data, width, height, options }: PanelProps<{ colorMode?: BigValueColorMode; graphMode?: BigValueGraphMode; textMode?: BigValueTextMode }>) {
+function StatPanel({ data, width, height, options, fieldConfig }: PanelProps<{ colorMode?: BigValueColorMode; graphMode?: BigValueGraphMode; textMode?: BigValueTextMode }>) {
   const theme = useTheme2();
   const values = data.series.flatMap((frame) => frame.fields
     .filter((field) => field.type === 'number' && field.display && field.values.length > 0)
     .map((field) => ({ ...field.display!(field.values[field.values.length - 1]), title: getFieldDisplayName(field, frame, data.series) })));
-  if (values.length === 0) return <NoData />;
+  if (values.length === 0) return <NoData text={fieldConfig.defaults.noValue} />;
   const valueWidth = Math.floor(width / values.length);
   return (
     <div style={{ display: 'flex' }}>
@@ -60,8 +60,9 @@ function StatPanel({ data, width, height, options }: PanelProps<{ colorMode?: Bi
   );
 }
 
-function NoData() {
-  return <div style={{ display: 'flex', height: '100%', alignItems: 'center', justifyContent: 'center', opacity: 0.6 }}>No data</div>;
+/** What a panel without data says: its "No value" text when it has one, as Grafana's panels do. */
+function NoData({ text }: { text?: string }) {
+  return <div style={{ display: 'flex', height: '100%', alignItems: 'center', justifyContent: 'center', opacity: 0.6 }}>{text || 'No data'}</div>;
 }
 
 /**

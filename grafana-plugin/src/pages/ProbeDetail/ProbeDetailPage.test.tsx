@@ -161,7 +161,8 @@ describe('probe page', () => {
     const result = await screen.findByLabelText('Run of db');
     expect(within(result).getByText(/^Run of db: connected in/)).toBeInTheDocument();
     await waitFor(() => expect(resultRows()).toHaveLength(1));
-    expect(summaryField('Last check')).not.toHaveTextContent('never');
+    // The summary comes from /status, reloaded beside the results: it may land a moment later.
+    await waitFor(() => expect(summaryField('Last check')).not.toHaveTextContent('never'));
     expect(summary().getAllByText('127.0.0.1').length).toBeGreaterThanOrEqual(1);
   });
 
