@@ -1,12 +1,12 @@
 // Runs this gateway's probes: keeps the scheduler, the metrics and the recent results in step with the stored configuration.
 import type { ConfigChange, ConfigService } from '../domain/config-service.js';
 import { ApiError, NotFoundError } from '../domain/errors.js';
-import type { MissedSlotReason, ProbeMetrics, ProbeMetricLabels } from '../metrics/index.js';
+import type { ProbeMetrics, ProbeMetricLabels } from '../metrics/index.js';
 import { isGatewayOnline } from '../api/gateways.js';
 import type { Resolver } from '../probing/resolve.js';
 import { Scheduler, SOON_SLOT_MARGIN_MS } from '../probing/scheduler.js';
 import { checkTcp } from '../probing/tcp.js';
-import type { CheckOutcome, CheckRequest, CheckResult } from '../probing/types.js';
+import type { CheckOutcome, CheckRequest, CheckResult, MissedSlotReason } from '../probing/types.js';
 import { isActive, nextActiveAt, type ScheduleSpec, type TimeWindow } from '../probing/windows.js';
 import type { CheckResultView, ProbeStatus } from '../schemas/check.js';
 import type { Probe } from '../schemas/probe.js';
@@ -556,7 +556,7 @@ function timelinessOf(entry: RunningProbe | undefined): Pick<ProbeStatus, 'timel
   if (!entry) return { timeliness: null, missedSlotAt: null, missedSlotReason: null };
   return {
     timeliness: entry.timeliness,
-    missedSlotAt: entry.missedSlotAt === 0 ? null : new Date(entry.missedSlotAt).toISOString(),
+    missedSlotAt: isoOrNull(entry.missedSlotAt === 0 ? null : entry.missedSlotAt),
     missedSlotReason: entry.missedSlotReason,
   };
 }

@@ -15,7 +15,7 @@ import {
   type MetricProducer,
   type SumMetricData,
 } from '@opentelemetry/sdk-metrics';
-import { CHECK_OUTCOMES, outcomeIndex, type CheckOutcome, type CheckResult } from '../probing/types.js';
+import { CHECK_OUTCOMES, MISSED_SLOT_REASONS, outcomeIndex, type CheckOutcome, type CheckResult, type MissedSlotReason } from '../probing/types.js';
 import { ADDED_LABELS, LABEL_BLOCK, prerenderLabels, SharedLabelParts } from './prometheus-text.js';
 
 export interface ProbeMetricLabels {
@@ -45,13 +45,6 @@ const SCHEDULER_LAG_BUCKETS_SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2
 const PROBES_PER_TURN = 2_000;
 
 const SCOPE = { name: '@probekit/gateway/probes' };
-
-/**
- * Why a slot was not kept, the `reason` of tcpprobe_scheduler_skipped_total: the probe's previous check still ran
- * (`overlap`), or still waited for an in-flight slot (`queued`), or the check started late (`late`, see lateAfterMs).
- */
-export const MISSED_SLOT_REASONS = ['overlap', 'queued', 'late'] as const;
-export type MissedSlotReason = (typeof MISSED_SLOT_REASONS)[number];
 
 /** The MetricReader keeps the MeterProvider's resource and drops a producer's. */
 const NO_RESOURCE = emptyResource();

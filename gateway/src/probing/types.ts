@@ -16,6 +16,14 @@ export function outcomeIndex(outcome: CheckOutcome): number {
   return index === -1 ? CHECK_OUTCOMES.indexOf('error') : index;
 }
 
+/**
+ * Why a slot was not kept, the `reason` of tcpprobe_scheduler_skipped_total and a probe status's missedSlotReason: the
+ * probe's previous check still ran (`overlap`), or still waited for an in-flight slot (`queued`), or the check started
+ * late (`late`, see lateAfterMs in scheduler.ts).
+ */
+export const MISSED_SLOT_REASONS = ['overlap', 'queued', 'late'] as const;
+export type MissedSlotReason = (typeof MISSED_SLOT_REASONS)[number];
+
 export interface CheckRequest {
   /** DNS name (RFC 1123) or an IPv4/IPv6 literal. */
   host: string;

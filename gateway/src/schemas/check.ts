@@ -1,6 +1,6 @@
 // Check results as the API shows them, and the unsaved "Test connection" request.
 import { Type, type Static } from 'typebox';
-import { CHECK_OUTCOMES } from '../probing/types.js';
+import { CHECK_OUTCOMES, MISSED_SLOT_REASONS } from '../probing/types.js';
 import { Id } from './common.js';
 
 export const Outcome = Type.Enum(CHECK_OUTCOMES);
@@ -61,7 +61,7 @@ export const ProbeStatus = Type.Object({
       'older than the interval). null for a probe this gateway does not run.',
   }),
   missedSlotAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'Due time of the latest slot that was late or skipped' }),
-  missedSlotReason: Type.Union([Type.Literal('overlap'), Type.Literal('queued'), Type.Literal('late'), Type.Null()], {
+  missedSlotReason: Type.Union([Type.Enum(MISSED_SLOT_REASONS), Type.Null()], {
     description: 'Why that slot was missed: overlap (the previous check still ran), queued (it still waited for a slot), late',
   }),
 });
