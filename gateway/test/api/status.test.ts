@@ -9,6 +9,13 @@ const INTERVAL_MS = 300_000;
 let gw: TestGateway;
 let open: Awaited<ReturnType<typeof startListener>>;
 let serverSeq = 0;
+/** Listeners of one test each: connections counted on one come from that test's probe alone, not from the others' slots. */
+const ownListeners: Awaited<ReturnType<typeof startListener>>[] = [];
+async function ownListener() {
+  const listener = await startListener();
+  ownListeners.push(listener);
+  return listener;
+}
 
 beforeAll(async () => {
   open = await startListener();
@@ -18,6 +25,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw?.dispose();
   await open?.close();
+  await Promise.all(ownListeners.map((listener) => listener.close()));
 });
 
 async function newServer(extra: Record<string, unknown> = {}): Promise<any> {
@@ -52,9 +60,9 @@ const HHMM = (minutesFromNow: number) => new Date(Date.now() + minutesFromNow * 
 describe('a first result at once', () => {
   it('checks a new 300 s probe right after it is saved, once, and says when the next check is due', async () => {
     const server = await newServer();
-    const connectionsBefore = open.clients.length;
+    const target = await ownListener();
     const createdAt = Date.now();
-    const probe = await newProbe(server.id);
+    const probe = await newProbe(server.id, { port: target.port });
     const status = await eventually(() => statusOf(probe.id), (s) => s.state === 'up', 2000);
     expect(Date.now() - createdAt).toBeLessThan(2000);
     const slot = nextDueAt(createdAt, String(probe.id), INTERVAL_MS);
@@ -62,7 +70,7 @@ describe('a first result at once', () => {
     // The next check is the probe's own slot: the early check does not move its grid.
     expect(Date.parse(status.nextCheckAt)).toBe(slot <= Date.now() ? slot + INTERVAL_MS : slot);
     await new Promise((r) => setTimeout(r, 1500));
-    if (!slotWithin(probe.id, createdAt, 4000)) expect(open.clients.length - connectionsBefore).toBe(1);
+    if (!slotWithin(probe.id, createdAt, 4000)) expect(target.clients).toHaveLength(1);
   });
 
   it('checks again at once after the target changes and after the probe or its server is enabled again', async () => {
@@ -90,10 +98,11 @@ describe('a first result at once', () => {
     const first = await startTestGateway();
     const dbFile = `${first.dir}/gateway.db`;
     const server = (await first.api.post('/api/v1/servers', { name: 'restart' })).body;
-    const probe = (await first.api.post(`/api/v1/servers/${server.id}/probes`, { name: 'p', host: '127.0.0.1', port: open.port })).body;
+    const target = await ownListener();
+    const probe = (await first.api.post(`/api/v1/servers/${server.id}/probes`, { name: 'p', host: '127.0.0.1', port: target.port })).body;
     await eventually(() => statusOf(probe.id, first.api), (s) => s.state === 'up', 2000);
     await first.close();
-    const connectionsBefore = open.clients.length;
+    const connectionsBefore = target.clients.length;
     const restartedAt = Date.now();
     const second = await startTestGateway({ GATEWAY_DB: dbFile });
     try {
@@ -102,7 +111,7 @@ describe('a first result at once', () => {
       expect(status).toMatchObject({ state: 'nodata', reason: 'not_checked_yet', inWindow: true, windowOpensAt: null, lastResult: null });
       expect(Math.abs(Date.parse(status.nextCheckAt) - slot)).toBeLessThan(5000); // the slot from the instant the engine started
       await new Promise((r) => setTimeout(r, 1500));
-      if (!slotWithin(probe.id, restartedAt, 4000)) expect(open.clients.length).toBe(connectionsBefore);
+      if (!slotWithin(probe.id, restartedAt, 4000)) expect(target.clients.length).toBe(connectionsBefore);
     } finally {
       await second.dispose();
       await first.dispose().catch(() => {});
@@ -113,15 +122,15 @@ describe('a first result at once', () => {
 describe('why a probe has no data', () => {
   it('outside its window: when the window opens, and the first slot from then; no check now', async () => {
     const server = await newServer();
-    const connectionsBefore = open.clients.length;
-    const probe = await newProbe(server.id, { windowBegin: HHMM(120), windowEnd: HHMM(180) });
+    const target = await ownListener();
+    const probe = await newProbe(server.id, { port: target.port, windowBegin: HHMM(120), windowEnd: HHMM(180) });
     await new Promise((r) => setTimeout(r, 1000));
     const status = await statusOf(probe.id);
     const opensAt = Math.floor((Date.now() + 120 * 60_000) / 60_000) * 60_000;
     expect(status).toMatchObject({ state: 'nodata', reason: 'outside_window', inWindow: false, lastResult: null });
     expect(Math.abs(Date.parse(status.windowOpensAt) - opensAt)).toBeLessThanOrEqual(60_000); // the minute may have turned
     expect(Date.parse(status.nextCheckAt)).toBe(nextDueAt(Date.parse(status.windowOpensAt), String(probe.id), INTERVAL_MS));
-    expect(open.clients.length).toBe(connectionsBefore); // the check at once respects the window
+    expect(target.clients).toEqual([]); // the check at once respects the window
   });
 
   it('a schedule that excludes today: opens at the next local midnight of its zone', async () => {
