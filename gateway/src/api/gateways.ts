@@ -2,16 +2,38 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ErrorResponses } from '../schemas/common.js';
-import { GatewayInfo } from '../schemas/gateway.js';
-import type { ApiOptions } from './context.js';
+import { GatewayInfo, GatewayParams, GatewayPatch } from '../schemas/gateway.js';
+import type { ConfigService } from '../domain/config-service.js';
+import { editor, type ApiOptions } from './context.js';
 
 /** A gateway heartbeats every 15 s; one that has been silent for four beats is offline. */
 export const GATEWAY_HEARTBEAT_MS = 15_000;
 export const GATEWAY_OFFLINE_AFTER_MS = 4 * GATEWAY_HEARTBEAT_MS;
 
 /** A gateway is online when it is this one or was seen within GATEWAY_OFFLINE_AFTER_MS. */
-export function isGatewayOnline(gateway: { id: string; lastSeenAt: string }, selfId: string, nowMs: number): boolean {
-  return gateway.id === selfId || nowMs - Date.parse(gateway.lastSeenAt) < GATEWAY_OFFLINE_AFTER_MS;
+export function isGatewayOnline(gateway: { id: string; lastSeenAt: string | null }, selfId: string, nowMs: number): boolean {
+  return gateway.id === selfId || (gateway.lastSeenAt !== null && nowMs - Date.parse(gateway.lastSeenAt) < GATEWAY_OFFLINE_AFTER_MS);
+}
+
+/** Every gateway anyone knows of: those that announced themselves, and names only servers use or a team was set on. */
+export function listGateways(service: ConfigService, nowMs: number): GatewayInfo[] {
+  const { store } = service;
+  const usage = store.servers.gatewayUsage();
+  const teams = store.gateways.teams();
+  const registered = store.gateways.all();
+  const known = new Set(registered.map((g) => g.id));
+  const unseen = [...new Set([...usage.keys(), ...teams.keys()])].filter((id) => !known.has(id) && id !== service.gatewayId);
+  const items: GatewayInfo[] = [
+    ...registered.map((gateway) => {
+      const online = isGatewayOnline(gateway, service.gatewayId, nowMs);
+      return { ...gateway, online, state: online ? 'online' as const : 'offline' as const, serverCount: usage.get(gateway.id) ?? 0, self: gateway.id === service.gatewayId };
+    }),
+    ...unseen.map((id) => ({
+      id, version: null, address: null, registeredAt: null, lastSeenAt: null, online: false, state: 'never_seen' as const,
+      self: false, team: teams.get(id) ?? null, serverCount: usage.get(id) ?? 0,
+    })),
+  ];
+  return items.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** One target group of Prometheus' HTTP service discovery. */
@@ -36,15 +58,24 @@ export const gatewayRoutes: FastifyPluginAsyncTypebox<ApiOptions> = async (app, 
   }));
 
   app.get('/gateways', {
-    schema: { tags: ['gateways'], summary: 'List gateways', response: { 200: Type.Object({ items: Type.Array(GatewayInfo) }), ...ErrorResponses } },
-  }, async () => {
-    const now = Date.now();
-    return {
-      items: service.store.gateways.all().map((gateway) => ({
-        ...gateway,
-        online: isGatewayOnline(gateway, service.gatewayId, now),
-        self: gateway.id === service.gatewayId,
-      })),
-    };
+    schema: {
+      tags: ['gateways'],
+      summary: 'List gateways: those that announced themselves and those servers name that never did (state never_seen)',
+      response: { 200: Type.Object({ items: Type.Array(GatewayInfo) }), ...ErrorResponses },
+    },
+  }, async () => ({ items: listGateways(service, Date.now()) }));
+
+  app.patch('/gateways/:id', {
+    schema: {
+      tags: ['gateways'],
+      summary: "Set a gateway's team: where its path alerts go (it need not have announced itself yet)",
+      params: GatewayParams,
+      body: GatewayPatch,
+      response: { 200: GatewayInfo, ...ErrorResponses },
+    },
+  }, async (request) => {
+    service.assertWritable();
+    service.store.gateways.setTeam(request.params.id, request.body.team, editor(request), service.timestamp());
+    return listGateways(service, Date.now()).find((gateway) => gateway.id === request.params.id)!;
   });
 };

@@ -5,7 +5,7 @@ import { DEFAULT_INTERVAL_SECONDS, type Probe } from '../schemas/probe.js';
 import type { ServerValues } from '../store/index.js';
 import type { ConfigService } from './config-service.js';
 import { ValidationError } from './errors.js';
-import { probeProblems, scheduleProblems, serverProblems } from './validate.js';
+import { highestProbeQuorum, probeProblems, scheduleProblems, serverProblems } from './validate.js';
 import { PROBE_VALUE_KEYS, SERVER_VALUE_KEYS, pick, probeValues, scheduleValues, serverValues } from './values.js';
 
 const SCHEDULE_KEYS = ['name', 'description', 'timeZone', 'windows', 'exclusions'] as const;
@@ -106,18 +106,27 @@ function applyDocument(service: ConfigService, document: ConfigDocument, options
     const prefix = `servers[${serverIndex}]`;
     namedServers.add(doc.name);
     const { probes: probeDocs, ...serverDoc } = doc;
-    const values = serverValues(serverDoc, context);
+    let values: ServerValues;
+    try {
+      values = serverValues(serverDoc, context);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return void problems.push(...at(prefix, error.problems));
+    }
     const existing = store.servers.findByName(doc.name);
     // Probes are saved after their server, so the server's timeout rule is checked against the probes as imported,
     // and in merge mode also against the stored probes the document leaves alone (they stay and keep inheriting).
     let shortest = shortestInheritingInterval(probeDocs ?? []);
+    // The document's probes are checked against the server's locations one by one; stored ones it leaves alone here.
+    let untouchedProbes: Probe[] = [];
     if (existing && options.mode === 'merge') {
       const namedProbes = new Set((probeDocs ?? []).map((p) => p.name));
-      for (const probe of store.probes.ofServer(existing.id)) {
-        if (!namedProbes.has(probe.name) && probe.timeoutMs === null) shortest = Math.min(shortest ?? Infinity, probe.intervalSeconds);
+      untouchedProbes = store.probes.ofServer(existing.id).filter((probe) => !namedProbes.has(probe.name));
+      for (const probe of untouchedProbes) {
+        if (probe.timeoutMs === null) shortest = Math.min(shortest ?? Infinity, probe.intervalSeconds);
       }
     }
-    const found = serverProblems(values, { shortestInheritingIntervalSeconds: shortest });
+    const found = serverProblems(values, { shortestInheritingIntervalSeconds: shortest, highestProbeQuorum: highestProbeQuorum(untouchedProbes) });
     if (found.length > 0) return void problems.push(...at(prefix, found));
     let serverId: number;
     if (!existing) {
@@ -176,6 +185,7 @@ function importProbes(
     const values = probeValues({ ...probeDoc, scheduleId }, service.context(options.user));
     const found = probeProblems(values, {
       serverConnectTimeoutMs: server.connectTimeoutMs,
+      serverGatewayCount: server.gateways.length,
       scheduleExists: (id) => store.schedules.exists(id),
       allowlist: service.allowlist,
     });

@@ -6,7 +6,7 @@ import type { ProbeInput, ProbePatch } from '../schemas/probe.js';
 import type { ScheduleInput } from '../schemas/schedule.js';
 import { ApiError, ValidationError } from './errors.js';
 import type { TargetAllowlist } from './targets.js';
-import { probeProblems, scheduleProblems, serverProblems } from './validate.js';
+import { highestProbeQuorum, probeProblems, scheduleProblems, serverProblems } from './validate.js';
 import {
   PROBE_VALUE_KEYS, SERVER_VALUE_KEYS, patchedProbeValues, patchedServerValues, pick, probeValues, scheduleValues, serverValues,
   type EditContext,
@@ -87,7 +87,8 @@ export class ConfigService {
 
   private checkServer(values: ServerValues, id: number | null): void {
     const shortest = id === null ? null : this.store.probes.shortestInheritingInterval(id);
-    throwIfAny(serverProblems(values, { shortestInheritingIntervalSeconds: shortest }));
+    const quorum = id === null ? null : highestProbeQuorum(this.store.probes.ofServer(id));
+    throwIfAny(serverProblems(values, { shortestInheritingIntervalSeconds: shortest, highestProbeQuorum: quorum }));
   }
 
   // --- probes
@@ -125,6 +126,7 @@ export class ConfigService {
     const server = this.store.servers.get(serverId);
     throwIfAny(probeProblems(values, {
       serverConnectTimeoutMs: server.connectTimeoutMs,
+      serverGatewayCount: server.gateways.length,
       scheduleExists: (scheduleId) => this.store.schedules.exists(scheduleId),
       allowlist: this.options.allowlist,
     }));

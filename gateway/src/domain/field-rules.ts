@@ -44,6 +44,9 @@ export const GATEWAY_NAME_RULE = {
   rule: 'start with a letter or digit and contain only letters, digits, _ . or -',
 } satisfies TextRule;
 
+/** How many gateways (locations) one server may run from. */
+export const GATEWAYS_RANGE: Range = { minimum: 1, maximum: 16 };
+
 export const NETWORK_INTERFACE_RULE = {
   minLength: 1,
   maxLength: 64,

@@ -8,7 +8,11 @@ import { isValidTimeZone } from '../probing/windows.js';
 import { isValidHost, type TargetAllowlist } from './targets.js';
 import { timeoutIntervalProblem, windowPairProblem } from './field-rules.js';
 
-export function thresholdProblems(thresholds: readonly Threshold[], field = 'thresholds'): FieldProblem[] {
+/**
+ * `gatewayCount`: how many locations the probes run from; a quorum above it could never be met. Unknown (undefined)
+ * only where no server is at hand.
+ */
+export function thresholdProblems(thresholds: readonly Threshold[], gatewayCount?: number, field = 'thresholds'): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const seen = new Set<string>();
   thresholds.forEach((threshold, index) => {
@@ -33,17 +37,35 @@ export function thresholdProblems(thresholds: readonly Threshold[], field = 'thr
     if (threshold.consecutiveChecks !== undefined && threshold.kind !== 'availability') {
       problems.push({ field: `${at}.consecutiveChecks`, message: 'applies only to kind availability' });
     }
+    if (threshold.minFailingLocations !== undefined) {
+      if (threshold.kind !== 'availability') {
+        problems.push({ field: `${at}.minFailingLocations`, message: 'applies only to kind availability' });
+      } else if (gatewayCount !== undefined && threshold.minFailingLocations > gatewayCount) {
+        problems.push({ field: `${at}.minFailingLocations`, message: `must be at most ${gatewayCount}: the server runs from ${locationsText(gatewayCount)}` });
+      }
+    }
   });
   return problems;
 }
 
+const locationsText = (count: number) => (count === 1 ? '1 gateway' : `${count} gateways`);
+
 export interface ServerFacts {
   /** Smallest intervalSeconds among the server's probes that inherit its connect timeout. */
   shortestInheritingIntervalSeconds: number | null;
+  /** The server's probe with the highest minFailingLocations of its own, if any sets one. */
+  highestProbeQuorum?: { probe: string; minFailingLocations: number } | null;
 }
 
 export function serverProblems(values: ServerValues, facts: ServerFacts): FieldProblem[] {
-  const problems = thresholdProblems(values.thresholds);
+  const problems = thresholdProblems(values.thresholds, values.gateways.length);
+  const quorum = facts.highestProbeQuorum;
+  if (quorum && quorum.minFailingLocations > values.gateways.length) {
+    problems.push({
+      field: 'gateways',
+      message: `must name at least ${quorum.minFailingLocations} gateways: probe "${quorum.probe}" alerts when ${quorum.minFailingLocations} locations see it down (its minFailingLocations)`,
+    });
+  }
   const interval = facts.shortestInheritingIntervalSeconds;
   if (interval !== null && values.connectTimeoutMs >= interval * 1000) {
     problems.push({
@@ -56,6 +78,8 @@ export function serverProblems(values: ServerValues, facts: ServerFacts): FieldP
 
 export interface ProbeFacts {
   serverConnectTimeoutMs: number;
+  /** How many locations the probe's server runs from. */
+  serverGatewayCount: number;
   scheduleExists: (id: number) => boolean;
   allowlist: TargetAllowlist;
 }
@@ -75,8 +99,20 @@ export function probeProblems(values: ProbeValues, facts: ProbeFacts): FieldProb
   if (values.scheduleId !== null && !facts.scheduleExists(values.scheduleId)) {
     problems.push({ field: 'scheduleId', message: `refers to schedule ${values.scheduleId}, which does not exist` });
   }
-  problems.push(...thresholdProblems(values.thresholds));
+  problems.push(...thresholdProblems(values.thresholds, facts.serverGatewayCount));
   return problems;
+}
+
+/** The probe with the highest minFailingLocations among `probes`' own thresholds; null when none sets one. */
+export function highestProbeQuorum(probes: readonly { name: string; thresholds: readonly Threshold[] }[]): ServerFacts['highestProbeQuorum'] {
+  let highest: ServerFacts['highestProbeQuorum'] = null;
+  for (const probe of probes) {
+    for (const threshold of probe.thresholds) {
+      const value = threshold.minFailingLocations;
+      if (value !== undefined && (!highest || value > highest.minFailingLocations)) highest = { probe: probe.name, minFailingLocations: value };
+    }
+  }
+  return highest;
 }
 
 export function scheduleProblems(values: ScheduleValues): FieldProblem[] {

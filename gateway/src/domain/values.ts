@@ -5,6 +5,7 @@ import type { ScheduleInput } from '../schemas/schedule.js';
 import type { ServerValues } from '../store/servers.js';
 import type { ProbeValues } from '../store/probes.js';
 import type { ScheduleValues } from '../store/schedules.js';
+import { ValidationError } from './errors.js';
 
 /** Who is editing and which gateway this is: the defaults that are not constants. */
 export interface EditContext {
@@ -17,6 +18,17 @@ function withoutVersion<T extends { version?: number | undefined }>(input: T): O
   return rest;
 }
 
+/**
+ * The locations a body names: `gateways`, or the one-location shorthand `gateway` of bodies and export documents from
+ * before servers had several. Undefined when it names neither.
+ */
+function gatewaysOf(input: { gateway?: string; gateways?: string[] }): string[] | undefined {
+  if (input.gateway !== undefined && input.gateways !== undefined) {
+    throw new ValidationError([{ field: 'gateway', message: 'is the shorthand for one location; send gateways or gateway, not both' }]);
+  }
+  return input.gateways ?? (input.gateway === undefined ? undefined : [input.gateway]);
+}
+
 export function serverValues(input: ServerInput, context: EditContext): ServerValues {
   return {
     name: input.name,
@@ -25,7 +37,7 @@ export function serverValues(input: ServerInput, context: EditContext): ServerVa
     owner: input.owner ?? context.user,
     role: input.role ?? null,
     site: input.site ?? null,
-    gateway: input.gateway ?? context.gatewayId,
+    gateways: gatewaysOf(input) ?? [context.gatewayId],
     sharedAccount: input.sharedAccount ?? null,
     networkInterface: input.networkInterface ?? null,
     connectTimeoutMs: input.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
@@ -35,8 +47,9 @@ export function serverValues(input: ServerInput, context: EditContext): ServerVa
 }
 
 export function patchedServerValues(current: ServerValues, patch: ServerPatch, context: EditContext): ServerValues {
-  const merged = { ...current, ...withoutVersion(patch) };
-  return { ...merged, gateway: merged.gateway ?? context.gatewayId, owner: merged.owner ?? context.user };
+  const { gateway: _shorthand, gateways: _list, ...fields } = withoutVersion(patch);
+  const merged = { ...current, ...fields };
+  return { ...merged, gateways: gatewaysOf(patch) ?? current.gateways, owner: merged.owner ?? context.user };
 }
 
 export function probeValues(input: ProbeInput, context: EditContext): ProbeValues {
@@ -77,7 +90,7 @@ export function pick<T extends object, K extends keyof T>(object: T, keys: reado
 }
 
 export const SERVER_VALUE_KEYS = [
-  'name', 'description', 'organization', 'owner', 'role', 'site', 'gateway', 'sharedAccount', 'networkInterface',
+  'name', 'description', 'organization', 'owner', 'role', 'site', 'gateways', 'sharedAccount', 'networkInterface',
   'connectTimeoutMs', 'enabled', 'thresholds',
 ] as const satisfies readonly (keyof ServerValues)[];
 

@@ -1,9 +1,9 @@
-// Probe server: a group of probes run from one gateway, sharing role, site and connection settings.
+// Probe server: a group of probes run from one or more gateways (locations), sharing role, site and connection settings.
 import { Type, type Static } from 'typebox';
 import { Audit, Id, Name, OptionalText, PageQuery, RuleString, Version, optionalFields } from './common.js';
 import { Thresholds } from './threshold.js';
 import {
-  DEFAULT_CONNECT_TIMEOUT_MS, DESCRIPTION_MAX_LENGTH, GATEWAY_NAME_RULE, LABEL_RULE, NETWORK_INTERFACE_RULE, SHORT_TEXT_MAX_LENGTH, TIMEOUT_MS_RANGE,
+  DEFAULT_CONNECT_TIMEOUT_MS, DESCRIPTION_MAX_LENGTH, GATEWAY_NAME_RULE, GATEWAYS_RANGE, LABEL_RULE, NETWORK_INTERFACE_RULE, SHORT_TEXT_MAX_LENGTH, TIMEOUT_MS_RANGE,
 } from '../domain/field-rules.js';
 
 export { DEFAULT_CONNECT_TIMEOUT_MS };
@@ -19,7 +19,12 @@ const serverFields = {
   owner: OptionalText(SHORT_TEXT_MAX_LENGTH),
   role: Label('The environment, e.g. production, quality or development'),
   site: Label('Where the server stands, for grouping and alert routing'),
-  gateway: Type.Union([GatewayName, Type.Null()], { description: 'The gateway whose network the probes start from; defaults to this gateway' }),
+  gateways: Type.Array(GatewayName, {
+    minItems: GATEWAYS_RANGE.minimum,
+    maxItems: GATEWAYS_RANGE.maximum,
+    uniqueItems: true,
+    description: 'The gateways (locations) that run every probe of the server, each at its own point in the interval; defaults to this gateway. A name no gateway has announced yet is allowed.',
+  }),
   sharedAccount: OptionalText(SHORT_TEXT_MAX_LENGTH),
   networkInterface: Type.Union(
     [RuleString(NETWORK_INTERFACE_RULE), Type.Null()],
@@ -36,6 +41,7 @@ export const ServerInput = Type.Object(
   {
     name,
     ...optionalFields(optionalServerFields),
+    gateway: Type.Optional(Type.Union([GatewayName], { description: 'Shorthand for `gateways: [gateway]` (one location), for bodies without `gateways`' })),
     version: Type.Optional(Version),
   },
   { additionalProperties: false },
@@ -48,7 +54,6 @@ export type ServerPatch = Static<typeof ServerPatch>;
 export const Server = Type.Object({
   id: Id,
   ...serverFields,
-  gateway: GatewayName,
   probeCount: Type.Integer({ description: 'How many probes the server has' }),
   ...Audit,
 });
@@ -57,7 +62,7 @@ export type Server = Static<typeof Server>;
 export const ServerQuery = Type.Object(
   {
     ...PageQuery,
-    gateway: Type.Optional(Type.String({ maxLength: 64 })),
+    gateway: Type.Optional(Type.String({ maxLength: 64, description: 'Servers that run from this gateway' })),
     site: Type.Optional(Type.String({ maxLength: 64 })),
     role: Type.Optional(Type.String({ maxLength: 64 })),
   },

@@ -17,6 +17,11 @@ export const Threshold = Type.Object(
     value: Type.Optional(Type.Number({ minimum: 0, description: 'percent for availabilityRatio, milliseconds for connectTime; unused for availability' })),
     for: Type.Optional(Duration),
     consecutiveChecks: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'availability: down for this many checks in a row; with `for`, both must hold' })),
+    minFailingLocations: Type.Optional(Type.Integer({
+      minimum: 1,
+      maximum: 16,
+      description: 'availability: locations (gateways) that must see the probe down before it alerts; default 1 for a server on one gateway, else a majority. Fewer locations down, while another sees it up, raise a TcpProbePathDown per location instead',
+    })),
     window: Type.Optional(Type.Union([Duration], { description: 'availabilityRatio: the window the ratio is taken over (default 1h)' })),
     team: Type.Optional(Team),
     contactPoint: Type.Optional(Type.String({ maxLength: 190 })),

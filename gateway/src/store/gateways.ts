@@ -1,4 +1,4 @@
-// Registered gateways and when each was last seen.
+// Gateways (locations): those that announced themselves, when each was last seen, and the team each belongs to.
 import { statementCache, type Db, type Statement } from './database.js';
 
 export interface GatewayRecord {
@@ -7,6 +7,8 @@ export interface GatewayRecord {
   address: string | null;
   registeredAt: string;
   lastSeenAt: string;
+  /** The team its path alerts go to; null: the team of the threshold that raised it. */
+  team: string | null;
 }
 
 interface GatewayRow {
@@ -15,6 +17,7 @@ interface GatewayRow {
   address: string | null;
   registered_at: string;
   last_seen_at: string;
+  team: string | null;
 }
 
 export class GatewayRepository {
@@ -32,13 +35,30 @@ export class GatewayRepository {
       .run({ ...gateway, now });
   }
 
+  /** Gateways that announced themselves, with their teams. */
   all(): GatewayRecord[] {
-    return (this.sql('SELECT * FROM gateways ORDER BY id').all() as GatewayRow[]).map((row) => ({
+    const rows = this.sql('SELECT g.*, t.team FROM gateways g LEFT JOIN gateway_settings t ON t.id = g.id ORDER BY g.id').all() as GatewayRow[];
+    return rows.map((row) => ({
       id: row.id,
       version: row.version,
       address: row.address,
       registeredAt: row.registered_at,
       lastSeenAt: row.last_seen_at,
+      team: row.team,
     }));
+  }
+
+  /** Teams set on gateways, also on those not seen yet. */
+  teams(): Map<string, string> {
+    const rows = this.sql('SELECT id, team FROM gateway_settings WHERE team IS NOT NULL').all() as { id: string; team: string }[];
+    return new Map(rows.map((row) => [row.id, row.team]));
+  }
+
+  /** Sets (or with null clears) the team of a gateway, which need not have announced itself yet. */
+  setTeam(id: string, team: string | null, user: string, now: string): void {
+    this.sql(`
+      INSERT INTO gateway_settings (id, team, updated_at, updated_by) VALUES (@id, @team, @now, @user)
+      ON CONFLICT (id) DO UPDATE SET team = excluded.team, updated_at = excluded.updated_at, updated_by = excluded.updated_by`)
+      .run({ id, team, now, user });
   }
 }

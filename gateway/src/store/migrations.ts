@@ -184,4 +184,41 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX probes_schedule ON probes (schedule_id);
     `,
   },
+  {
+    version: 4,
+    description: 'a server runs from several gateways (locations), each at its own slot; latest results per probe and location; gateway teams',
+    // Existing servers keep their one gateway at slot 0: the phase their probes always had. Their latest results become
+    // that gateway's. probes.last_result_json stays: the newest result of any location, read without a join.
+    sql: `
+      CREATE TABLE server_gateways (
+        server_id INTEGER NOT NULL REFERENCES servers (id) ON DELETE CASCADE,
+        gateway   TEXT NOT NULL,
+        position  INTEGER NOT NULL,
+        slot      INTEGER NOT NULL,
+        PRIMARY KEY (server_id, gateway)
+      );
+      CREATE INDEX server_gateways_gateway ON server_gateways (gateway);
+      INSERT INTO server_gateways (server_id, gateway, position, slot) SELECT id, gateway, 0, 0 FROM servers;
+
+      CREATE TABLE probe_results (
+        probe_id    INTEGER NOT NULL REFERENCES probes (id) ON DELETE CASCADE,
+        gateway     TEXT NOT NULL,
+        result_json TEXT NOT NULL,
+        PRIMARY KEY (probe_id, gateway)
+      );
+      INSERT INTO probe_results (probe_id, gateway, result_json)
+        SELECT p.id, COALESCE(json_extract(p.last_result_json, '$.gateway'), s.gateway), p.last_result_json
+        FROM probes p JOIN servers s ON s.id = p.server_id WHERE p.last_result_json IS NOT NULL;
+
+      DROP INDEX servers_gateway;
+      ALTER TABLE servers DROP COLUMN gateway;
+
+      CREATE TABLE gateway_settings (
+        id         TEXT PRIMARY KEY,
+        team       TEXT,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -1,4 +1,4 @@
-// Probes in SQLite: configuration, the latest result kept with it, and the joined view the engine runs from.
+// Probes in SQLite: configuration, the latest results kept with it (per location, and the newest of all), and the joined view the engine runs from.
 import { statementCache, type Db, type Statement } from './database.js';
 import { assertVersion, auditView, likePattern, withUniqueName, pageOf, type AuditRow } from './rows.js';
 import { NotFoundError } from '../domain/errors.js';
@@ -96,11 +96,12 @@ export class ProbeRepository {
     return { items: rows.map(toProbe), total, limit, offset };
   }
 
-  /** Every probe, optionally only those run by one gateway (through their server). */
+  /** Every probe, optionally only those run by one gateway (through their server's locations). */
   all(gateway?: string): Probe[] {
     const rows = gateway === undefined
       ? this.sql(`${SELECT} ORDER BY p.server_id, p.name COLLATE NOCASE`).all()
-      : this.sql(`${SELECT} WHERE s.gateway = ? ORDER BY p.server_id, p.name COLLATE NOCASE`).all(gateway);
+      : this.sql(`${SELECT} WHERE EXISTS (SELECT 1 FROM server_gateways g WHERE g.server_id = s.id AND g.gateway = ?)
+          ORDER BY p.server_id, p.name COLLATE NOCASE`).all(gateway);
     return (rows as ProbeRow[]).map(toProbe);
   }
 
@@ -151,19 +152,35 @@ export class ProbeRepository {
     if (this.sql('DELETE FROM probes WHERE id = ?').run(id).changes === 0) throw new NotFoundError('probe', id);
   }
 
-  /** Keeps the latest result with the probe; results do not bump the configuration version. */
+  /** The latest result of each location that reported one for the probe. */
+  latestResults(probeId: number): CheckResultView[] {
+    return (this.sql('SELECT result_json FROM probe_results WHERE probe_id = ?').pluck().all(probeId) as string[])
+      .map((json) => JSON.parse(json) as CheckResultView);
+  }
+
+  /**
+   * Keeps each result as its location's latest (keyed by result.gateway), and with the probe when it is the newest
+   * of any location; results do not bump the configuration version.
+   */
   saveResults(results: Iterable<{ probeId: number; result: CheckResultView }>): void {
-    const statement = this.sql(`
+    // A probe deleted since its check has no row: the INSERT's foreign key would fail, so it selects the probe first.
+    const perLocation = this.sql(`
+      INSERT INTO probe_results (probe_id, gateway, result_json) SELECT id, @gateway, @json FROM probes WHERE id = @probeId
+      ON CONFLICT (probe_id, gateway) DO UPDATE SET result_json = excluded.result_json`);
+    // ISO times of one format compare as text.
+    const newest = this.sql(`
       UPDATE probes SET last_result_json = @json,
         actual_host = COALESCE(@actualHost, actual_host), actual_ipv4 = COALESCE(@actualIpv4, actual_ipv4)
-      WHERE id = @probeId`);
+      WHERE id = @probeId AND (last_result_json IS NULL OR json_extract(last_result_json, '$.checkedAt') <= @checkedAt)`);
     // Results are rewritten by the next check, so they need not reach the disk before the transaction returns:
     // NORMAL spares an fsync per batch. Configuration writes keep FULL.
     this.db.pragma('synchronous = NORMAL');
     try {
       this.db.transaction(() => {
         for (const { probeId, result } of results) {
-          statement.run({ probeId, json: JSON.stringify(result), actualHost: result.actualHost, actualIpv4: result.actualIpv4 });
+          const json = JSON.stringify(result);
+          perLocation.run({ probeId, gateway: result.gateway, json });
+          newest.run({ probeId, json, checkedAt: result.checkedAt, actualHost: result.actualHost, actualIpv4: result.actualIpv4 });
         }
       })();
     } finally {

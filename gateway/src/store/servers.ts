@@ -2,6 +2,7 @@
 import { statementCache, type Db, type Statement } from './database.js';
 import { assertVersion, auditView, likePattern, withUniqueName, pageOf, type AuditRow } from './rows.js';
 import { NotFoundError } from '../domain/errors.js';
+import { assignSlots, type LocationSlot } from '../domain/location-slots.js';
 import type { Server, ServerQuery } from '../schemas/server.js';
 import type { Threshold } from '../schemas/threshold.js';
 
@@ -16,7 +17,7 @@ interface ServerRow extends AuditRow {
   owner: string | null;
   role: string | null;
   site: string | null;
-  gateway: string;
+  gateways_json: string;
   shared_account: string | null;
   network_interface: string | null;
   connect_timeout_ms: number;
@@ -25,7 +26,7 @@ interface ServerRow extends AuditRow {
   probe_count: number;
 }
 
-/** A server reassigned from one gateway to another at `movedAt` (ISO time). */
+/** A server's location replaced by another at `movedAt` (ISO time): the new gateway took the old one's slot. */
 export interface ServerMove {
   serverId: number;
   fromGateway: string;
@@ -42,7 +43,9 @@ interface MoveRow {
 
 const toMove = (row: MoveRow): ServerMove => ({ serverId: row.server_id, fromGateway: row.from_gateway, toGateway: row.to_gateway, movedAt: row.moved_at });
 
-const SELECT = `SELECT s.*, (SELECT COUNT(*) FROM probes p WHERE p.server_id = s.id) AS probe_count FROM servers s`;
+const SELECT = `SELECT s.*, (SELECT COUNT(*) FROM probes p WHERE p.server_id = s.id) AS probe_count,
+  (SELECT json_group_array(g.gateway ORDER BY g.position) FROM server_gateways g WHERE g.server_id = s.id) AS gateways_json
+  FROM servers s`;
 
 function toServer(row: ServerRow): Server {
   return {
@@ -53,7 +56,7 @@ function toServer(row: ServerRow): Server {
     owner: row.owner,
     role: row.role,
     site: row.site,
-    gateway: row.gateway,
+    gateways: JSON.parse(row.gateways_json) as string[],
     sharedAccount: row.shared_account,
     networkInterface: row.network_interface,
     connectTimeoutMs: row.connect_timeout_ms,
@@ -72,7 +75,6 @@ function columns(values: ServerValues) {
     owner: values.owner,
     role: values.role,
     site: values.site,
-    gateway: values.gateway,
     shared_account: values.sharedAccount,
     network_interface: values.networkInterface,
     connect_timeout_ms: values.connectTimeoutMs,
@@ -91,7 +93,10 @@ export class ServerRepository {
   list(query: ServerQuery) {
     const where: string[] = [];
     const params: Record<string, unknown> = {};
-    if (query.gateway !== undefined) { where.push('s.gateway = @gateway'); params.gateway = query.gateway; }
+    if (query.gateway !== undefined) {
+      where.push('EXISTS (SELECT 1 FROM server_gateways g WHERE g.server_id = s.id AND g.gateway = @gateway)');
+      params.gateway = query.gateway;
+    }
     if (query.site !== undefined) { where.push('s.site = @site'); params.site = query.site; }
     if (query.role !== undefined) { where.push('s.role = @role'); params.role = query.role; }
     if (query.q !== undefined && query.q !== '') {
@@ -123,24 +128,27 @@ export class ServerRepository {
   create(values: ServerValues, user: string, now: string): Server {
     const result = withUniqueName(() =>
       this.sql(`
-        INSERT INTO servers (name, description, organization, owner, role, site, gateway, shared_account, network_interface,
+        INSERT INTO servers (name, description, organization, owner, role, site, shared_account, network_interface,
           connect_timeout_ms, enabled, thresholds_json, version, created_at, created_by, updated_at, updated_by)
-        VALUES (@name, @description, @organization, @owner, @role, @site, @gateway, @shared_account, @network_interface,
+        VALUES (@name, @description, @organization, @owner, @role, @site, @shared_account, @network_interface,
           @connect_timeout_ms, @enabled, @thresholds_json, 1, @now, @user, @now, @user)`).run({ ...columns(values), now, user }),
     values.name, 'another server');
-    return this.get(Number(result.lastInsertRowid));
+    const id = Number(result.lastInsertRowid);
+    this.writeLocations(id, assignSlots([], values.gateways).locations);
+    return this.get(id);
   }
 
   update(id: number, values: ServerValues, expectedVersion: number | undefined, user: string, now: string): Server {
     assertVersion(this.db, 'servers', 'server', id, expectedVersion);
-    const gateway = this.sql('SELECT gateway FROM servers WHERE id = ?').pluck().get(id) as string;
-    if (gateway !== values.gateway) {
-      this.sql('INSERT INTO server_moves (server_id, from_gateway, to_gateway, moved_at) VALUES (?, ?, ?, ?)').run(id, gateway, values.gateway, now);
+    const { locations, moves } = assignSlots(this.locationsOf(id), values.gateways);
+    for (const move of moves) {
+      this.sql('INSERT INTO server_moves (server_id, from_gateway, to_gateway, moved_at) VALUES (?, ?, ?, ?)').run(id, move.fromGateway, move.toGateway, now);
     }
+    this.writeLocations(id, locations);
     withUniqueName(() =>
       this.sql(`
         UPDATE servers SET name = @name, description = @description, organization = @organization, owner = @owner, role = @role,
-          site = @site, gateway = @gateway, shared_account = @shared_account, network_interface = @network_interface,
+          site = @site, shared_account = @shared_account, network_interface = @network_interface,
           connect_timeout_ms = @connect_timeout_ms, enabled = @enabled, thresholds_json = @thresholds_json,
           version = version + 1, updated_at = @now, updated_by = @user
         WHERE id = @id`).run({ ...columns(values), id, now, user }),
@@ -148,9 +156,40 @@ export class ServerRepository {
     return this.get(id);
   }
 
-  /** The latest move of a server from one gateway to another, if any. */
-  lastMove(serverId: number): ServerMove | undefined {
-    const row = this.sql('SELECT * FROM server_moves WHERE server_id = ? ORDER BY moved_at DESC, rowid DESC LIMIT 1').get(serverId) as MoveRow | undefined;
+  /** The server's locations with their slots, in the server's order. */
+  locationsOf(serverId: number): LocationSlot[] {
+    return this.sql('SELECT gateway, slot FROM server_gateways WHERE server_id = ? ORDER BY position').all(serverId) as LocationSlot[];
+  }
+
+  /** The slot of the server's location at `gateway`; undefined when the server does not run from it. */
+  slotOf(serverId: number, gateway: string): number | undefined {
+    return this.sql('SELECT slot FROM server_gateways WHERE server_id = ? AND gateway = ?').pluck().get(serverId, gateway) as number | undefined;
+  }
+
+  /** Every server's locations, in each server's order. */
+  locations(): Map<number, LocationSlot[]> {
+    const byServer = new Map<number, LocationSlot[]>();
+    const rows = this.sql('SELECT server_id, gateway, slot FROM server_gateways ORDER BY server_id, position').all() as (LocationSlot & { server_id: number })[];
+    for (const { server_id: serverId, gateway, slot } of rows) {
+      const list = byServer.get(serverId);
+      if (list) list.push({ gateway, slot });
+      else byServer.set(serverId, [{ gateway, slot }]);
+    }
+    return byServer;
+  }
+
+  /** How many servers run from each gateway named by any server. */
+  gatewayUsage(): Map<string, number> {
+    const rows = this.sql('SELECT gateway, COUNT(*) AS servers FROM server_gateways GROUP BY gateway').all() as { gateway: string; servers: number }[];
+    return new Map(rows.map((row) => [row.gateway, row.servers]));
+  }
+
+  /** The latest move of a server from or to `gateway` (any gateway when left out), if any. */
+  lastMove(serverId: number, gateway?: string): ServerMove | undefined {
+    const row = (gateway === undefined
+      ? this.sql('SELECT * FROM server_moves WHERE server_id = ? ORDER BY moved_at DESC, rowid DESC LIMIT 1').get(serverId)
+      : this.sql('SELECT * FROM server_moves WHERE server_id = @serverId AND (from_gateway = @gateway OR to_gateway = @gateway) ORDER BY moved_at DESC, rowid DESC LIMIT 1')
+        .get({ serverId, gateway })) as MoveRow | undefined;
     return row && toMove(row);
   }
 
@@ -168,4 +207,10 @@ export class ServerRepository {
     return { probeIds };
   }
 
+  /** Replaces the server's locations (the snapshot an agent applies writes them as the control plane sent them). */
+  writeLocations(serverId: number, locations: readonly LocationSlot[]): void {
+    this.sql('DELETE FROM server_gateways WHERE server_id = ?').run(serverId);
+    const insert = this.sql('INSERT INTO server_gateways (server_id, gateway, position, slot) VALUES (?, ?, ?, ?)');
+    locations.forEach(({ gateway, slot }, position) => insert.run(serverId, gateway, position, slot));
+  }
 }

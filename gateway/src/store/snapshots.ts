@@ -1,5 +1,6 @@
 // The part of the configuration one gateway runs, copied with its ids: what an agent pulls and keeps on disk.
 import type { Db } from './database.js';
+import type { LocationSlot } from '../domain/location-slots.js';
 import type { Probe } from '../schemas/probe.js';
 import type { Schedule } from '../schemas/schedule.js';
 import type { Server } from '../schemas/server.js';
@@ -14,6 +15,8 @@ export interface GatewaySnapshot {
   schedules: Schedule[];
   /** Recent moves to or from this gateway, for the hand-over of moved servers. */
   moves: ServerMove[];
+  /** Every location of these servers with its slot: where in the interval each gateway runs their probes. */
+  locations: (LocationSlot & { serverId: number })[];
 }
 
 export interface SnapshotDiff {
@@ -29,18 +32,20 @@ export class SnapshotRepository {
     private readonly schedules: ScheduleRepository,
   ) {}
 
-  /** Servers assigned to `gateway`, and those that left it since `movesSinceIso` (still handing over), with their probes. */
+  /** Servers that run from `gateway`, and those that left it since `movesSinceIso` (still handing over), with their probes. */
   snapshotFor(gateway: string, movesSinceIso: string): GatewaySnapshot {
     const moves = this.servers.movesInvolving(gateway, movesSinceIso);
     const leaving = new Set(moves.filter((m) => m.fromGateway === gateway).map((m) => m.serverId));
-    const servers = this.servers.all().filter((s) => s.gateway === gateway || leaving.has(s.id));
+    const servers = this.servers.all().filter((s) => s.gateways.includes(gateway) || leaving.has(s.id));
     const serverIds = new Set(servers.map((s) => s.id));
     // Results are not configuration: leaving them out keeps the snapshot (and its ETag) still while probes run.
     const probes = this.probes.all().filter((p) => serverIds.has(p.serverId))
       .map((p) => ({ ...p, actualHost: null, actualIpv4: null, lastResult: null }));
     const scheduleIds = new Set(probes.map((p) => p.scheduleId).filter((id): id is number => id !== null));
     const schedules = this.schedules.all().filter((s) => scheduleIds.has(s.id));
-    return { gateway, servers, probes, schedules, moves: moves.filter((m) => serverIds.has(m.serverId)) };
+    const allLocations = this.servers.locations();
+    const locations = servers.flatMap((s) => (allLocations.get(s.id) ?? []).map((l) => ({ serverId: s.id, ...l })));
+    return { gateway, servers, probes, schedules, moves: moves.filter((m) => serverIds.has(m.serverId)), locations };
   }
 
   /**
@@ -70,18 +75,23 @@ export class SnapshotRepository {
       for (const s of snapshot.schedules) upsertSchedule.run({ ...s, windows: JSON.stringify(s.windows), exclusions: JSON.stringify(s.exclusions) });
 
       const upsertServer = this.db.prepare(`
-        INSERT INTO servers (id, name, description, organization, owner, role, site, gateway, shared_account, network_interface,
+        INSERT INTO servers (id, name, description, organization, owner, role, site, shared_account, network_interface,
           connect_timeout_ms, enabled, thresholds_json, version, created_at, created_by, updated_at, updated_by)
-        VALUES (@id, @name, @description, @organization, @owner, @role, @site, @gateway, @sharedAccount, @networkInterface,
+        VALUES (@id, @name, @description, @organization, @owner, @role, @site, @sharedAccount, @networkInterface,
           @connectTimeoutMs, @enabled, @thresholds, @version, @createdAt, @createdBy, @updatedAt, @updatedBy)
         ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description, organization = excluded.organization,
-          owner = excluded.owner, role = excluded.role, site = excluded.site, gateway = excluded.gateway,
+          owner = excluded.owner, role = excluded.role, site = excluded.site,
           shared_account = excluded.shared_account, network_interface = excluded.network_interface,
           connect_timeout_ms = excluded.connect_timeout_ms, enabled = excluded.enabled, thresholds_json = excluded.thresholds_json,
           version = excluded.version, updated_at = excluded.updated_at, updated_by = excluded.updated_by`);
+      // A control plane older than locations sends `gateway` and no `locations`: one location at slot 0.
+      const locations = new Map<number, LocationSlot[]>();
+      for (const l of snapshot.locations ?? []) locations.set(l.serverId, [...(locations.get(l.serverId) ?? []), { gateway: l.gateway, slot: l.slot }]);
       for (const s of snapshot.servers) {
-        const { probeCount: _count, ...server } = s;
+        const { probeCount: _count, gateways, gateway: oldGateway, ...server } = s as typeof s & { gateway?: string };
         upsertServer.run({ ...server, enabled: s.enabled ? 1 : 0, thresholds: JSON.stringify(s.thresholds) });
+        const fallback = (gateways ?? [oldGateway!]).map((gateway, slot) => ({ gateway, slot }));
+        this.servers.writeLocations(s.id, locations.get(s.id) ?? fallback);
       }
 
       const upsertProbe = this.db.prepare(`

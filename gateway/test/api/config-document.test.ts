@@ -60,7 +60,7 @@ describe('export', () => {
     expect(exported.schedules.map((s: any) => s.name)).toEqual(['nights', 'office']);
     expect(exported.servers.map((s: any) => s.name)).toEqual(['broker-qa', 'empty-server', 'erp-prod']);
     const erp = exported.servers[2];
-    expect(erp).toMatchObject({ name: 'erp-prod', owner: 'sap-team', connectTimeoutMs: 1500, gateway: 'test-gw', networkInterface: 'lo' });
+    expect(erp).toMatchObject({ name: 'erp-prod', owner: 'sap-team', connectTimeoutMs: 1500, gateways: ['test-gw'], networkInterface: 'lo' });
     expect(erp.probes.map((p: any) => [p.name, p.schedule])).toEqual([['dispatcher', 'office'], ['gateway', null], ['message-server', null]]);
     expect(erp.probes[0]).toEqual({
       name: 'dispatcher', description: null, owner: 'api', windowBegin: null, windowEnd: null, intervalSeconds: 60, host: '127.0.0.1',

@@ -11,7 +11,7 @@ describe('probe servers', () => {
     const { status, body } = await gw.api.post('/api/v1/servers', { name: 'erp-prod', role: 'production', site: 'fra' });
     expect(status).toBe(201);
     expect(body).toMatchObject({
-      name: 'erp-prod', role: 'production', site: 'fra', gateway: 'test-gw', connectTimeoutMs: 2000, enabled: true,
+      name: 'erp-prod', role: 'production', site: 'fra', gateways: ['test-gw'], connectTimeoutMs: 2000, enabled: true,
       thresholds: [], owner: 'api', version: 1, createdBy: 'api', updatedBy: 'api', probeCount: 0,
     });
     expect(Date.parse(body.createdAt)).toBeGreaterThan(Date.now() - 60_000);

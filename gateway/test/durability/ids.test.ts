@@ -10,8 +10,7 @@ import { startGateway, type RunningGateway } from '../../src/start.js';
 import { ConfigStore } from '../../src/store/index.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
-import { probeValues, scheduleValues, serverValues } from '../../src/domain/values.js';
-import type { CheckResultView } from '../../src/schemas/check.js';
+import { probeValues, serverValues } from '../../src/domain/values.js';
 import { ApiClient } from '../helpers/gateway.js';
 
 const folders: string[] = [];
@@ -142,60 +141,67 @@ function schemaOf(db: Db) {
   }]));
 }
 
-function contentOf(store: ConfigStore) {
-  return {
-    schedules: store.schedules.all(),
-    servers: store.servers.all(),
-    probes: store.probes.all(),
-    moves: store.db.prepare('SELECT * FROM server_moves ORDER BY rowid').all(),
-  };
+function rowsOf(db: Db) {
+  const all = (table: string) => db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all();
+  return { schedules: all('schedules'), servers: all('servers'), probes: all('probes'), moves: all('server_moves') };
 }
+
+/** Rows as the schema before AUTOINCREMENT held them, written with its own SQL (today's repositories speak a later schema). */
+function insertOld(db: Db, table: string, row: Record<string, unknown>): number {
+  const keys = Object.keys(row);
+  return Number(db.prepare(`INSERT INTO ${table} (${keys.join(', ')}) VALUES (${keys.map((k) => `@${k}`).join(', ')})`).run(row).lastInsertRowid);
+}
+
+const audit = { version: 1, created_at: NOW, created_by: 'tester', updated_at: NOW, updated_by: 'tester' };
+const oldSchedule = (name: string) => ({ name, time_zone: 'UTC', windows_json: '[]', exclusions_json: '[]', ...audit });
+const oldServer = (name: string, gateway: string) => ({ name, gateway, connect_timeout_ms: 2000, enabled: 1, thresholds_json: '[]', ...audit });
+const oldProbe = (serverId: number, name: string, extra: Record<string, unknown> = {}) => ({
+  server_id: serverId, name, interval_seconds: 300, host: '127.0.0.1', port: 9, enabled: 0, thresholds_json: '[]', ...audit, ...extra,
+});
 
 describe('upgrading a database from the schema before AUTOINCREMENT', () => {
   it('keeps rows, ids, indexes and foreign keys, and from then on reuses no id', () => {
     const dbFile = tempDb();
-    const old = new ConfigStore(openDatabase(dbFile, MIGRATIONS.filter((m) => m.version <= 2)));
-    const office = old.schedules.create(scheduleValues(schedule('office')), 'tester', NOW);
-    const spare = old.schedules.create(scheduleValues(schedule('spare')), 'tester', NOW);
-    const erp = old.servers.create(serverValues({ name: 'erp', site: 'fra' }, context), 'tester', NOW);
-    const crm = old.servers.create(serverValues({ name: 'crm' }, context), 'tester', NOW);
-    const dispatcher = old.probes.create(erp.id, probeValues({ ...probe('dispatcher'), scheduleId: office.id }, context), 'tester', NOW);
-    old.probes.create(erp.id, probeValues(probe('gateway'), context), 'tester', NOW);
-    const portal = old.probes.create(crm.id, probeValues(probe('portal'), context), 'tester', NOW);
-    old.probes.saveResults([{ probeId: dispatcher.id, result: { up: true, actualHost: 'erp.example.com', actualIpv4: '127.0.0.1' } as unknown as CheckResultView }]);
-    old.servers.update(erp.id, { ...serverValues({ name: 'erp', site: 'fra' }, context), gateway: 'edge-2' }, undefined, 'tester', NOW);
+    const old = openDatabase(dbFile, MIGRATIONS.filter((m) => m.version <= 2));
+    const office = insertOld(old, 'schedules', oldSchedule('office'));
+    const spare = insertOld(old, 'schedules', oldSchedule('spare'));
+    const erp = insertOld(old, 'servers', { ...oldServer('erp', 'edge-2'), site: 'fra' });
+    const crm = insertOld(old, 'servers', oldServer('crm', 'ids-gw'));
+    insertOld(old, 'probes', oldProbe(erp, 'dispatcher', { schedule_id: office, actual_host: 'erp.example.com', actual_ipv4: '127.0.0.1' }));
+    insertOld(old, 'probes', oldProbe(erp, 'gateway'));
+    const portal = insertOld(old, 'probes', oldProbe(crm, 'portal'));
+    insertOld(old, 'server_moves', { server_id: erp, from_gateway: 'ids-gw', to_gateway: 'edge-2', moved_at: NOW });
     // The old schema's behaviour, for the record: the highest id, once deleted, was handed out again.
-    old.probes.delete(portal.id);
-    expect(old.probes.create(crm.id, probeValues(probe('reused'), context), 'tester', NOW).id).toBe(portal.id);
-    const schemaBefore = schemaOf(old.db);
-    const contentBefore = contentOf(old);
+    old.prepare('DELETE FROM probes WHERE id = ?').run(portal);
+    expect(insertOld(old, 'probes', oldProbe(crm, 'reused'))).toBe(portal);
+    const schemaBefore = schemaOf(old);
+    const contentBefore = rowsOf(old);
     old.close();
 
-    const store = ConfigStore.open(dbFile);
+    const upgraded = openDatabase(dbFile, MIGRATIONS.filter((m) => m.version <= 3));
     try {
-      expect(store.db.prepare('SELECT MAX(version) FROM schema_migrations').pluck().get()).toBe(MIGRATIONS.at(-1)!.version);
-      expect(schemaOf(store.db)).toEqual(schemaBefore);
-      expect(contentOf(store)).toEqual(contentBefore);
-      expect(store.probes.get(dispatcher.id).lastResult).toMatchObject({ actualHost: 'erp.example.com' });
-      expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
-      expect(store.db.pragma('foreign_key_check')).toEqual([]);
+      expect(upgraded.prepare('SELECT MAX(version) FROM schema_migrations').pluck().get()).toBe(3);
+      expect(schemaOf(upgraded)).toEqual(schemaBefore);
+      expect(rowsOf(upgraded)).toEqual(contentBefore);
+      expect(upgraded.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(upgraded.pragma('foreign_key_check')).toEqual([]);
 
       // Constraints still act: a used schedule cannot go, names stay unique per server, a server takes its probes and moves.
-      expect(() => store.db.prepare('DELETE FROM schedules WHERE id = ?').run(office.id)).toThrow(/FOREIGN KEY/);
-      expect(() => store.probes.create(erp.id, probeValues(probe('dispatcher'), context), 'tester', NOW)).toThrow(/already used/);
-      store.servers.delete(erp.id);
-      expect(store.probes.all().map((p) => p.name)).toEqual(['reused']);
-      expect(store.db.prepare('SELECT COUNT(*) FROM server_moves').pluck().get()).toBe(0);
+      expect(() => upgraded.prepare('DELETE FROM schedules WHERE id = ?').run(office)).toThrow(/FOREIGN KEY/);
+      expect(() => insertOld(upgraded, 'probes', oldProbe(erp, 'dispatcher'))).toThrow(/UNIQUE/);
+      upgraded.prepare('DELETE FROM servers WHERE id = ?').run(erp);
+      expect(upgraded.prepare('SELECT name FROM probes').pluck().all()).toEqual(['reused']);
+      expect(upgraded.prepare('SELECT COUNT(*) FROM server_moves').pluck().get()).toBe(0);
 
       // From now on no id comes back.
-      store.probes.delete(portal.id);
-      expect(store.probes.create(crm.id, probeValues(probe('fresh'), context), 'tester', NOW).id).toBeGreaterThan(portal.id);
-      store.servers.delete(crm.id);
-      expect(store.servers.create(serverValues({ name: 'hr' }, context), 'tester', NOW).id).toBeGreaterThan(crm.id);
-      store.schedules.delete(spare.id);
-      expect(store.schedules.create(scheduleValues(schedule('nights')), 'tester', NOW).id).toBeGreaterThan(spare.id);
+      upgraded.prepare('DELETE FROM probes WHERE id = ?').run(portal);
+      expect(insertOld(upgraded, 'probes', oldProbe(crm, 'fresh'))).toBeGreaterThan(portal);
+      upgraded.prepare('DELETE FROM servers WHERE id = ?').run(crm);
+      expect(insertOld(upgraded, 'servers', oldServer('hr', 'ids-gw'))).toBeGreaterThan(crm);
+      upgraded.prepare('DELETE FROM schedules WHERE id = ?').run(spare);
+      expect(insertOld(upgraded, 'schedules', oldSchedule('nights'))).toBeGreaterThan(spare);
     } finally {
-      store.close();
+      upgraded.close();
     }
   });
 });
@@ -205,7 +211,7 @@ describe("an agent's copy of its servers", () => {
     const plane = ConfigStore.open(tempDb());
     const agent = ConfigStore.open(tempDb());
     try {
-      const erp = plane.servers.create(serverValues({ name: 'erp', gateway: 'edge-1' }, context), 'tester', NOW);
+      const erp = plane.servers.create(serverValues({ name: 'erp', gateways: ['edge-1'] }, context), 'tester', NOW);
       plane.probes.create(erp.id, probeValues(probe('dispatcher'), context), 'tester', NOW);
       const gateway = plane.probes.create(erp.id, probeValues(probe('gateway'), context), 'tester', NOW);
       const ids = (store: ConfigStore) => store.probes.all().map((p) => p.id).sort((a, b) => a - b);
