@@ -37,22 +37,25 @@ export const probingRoutes: FastifyPluginAsyncTypebox<ApiOptions & { engine: Pro
   app.get('/status', {
     schema: {
       tags,
-      summary: 'The latest state of every probe (or of one server or probe), why it has none, and when it is checked next',
+      summary: 'The latest state of every probe (or of one server, probe or location) at each of its locations and over all, why it has none, and when it is checked next',
       querystring: StatusQuery,
       response: { 200: StatusResponse, ...ErrorResponses },
     },
   }, async (request) => {
-    const { serverId, probeId, state } = request.query;
-    const all = engine.status({ serverId, probeId });
+    const { serverId, probeId, state, gateway } = request.query;
+    const all = engine.status({ serverId, probeId, gateway });
     const summary = { up: 0, down: 0, nodata: 0, disabled: 0 };
     for (const item of all) summary[item.state]++;
     return { summary, items: state === undefined ? all : all.filter((s) => s.state === state) };
   });
 
   app.get('/probes/:id/results', {
-    schema: { tags, summary: 'Recent results of a probe, newest first', params: IdParams, querystring: ResultsQuery, response: { 200: ResultsResponse, ...ErrorResponses } },
-  }, async (request) => {
-    service.store.probes.get(request.params.id); // 404 for an unknown probe
-    return { items: engine.results(request.params.id, request.query.limit) };
-  });
+    schema: {
+      tags,
+      summary: "Recent results of a probe, newest first: this gateway's own and each other location's latest",
+      params: IdParams,
+      querystring: ResultsQuery,
+      response: { 200: ResultsResponse, ...ErrorResponses },
+    },
+  }, async (request) => ({ items: engine.results(request.params.id, request.query) }));
 };

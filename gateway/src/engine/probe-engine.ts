@@ -1,4 +1,5 @@
-// Runs this gateway's probes: keeps the scheduler, the metrics and the recent results in step with the stored configuration.
+// Runs this gateway's probes (those of servers that list it as a location): keeps the scheduler, the metrics and the
+// recent results in step with the stored configuration, and gathers the other locations' results for the status.
 import type { ConfigChange, ConfigService } from '../domain/config-service.js';
 import { ApiError, NotFoundError } from '../domain/errors.js';
 import type { ProbeMetrics, ProbeMetricLabels } from '../metrics/index.js';
@@ -8,11 +9,12 @@ import { Scheduler, SOON_SLOT_MARGIN_MS } from '../probing/scheduler.js';
 import { checkTcp } from '../probing/tcp.js';
 import type { CheckOutcome, CheckRequest, CheckResult, MissedSlotReason } from '../probing/types.js';
 import { isActive, nextActiveAt, type ScheduleSpec, type TimeWindow } from '../probing/windows.js';
-import type { CheckResultView, ProbeStatus } from '../schemas/check.js';
+import type { CheckResultView, LocationStatus, ProbeStatus } from '../schemas/check.js';
 import type { Probe } from '../schemas/probe.js';
 import type { Server } from '../schemas/server.js';
 import type { ServerMove } from '../store/index.js';
 import { guardedResolver } from './guarded-resolver.js';
+import { summarizeLocations } from './locations.js';
 import { explainState, wantsCheckAtOnce } from './probe-state.js';
 import { ResultHistories } from './result-histories.js';
 import { resultView, targetOf } from './results.js';
@@ -57,6 +59,12 @@ type Timeliness = NonNullable<ProbeStatus['timeliness']>;
 /** Outcomes where the target gave no answer: the check held its slot for its whole timeout, or found no route. */
 const NO_ANSWER: ReadonlySet<CheckOutcome> = new Set(['timeout', 'unreachable']);
 
+/** Shared by every probe without stored results of other locations: a status of 50,000 probes allocates none. */
+const NO_RESULTS: ReadonlyMap<string, CheckResultView> = new Map();
+
+/** A server's phase slot on a gateway (see Scheduler.upsert), undefined when the gateway is not one of its locations. */
+type SlotLookup = (serverId: number, gateway: string) => number | undefined;
+
 /** What an agent tells the control plane about one of its probes. */
 export interface ProbeReport {
   probeId: number;
@@ -98,8 +106,8 @@ export class ProbeEngine {
   private readonly unsaved = new Set<number>();
   /** Probes with a result or window change not yet reported to the control plane (agents only). */
   private readonly unreported = new Set<number>();
-  /** In-window state of probes run by other gateways, as their agents report it. */
-  private readonly remoteActive = new Map<number, boolean>();
+  /** In-window state of probes at other locations, by probe and gateway, as their agents report it. */
+  private readonly remoteActive = new Map<number, Map<string, boolean>>();
   private readonly handoverTimers = new Set<NodeJS.Timeout>();
   /** Running probes by server, so a server change finds its probes without a scan. */
   private readonly byServer = new Map<number, Set<number>>();
@@ -148,12 +156,13 @@ export class ProbeEngine {
     const { store } = this.service;
     const servers = new Map(store.servers.all().map((s) => [s.id, s]));
     const schedules = new Map(store.schedules.all().map((s) => [s.id, s]));
-    const since = new Date(Date.now() - HANDOVER_MS - MINUTE_MS).toISOString();
-    const moves = new Map(store.servers.movesInvolving(this.gatewayId, since).map((m) => [m.serverId, m]));
+    const moves = this.recentMoves();
+    const locations = store.servers.locations();
+    const slots: SlotLookup = (serverId, gateway) => locations.get(serverId)?.find((l) => l.gateway === gateway)?.slot;
     for (const probe of store.probes.all()) {
       const server = servers.get(probe.serverId)!;
-      if (server.gateway !== this.gatewayId && !moves.has(server.id)) continue;
-      this.place(probe, server, probe.scheduleId === null ? null : schedules.get(probe.scheduleId) ?? null, moves.get(server.id));
+      if (!server.gateways.includes(this.gatewayId) && !moves.has(server.id)) continue;
+      this.place(probe, server, probe.scheduleId === null ? null : schedules.get(probe.scheduleId) ?? null, moves.get(server.id), slots);
     }
     // Placed before the scheduler starts, so nothing gets a check at once (runSoon waits for start): a restart keeps
     // every probe on its slot instead of checking 50,000 at once.
@@ -193,7 +202,8 @@ export class ProbeEngine {
       this.scheduler.runNow(String(probeId));
       return resultView(await next, this.gatewayId);
     }
-    // Disabled, or assigned to another gateway: check it from here once, without scheduling or metrics.
+    // Disabled, or this gateway is not one of its locations: check it from here once, without scheduling or metrics;
+    // the result is kept as this gateway's (its results list shows it).
     const { store } = this.service;
     const probe = store.probes.get(probeId);
     const server = store.servers.get(probe.serverId);
@@ -208,18 +218,30 @@ export class ProbeEngine {
     return resultView(await this.check(request, { resolver: this.resolver }), this.gatewayId);
   }
 
-  results(probeId: number, limit?: number): CheckResultView[] {
+  /**
+   * A probe's recent results, newest first: this gateway's own history when it runs the probe, and the latest stored
+   * result of each other location (and this gateway's stored one when it does not run it, e.g. from a run on demand).
+   */
+  results(probeId: number, options: { limit?: number; gateway?: string } = {}): CheckResultView[] {
+    const { store } = this.service;
+    const probe = store.probes.get(probeId);
+    const server = store.servers.get(probe.serverId);
     const entry = this.running.get(probeId);
-    if (entry) return this.histories.list(entry.historySlot, limit).map((r) => resultView(r, this.gatewayId));
-    const stored = this.service.store.probes.get(probeId).lastResult;
-    return stored ? [stored] : [];
+    const own = entry ? this.histories.list(entry.historySlot).map((r) => resultView(r, this.gatewayId)) : [];
+    // A gateway that is no longer a location (removed, or moved away) has nothing to say about the probe now.
+    const shown = new Set([...server.gateways, this.gatewayId]);
+    const others = store.probes.latestResults(probeId).filter((r) => shown.has(r.gateway) && !(entry && r.gateway === this.gatewayId));
+    const items = [...own, ...others].filter((r) => options.gateway === undefined || r.gateway === options.gateway);
+    items.sort((a, b) => Date.parse(b.checkedAt) - Date.parse(a.checkedAt));
+    return items.slice(0, options.limit);
   }
 
   /**
-   * The state of stored probes (all, one server's or one probe) with the reason for no data, when this gateway checks
-   * each next, and when a closed window opens.
+   * The state of stored probes (all, one server's or one probe; with `gateway`, those that run from it, as it sees
+   * them) at each location and over all, with the reason for no data, when this gateway checks each next, and when a
+   * closed window opens.
    */
-  status(filter: { serverId?: number; probeId?: number } = {}): ProbeStatus[] {
+  status(filter: { serverId?: number; probeId?: number; gateway?: string } = {}): ProbeStatus[] {
     const { store } = this.service;
     const now = Date.now();
     const servers = new Map(store.servers.all().map((s) => [s.id, s]));
@@ -237,45 +259,74 @@ export class ProbeEngine {
       }
       return openings.get(key)!;
     };
-    return this.probesFor(filter).map((probe) => {
+    const items: ProbeStatus[] = [];
+    for (const probe of this.probesFor(filter)) {
       const server = servers.get(probe.serverId)!;
-      const entry = this.running.get(probe.id);
-      const latest = entry && this.histories.latest(entry.historySlot);
-      // Probes of other gateways: the results and window state their agents reported.
-      const lastResult = latest ? resultView(latest, this.gatewayId) : entry ? null : probe.lastResult;
+      if (filter.gateway !== undefined && !server.gateways.includes(filter.gateway)) continue;
+      // Scheduled here as one of its locations (during a hand-over away from here it runs on, but is no location).
+      const entry = server.gateways.includes(this.gatewayId) ? this.running.get(probe.id) : undefined;
       const enabled = probe.enabled && server.enabled;
       const openAt = enabled ? opensAt(probe) : null;
       const windowOpen = openAt === now;
-      const inWindow = entry ? entry.active : this.remoteActive.get(probe.id) ?? windowOpen;
-      const { state, reason } = explainState({
-        probeEnabled: probe.enabled,
-        serverEnabled: server.enabled,
-        local: entry !== undefined,
-        gatewayOnline: online.has(server.gateway),
-        windowOpen,
-        inWindow,
-        available: lastResult?.available ?? null,
+      const stored = this.storedResults(probe, server, entry !== undefined);
+      const locations = server.gateways.map((gateway): LocationStatus => {
+        const self = gateway === this.gatewayId;
+        const local = self && entry !== undefined;
+        // Other locations: the results and window state their agents reported.
+        const latest = local ? this.histories.latest(entry.historySlot) : null;
+        const lastResult = local ? latest && resultView(latest, this.gatewayId) : stored.get(gateway) ?? null;
+        const inWindow = local ? entry.active : this.remoteActive.get(probe.id)?.get(gateway) ?? windowOpen;
+        const { state, reason } = explainState({
+          probeEnabled: probe.enabled,
+          serverEnabled: server.enabled,
+          local,
+          gatewayOnline: online.has(gateway),
+          windowOpen,
+          inWindow,
+          available: lastResult?.available ?? null,
+        });
+        return { gateway, state, reason, inWindow, lastResult, self };
       });
-      const outside = reason === 'outside_window';
+      const considered = filter.gateway === undefined ? locations : locations.filter((l) => l.gateway === filter.gateway);
+      const summary = summarizeLocations(locations, considered);
+      const here = considered.some((l) => l.self) ? entry : undefined;
       // Outside its window, the slots until it opens are skipped: the next check is the first slot from the opening.
-      const checkFrom = outside ? openAt : now;
-      const nextCheck = entry && checkFrom !== null ? this.scheduler.nextDue(String(probe.id), checkFrom) : null;
-      return {
+      const checkFrom = locations.find((l) => l.self)?.reason === 'outside_window' ? openAt : now;
+      const nextCheck = here && checkFrom !== null ? this.scheduler.nextDue(String(probe.id), checkFrom) : null;
+      items.push({
         probeId: probe.id,
         serverId: server.id,
         probe: probe.name,
         server: server.name,
         target: targetOf(probe.host, probe.port),
         enabled,
-        state,
-        reason,
-        inWindow,
+        state: summary.state,
+        reason: summary.reason,
+        inWindow: summary.inWindow,
         nextCheckAt: isoOrNull(nextCheck),
-        windowOpensAt: outside ? isoOrNull(openAt) : null,
-        lastResult,
-        ...timelinessOf(entry),
-      };
-    });
+        windowOpensAt: summary.reason === 'outside_window' ? isoOrNull(openAt) : null,
+        lastResult: summary.lastResult,
+        locations,
+        locationsDown: summary.locationsDown,
+        locationsUp: summary.locationsUp,
+        locationsTotal: summary.locationsTotal,
+        ...timelinessOf(here),
+      });
+    }
+    return items;
+  }
+
+  /**
+   * The latest stored result of each location but this gateway's running one. The probe's own latest result (the
+   * newest of any location) answers without a query when no location has one, or when it is that of the only location
+   * asked for: so a control plane with one location per server reads no extra rows for its status.
+   */
+  private storedResults(probe: Probe, server: Server, runningHere: boolean): ReadonlyMap<string, CheckResultView> {
+    const newestOfAny = probe.lastResult;
+    const asked = runningHere ? server.gateways.filter((g) => g !== this.gatewayId) : server.gateways;
+    if (newestOfAny === null || asked.length === 0) return NO_RESULTS;
+    if (asked.length === 1 && newestOfAny.gateway === asked[0]) return new Map([[newestOfAny.gateway, newestOfAny]]);
+    return new Map(this.service.store.probes.latestResults(probe.id).map((r) => [r.gateway, r]));
   }
 
   private probesFor(filter: { serverId?: number; probeId?: number }): Probe[] {
@@ -321,32 +372,43 @@ export class ProbeEngine {
     }
     const servers = new Map<number, Server>();
     const schedules = new Map<number, ScheduleSpec>();
-    const moves = new Map<number, ServerMove | undefined>();
+    const moves = fresh.size === 0 ? new Map<number, ServerMove>() : this.recentMoves();
+    const slots: SlotLookup = (serverId, gateway) => store.servers.slotOf(serverId, gateway);
     for (const probe of fresh.values()) {
-      if (!servers.has(probe.serverId)) {
-        servers.set(probe.serverId, store.servers.get(probe.serverId));
-        moves.set(probe.serverId, store.servers.lastMove(probe.serverId));
-      }
+      if (!servers.has(probe.serverId)) servers.set(probe.serverId, store.servers.get(probe.serverId));
       if (probe.scheduleId !== null && !schedules.has(probe.scheduleId)) schedules.set(probe.scheduleId, store.schedules.get(probe.scheduleId));
       const schedule = probe.scheduleId === null ? null : schedules.get(probe.scheduleId)!;
-      this.place(probe, servers.get(probe.serverId)!, schedule, moves.get(probe.serverId));
+      this.place(probe, servers.get(probe.serverId)!, schedule, moves.get(probe.serverId), slots);
     }
   }
 
   /**
-   * Schedules a probe if it is enabled and runs from this gateway (or is still handing over after its server moved
-   * away); otherwise makes sure it is not scheduled here. A probe saved or enabled since the engine started, or one
-   * whose target changed, also gets a check at once (see wantsCheckAtOnce).
+   * The latest recent move of each server to or from a gateway (this one by default): a location replaced by another
+   * in one save. Moves among other gateways do not concern it; older moves are over (both sides have switched).
    */
-  private place(probe: Probe, server: Server, schedule: ScheduleSpec | null, move: ServerMove | undefined): void {
+  private recentMoves(gateway = this.gatewayId): Map<number, ServerMove> {
+    const since = new Date(Date.now() - HANDOVER_MS - MINUTE_MS).toISOString();
+    // In time order, so each server's latest move is the one kept.
+    return new Map(this.service.store.servers.movesInvolving(gateway, since).map((m) => [m.serverId, m]));
+  }
+
+  /**
+   * Schedules a probe if it is enabled and this gateway is one of its server's locations (or is still handing over
+   * after its location moved to another gateway), on this location's phase slot; otherwise makes sure it is not
+   * scheduled here. A probe saved or enabled since the engine started, one whose target changed, or one of a server
+   * that just gained this location, also gets a check at once (see wantsCheckAtOnce).
+   */
+  private place(probe: Probe, server: Server, schedule: ScheduleSpec | null, move: ServerMove | undefined, slots: SlotLookup): void {
     const switchAt = move ? Date.parse(move.movedAt) + HANDOVER_MS : 0;
-    const arriving = server.gateway === this.gatewayId;
+    const arriving = server.gateways.includes(this.gatewayId);
     const leaving = !arriving && move?.fromGateway === this.gatewayId && Date.now() < switchAt;
     if (!probe.enabled || !server.enabled || (!arriving && !leaving)) {
       this.unplace(probe.id);
       return;
     }
     if (leaving) this.afterHandover(switchAt, server.id);
+    // A move hands the slot over with the location: the gateway leaving runs on the slot its successor took.
+    const phaseSlot = slots(server.id, arriving ? this.gatewayId : move!.toGateway) ?? 0;
     const previous = this.running.get(probe.id);
     const entry: RunningProbe = {
       host: probe.host,
@@ -373,7 +435,7 @@ export class ProbeEngine {
     ofServer.add(probe.id);
     this.metrics.upsertProbe(String(probe.id), labelsOf(probe, server, this.gatewayId));
     this.refreshActive(probe.id, Date.now());
-    this.scheduler.upsert(String(probe.id), probe.intervalSeconds * 1000);
+    this.scheduler.upsert(String(probe.id), probe.intervalSeconds * 1000, phaseSlot);
     const atOnce = wantsCheckAtOnce({
       previous: previous ?? null,
       next: entry,
@@ -490,7 +552,10 @@ export class ProbeEngine {
     return reports;
   }
 
-  /** On the control plane: results an agent reported for probes of servers assigned to it. */
+  /**
+   * On the control plane: results an agent reported for probes of servers that list it as a location, or that it is
+   * handing over to another gateway; each is kept as that location's, whatever gateway the report names.
+   */
   acceptReports(gateway: string, reports: readonly ProbeReport[]): number {
     const { store } = this.service;
     const servers = new Map<number, Server | null>();
@@ -504,6 +569,11 @@ export class ProbeEngine {
       }
       return servers.get(serverId)!;
     };
+    let handingOver: Set<number> | undefined;
+    const isHandingOver = (serverId: number) => {
+      handingOver ??= new Set([...this.recentMoves(gateway).values()].filter((m) => m.fromGateway === gateway).map((m) => m.serverId));
+      return handingOver.has(serverId);
+    };
     const accepted: { probeId: number; result: CheckResultView }[] = [];
     let count = 0;
     for (const report of reports) {
@@ -514,10 +584,11 @@ export class ProbeEngine {
         continue; // deleted since the agent ran it
       }
       const server = serverOf(probe.serverId);
-      const move = server && server.gateway !== gateway ? store.servers.lastMove(server.id) : undefined;
-      if (!server || (server.gateway !== gateway && move?.fromGateway !== gateway)) continue;
-      this.remoteActive.set(report.probeId, report.active);
-      if (report.result) accepted.push({ probeId: report.probeId, result: report.result });
+      if (!server || (!server.gateways.includes(gateway) && !isHandingOver(server.id))) continue;
+      let active = this.remoteActive.get(report.probeId);
+      if (!active) this.remoteActive.set(report.probeId, (active = new Map()));
+      active.set(gateway, report.active);
+      if (report.result) accepted.push({ probeId: report.probeId, result: { ...report.result, gateway } });
       count++;
     }
     store.probes.saveResults(accepted);

@@ -5,17 +5,17 @@ import type { ProbeStatus } from '../schemas/check.js';
 export type ProbeState = ProbeStatus['state'];
 export type NoDataReason = NonNullable<ProbeStatus['reason']>;
 
-/** What the engine knows about a probe at one instant. */
+/** What the engine knows about a probe at one of its locations (gateways) at one instant. */
 export interface StateFacts {
   probeEnabled: boolean;
   serverEnabled: boolean;
-  /** Scheduled on this gateway (else its server's gateway runs it). */
+  /** The location is this gateway, and the probe is scheduled here (else the location's agent runs it). */
   local: boolean;
-  /** The gateway that runs it was seen recently (this gateway always is). */
+  /** The location's gateway was seen recently (this gateway always is). */
   gatewayOnline: boolean;
   /** Its window and schedule are open now. */
   windowOpen: boolean;
-  /** It may run now: the window is open and no hand-over holds it back; for another gateway's probe, as it reported. */
+  /** It may run now: the window is open and no hand-over holds it back; at another gateway's location, as it reported. */
   inWindow: boolean;
   /** The latest result's availability, or null without a result. */
   available: boolean | null;
@@ -55,9 +55,9 @@ export interface PlacementFacts {
 
 /**
  * A check at once for a first result: when the target changed, or when the probe newly runs here because it was
- * created or enabled (it or its server) since the engine started. Not for a server moved here with the probe as it
- * was: the old gateway ran its slots until the hand-over instant and this one takes over from its next slot, so
- * there is neither a gap nor a double run.
+ * created or enabled (it or its server), or its server gained this location, since the engine started. Not for a
+ * location moved here with the probe as it was: the old gateway ran its slots until the hand-over instant and this
+ * one takes over from its next slot, so there is neither a gap nor a double run.
  */
 export function wantsCheckAtOnce(facts: PlacementFacts): boolean {
   if (facts.previous !== null) return !sameTarget(facts.previous, facts.next);

@@ -1,4 +1,4 @@
-// Decides when each probe's check runs: a fixed per-probe phase on its interval, one timer for all probes, a global in-flight cap
+// Decides when each probe's check runs: a fixed phase per probe (and location slot) on its interval, one timer for all probes, a global in-flight cap
 // whose queue (run-queue.ts) lets probes whose targets answer go before those whose targets are silent.
 import { RunQueue, type Standing } from './run-queue.js';
 
@@ -60,14 +60,23 @@ export interface SchedulerOptions {
  */
 export const EARLY_CHECKS_PER_SECOND = 250;
 
-/** Where in its interval a probe runs: stable per id (so a restart keeps it) and spread evenly over ids. */
-export function phaseOffsetMs(probeId: string, intervalMs: number): number {
-  return fnv1a(probeId) % intervalMs;
+/** The golden ratio's fractional part: multiples of it, mod 1, stay evenly spread however many there are. */
+const GOLDEN_FRACTION = 0.6180339887;
+
+/**
+ * Where in its interval a probe runs: stable per id (so a restart keeps it) and spread evenly over ids. `phaseSlot`
+ * shifts it for one of the probe's locations (gateways): slot 0 is the probe's own phase, slot k adds the
+ * fractional part of k times the golden ratio of the interval, so any number of slots lie apart by a fair share of
+ * the interval, and a slot's phase does not depend on which other slots exist.
+ */
+export function phaseOffsetMs(probeId: string, intervalMs: number, phaseSlot = 0): number {
+  const shift = phaseSlot === 0 ? 0 : Math.round(((phaseSlot * GOLDEN_FRACTION) % 1) * intervalMs);
+  return ((fnv1a(probeId) % intervalMs) + shift) % intervalMs;
 }
 
 /** The first instant at or after `nowMs` on the probe's grid, i.e. with (t - phase) a multiple of the interval. */
-export function nextDueAt(nowMs: number, probeId: string, intervalMs: number): number {
-  const sinceSlot = mod(nowMs - phaseOffsetMs(probeId, intervalMs), intervalMs);
+export function nextDueAt(nowMs: number, probeId: string, intervalMs: number, phaseSlot = 0): number {
+  const sinceSlot = mod(nowMs - phaseOffsetMs(probeId, intervalMs, phaseSlot), intervalMs);
   return sinceSlot === 0 ? nowMs : nowMs - sinceSlot + intervalMs;
 }
 
@@ -92,6 +101,8 @@ function mod(a: number, n: number): number {
 interface ProbeState {
   probeId: string;
   intervalMs: number;
+  /** Which of the probe's phases it runs on (see phaseOffsetMs). */
+  phaseSlot: number;
   /** Bumped whenever the probe's pending occurrence is replaced or cancelled; older heap entries are then ignored. */
   generation: number;
   /** What its latest finished check said: answering probes go first when the cap binds. */
@@ -180,25 +191,29 @@ export class Scheduler {
   }
 
   /**
-   * Adds a probe, or changes its interval. A new interval puts the probe on its new grid from the
-   * first slot after now and cancels the pending slot of the old one, so the change never adds a run.
-   * The same interval again changes nothing.
+   * Adds a probe, or changes its interval or phase slot (see phaseOffsetMs). A change puts the probe on its new grid
+   * from the first slot after now and cancels the pending slot of the old one, so the change never adds a run.
+   * The same interval and slot again change nothing.
    */
-  upsert(probeId: string, intervalMs: number): void {
+  upsert(probeId: string, intervalMs: number, phaseSlot = 0): void {
     if (!Number.isInteger(intervalMs) || intervalMs < 1) {
       throw new RangeError(`intervalMs must be a positive integer, got ${intervalMs}`);
     }
+    if (!Number.isInteger(phaseSlot) || phaseSlot < 0) {
+      throw new RangeError(`phaseSlot must be a non-negative integer, got ${phaseSlot}`);
+    }
     const existing = this.probes.get(probeId);
-    if (existing !== undefined && existing.intervalMs === intervalMs) return;
+    if (existing !== undefined && existing.intervalMs === intervalMs && existing.phaseSlot === phaseSlot) return;
     if (existing === undefined) {
-      const state: ProbeState = { probeId, intervalMs, generation: 0, standing: 'untried', dueAt: NaN, soonAt: null };
+      const state: ProbeState = { probeId, intervalMs, phaseSlot, generation: 0, standing: 'untried', dueAt: NaN, soonAt: null };
       this.probes.set(probeId, state);
-      if (this.started) this.arm(state, nextDueAt(this.clock.now(), probeId, intervalMs));
+      if (this.started) this.arm(state, nextDueAt(this.clock.now(), probeId, intervalMs, phaseSlot));
     } else {
       existing.intervalMs = intervalMs;
+      existing.phaseSlot = phaseSlot;
       existing.generation++;
       if (!this.started) return;
-      this.arm(existing, nextDueAt(this.clock.now() + 1, probeId, intervalMs));
+      this.arm(existing, nextDueAt(this.clock.now() + 1, probeId, intervalMs, phaseSlot));
       // The new generation voids a pending early check too; it is still wanted.
       if (existing.soonAt !== null) this.armSoon(existing, existing.soonAt);
     }
@@ -234,7 +249,7 @@ export class Scheduler {
     if (state === undefined || !this.started) return null;
     const from = notBeforeMs ?? this.clock.now();
     if (state.soonAt !== null && state.soonAt >= from) return state.soonAt;
-    return from <= state.dueAt ? state.dueAt : nextDueAt(from, probeId, state.intervalMs);
+    return from <= state.dueAt ? state.dueAt : nextDueAt(from, probeId, state.intervalMs, state.phaseSlot);
   }
 
   /** Stops scheduling a probe. A check of it already running finishes; nothing is armed again. */
@@ -266,7 +281,7 @@ export class Scheduler {
     for (const state of this.probes.values()) {
       state.generation++;
       state.soonAt = null;
-      this.arm(state, nextDueAt(now, state.probeId, state.intervalMs));
+      this.arm(state, nextDueAt(now, state.probeId, state.intervalMs, state.phaseSlot));
     }
   }
 
@@ -328,7 +343,7 @@ export class Scheduler {
       // first slot after now: one late run, not a burst of catch-up runs.
       const { dueAt } = occurrence;
       let next = dueAt + state.intervalMs;
-      if (next <= now) next = nextDueAt(now + 1, state.probeId, state.intervalMs);
+      if (next <= now) next = nextDueAt(now + 1, state.probeId, state.intervalMs, state.phaseSlot);
       // The same object again: a new one per run would be 50k objects a minute that live a whole interval, long
       // enough to reach the old generation and leave it as garbage there.
       occurrence.dueAt = next;

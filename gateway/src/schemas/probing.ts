@@ -21,6 +21,7 @@ export const StatusQuery = Type.Object(
     serverId: Type.Optional(Id),
     probeId: Type.Optional(Id),
     state: Type.Optional(Type.Union([Type.Literal('up'), Type.Literal('down'), Type.Literal('nodata'), Type.Literal('disabled')])),
+    gateway: Type.Optional(Type.String({ maxLength: 64, description: 'Probes that run from this gateway, their state as this location sees it' })),
   },
   { additionalProperties: false },
 );
@@ -32,8 +33,15 @@ export const StatusResponse = Type.Object({
 });
 
 export const ResultsQuery = Type.Object(
-  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) },
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    gateway: Type.Optional(Type.String({ maxLength: 64, description: 'Only the results of this location' })),
+  },
   { additionalProperties: false },
 );
 
-export const ResultsResponse = Type.Object({ items: Type.Array(CheckResultSchema) });
+export const ResultsResponse = Type.Object({
+  items: Type.Array(CheckResultSchema, {
+    description: "Newest first: this gateway's recent results (if it runs the probe) and each other location's latest",
+  }),
+});

@@ -1,11 +1,14 @@
-// GET /api/v1/status through a real gateway (SQLite file, loopback listener): first results at once, and why a probe has no data.
+// GET /api/v1/status through a real gateway (SQLite file, loopback listener): first results at once, why a probe has no
+// data, and a probe at several locations (other gateways' results arrive as signed agent heartbeats over HTTP).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nextDueAt } from '../../src/probing/scheduler.js';
+import { signedHeaders } from '../../src/agents/signature.js';
+import { nextDueAt, phaseOffsetMs } from '../../src/probing/scheduler.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startListener } from '../helpers/listeners.js';
 import { freePort } from '../helpers/prometheus.js';
 
 const INTERVAL_MS = 300_000;
+const AGENT_TOKEN = 'status-test-agent-token-0123';
 let gw: TestGateway;
 let open: Awaited<ReturnType<typeof startListener>>;
 let serverSeq = 0;
@@ -20,7 +23,7 @@ async function ownListener() {
 beforeAll(async () => {
   open = await startListener();
   // A control plane: it accepts agents, and shows the state of their servers' probes too.
-  gw = await startTestGateway({ GATEWAY_CONTROL_PLANE_TOKEN: 'status-test-agent-token-0123' });
+  gw = await startTestGateway({ GATEWAY_CONTROL_PLANE_TOKEN: AGENT_TOKEN });
 });
 afterAll(async () => {
   await gw?.dispose();
@@ -180,5 +183,133 @@ describe('why a probe has no data', () => {
     const item = operation.responses['200'].content['application/json'].schema.properties.items.items;
     expect(Object.keys(item.properties)).toEqual(expect.arrayContaining(['reason', 'nextCheckAt', 'windowOpensAt']));
     expect(JSON.stringify(item.properties.reason)).toContain('gateway_offline');
+  });
+});
+
+/** A result as an agent reports it. */
+function reported(gateway: string, available: boolean, checkedAt = new Date().toISOString()) {
+  return {
+    outcome: available ? 'success' : 'refused', available, error: available ? null : 'connection refused', checkedAt,
+    dnsMs: null, connectMs: available ? 0.25 : null, actualHost: null, actualIpv4: '127.0.0.1', actualAddress: '127.0.0.1', gateway,
+  };
+}
+/** A signed heartbeat from agent `gateway`, as AgentSync sends it. */
+async function heartbeat(gateway: string, reports: unknown[]): Promise<{ status: number; body: any }> {
+  const path = '/api/v1/agent/heartbeat';
+  const body = JSON.stringify({ version: '0.1.0', address: null, reports });
+  const response = await fetch(`${gw.url}${path}`, {
+    method: 'POST', body, headers: { 'content-type': 'application/json', ...signedHeaders(AGENT_TOKEN, gateway, 'POST', path, body) },
+  });
+  return { status: response.status, body: await response.json() };
+}
+const statusItems = async (query: string) => {
+  const { status, body } = await gw.api.get(`/api/v1/status?${query}`);
+  expect(status, JSON.stringify(body)).toBe(200);
+  return body;
+};
+
+describe('a probe at several locations', () => {
+  it('shows each location in server order and aggregates them: down if any reporting location sees it down', async () => {
+    const self = gw.service.gatewayId;
+    const server = await newServer({ gateways: [self, 'loc-fra', 'loc-aws'] });
+    const probe = await newProbe(server.id);
+    await eventually(() => statusOf(probe.id), (s) => s.locations[0].state === 'up', 2000);
+    // fra reports the target down; aws has never been heard of.
+    const fraCheckedAt = new Date(Date.now() + 1000).toISOString();
+    expect((await heartbeat('loc-fra', [{ probeId: probe.id, active: true, result: reported('loc-fra', false, fraCheckedAt) }])).body).toEqual({ accepted: 1 });
+    const status = await statusOf(probe.id);
+    expect(status).toMatchObject({
+      state: 'down', reason: null, inWindow: true, locationsDown: 1, locationsUp: 1, locationsTotal: 3,
+      lastResult: { gateway: 'loc-fra', available: false, checkedAt: fraCheckedAt },
+      locations: [
+        { gateway: self, state: 'up', reason: null, inWindow: true, self: true, lastResult: { gateway: self, outcome: 'success' } },
+        { gateway: 'loc-fra', state: 'down', reason: null, inWindow: true, self: false, lastResult: { gateway: 'loc-fra', checkedAt: fraCheckedAt } },
+        { gateway: 'loc-aws', state: 'nodata', reason: 'gateway_offline', self: false, lastResult: null },
+      ],
+    });
+    // This gateway is the first location, at slot 0: the probe's own phase, as with one location.
+    expect(Date.parse(status.nextCheckAt)).toBe(nextDueAt(Date.parse(status.nextCheckAt), String(probe.id), INTERVAL_MS));
+    expect(status.timeliness).toBe('on_time');
+
+    // Filtered by gateway: the state as that location sees it; the locations and counts stay whole.
+    const byLocation = Object.fromEntries(await Promise.all([self, 'loc-fra', 'loc-aws'].map(async (g) => [g, await statusItems(`probeId=${probe.id}&gateway=${g}`)])));
+    expect(byLocation[self].items[0]).toMatchObject({ state: 'up', nextCheckAt: status.nextCheckAt, timeliness: 'on_time', locationsDown: 1, locationsTotal: 3 });
+    expect(byLocation['loc-fra'].items[0]).toMatchObject({ state: 'down', nextCheckAt: null, timeliness: null, lastResult: { gateway: 'loc-fra' } });
+    expect(byLocation['loc-aws'].items[0]).toMatchObject({ state: 'nodata', reason: 'gateway_offline', lastResult: null, nextCheckAt: null });
+    expect(byLocation['loc-aws'].items[0].locations).toEqual(status.locations);
+    expect(byLocation['loc-fra'].summary).toEqual({ up: 0, down: 1, nodata: 0, disabled: 0 });
+    expect((await statusItems(`serverId=${server.id}&gateway=loc-elsewhere`)).items).toEqual([]);
+
+    // Once fra sees it up again, and aws reports up too: up everywhere.
+    await heartbeat('loc-fra', [{ probeId: probe.id, active: true, result: reported('loc-fra', true) }]);
+    await heartbeat('loc-aws', [{ probeId: probe.id, active: true, result: reported('loc-aws', true) }]);
+    expect(await statusOf(probe.id)).toMatchObject({ state: 'up', locationsUp: 3, locationsDown: 0, locationsTotal: 3 });
+  });
+
+  it('is up while a location without data counts neither way, and has no data when no location reports', async () => {
+    const server = await newServer({ gateways: ['loc-q1', 'loc-q2'] });
+    const probe = await newProbe(server.id);
+    expect(await statusOf(probe.id)).toMatchObject({
+      state: 'nodata', reason: 'gateway_offline', nextCheckAt: null, timeliness: null, lastResult: null, locationsUp: 0, locationsDown: 0, locationsTotal: 2,
+    });
+    await heartbeat('loc-q2', [{ probeId: probe.id, active: true, result: reported('loc-q2', true) }]);
+    const status = await statusOf(probe.id);
+    expect(status).toMatchObject({ state: 'up', locationsUp: 1, locationsTotal: 2, lastResult: { gateway: 'loc-q2' } });
+    expect(status.locations.map((l: any) => [l.gateway, l.state, l.reason, l.self])).toEqual([['loc-q1', 'nodata', 'gateway_offline', false], ['loc-q2', 'up', null, false]]);
+    // A location out of its window (as its agent says) has no data either.
+    await heartbeat('loc-q2', [{ probeId: probe.id, active: false, result: null }]);
+    expect(await statusOf(probe.id)).toMatchObject({ state: 'nodata', reason: 'gateway_offline', locationsUp: 0 });
+    expect((await statusOf(probe.id)).locations[1]).toMatchObject({ state: 'nodata', reason: 'not_checked_yet', inWindow: false });
+  });
+
+  it("accepts a heartbeat only for servers that list its gateway, and keeps each result as the reporter's", async () => {
+    const server = await newServer({ gateways: ['loc-h1', 'loc-h2'] });
+    const probe = await newProbe(server.id);
+    expect((await heartbeat('loc-stranger', [{ probeId: probe.id, active: true, result: reported('loc-stranger', false) }])).body).toEqual({ accepted: 0 });
+    // A report naming another location is still the reporter's own result: it cannot speak for loc-h1.
+    expect((await heartbeat('loc-h2', [{ probeId: probe.id, active: true, result: reported('loc-h1', false) }])).body).toEqual({ accepted: 1 });
+    const status = await statusOf(probe.id);
+    expect(status.locations.map((l: any) => [l.gateway, l.state, l.lastResult?.gateway ?? null])).toEqual([['loc-h1', 'nodata', null], ['loc-h2', 'down', 'loc-h2']]);
+    expect((await gw.api.get(`/api/v1/probes/${probe.id}/results`)).body.items.map((r: any) => r.gateway)).toEqual(['loc-h2']);
+  });
+
+  it("lists this gateway's history and each other location's latest, newest first, filtered by gateway", async () => {
+    const self = gw.service.gatewayId;
+    const server = await newServer({ gateways: ['loc-r1', self] });
+    const probe = await newProbe(server.id);
+    await eventually(() => statusOf(probe.id), (s) => s.state === 'up', 2000);
+    await gw.api.post(`/api/v1/probes/${probe.id}/run`);
+    const older = new Date(Date.now() - 60_000).toISOString();
+    await heartbeat('loc-r1', [{ probeId: probe.id, active: true, result: reported('loc-r1', false, older) }]);
+    const all = (await gw.api.get(`/api/v1/probes/${probe.id}/results`)).body.items;
+    expect(all.map((r: any) => r.gateway)).toEqual([self, self, 'loc-r1']);
+    expect(all.map((r: any) => r.checkedAt)).toEqual([...all.map((r: any) => r.checkedAt)].sort().reverse());
+    expect((await gw.api.get(`/api/v1/probes/${probe.id}/results?gateway=loc-r1`)).body.items).toEqual([all[2]]);
+    expect((await gw.api.get(`/api/v1/probes/${probe.id}/results?gateway=${self}&limit=1`)).body.items).toEqual([all[0]]);
+    expect((await gw.api.get(`/api/v1/probes/${probe.id}/results?limit=2`)).body.items).toEqual(all.slice(0, 2));
+    expect((await gw.api.get(`/api/v1/probes/${probe.id}/results?gateway=nowhere`)).body.items).toEqual([]);
+    expect((await gw.api.get('/api/v1/probes/999999/results')).status).toBe(404);
+  });
+
+  it("runs this gateway's location on its own slot's phase, not the probe's first one", async () => {
+    const self = gw.service.gatewayId;
+    const server = await newServer({ gateways: ['loc-s1', self] });
+    const probe = await newProbe(server.id);
+    const slot = gw.service.store.servers.slotOf(server.id, self);
+    expect(slot).toBe(1);
+    const status = await statusOf(probe.id);
+    const next = Date.parse(status.nextCheckAt);
+    expect(next).toBe(nextDueAt(next, String(probe.id), INTERVAL_MS, 1));
+    expect((next - phaseOffsetMs(String(probe.id), INTERVAL_MS, 0)) % INTERVAL_MS).not.toBe(0);
+  });
+
+  it('documents the locations in the OpenAPI document', async () => {
+    const document = (await gw.api.get('/openapi.json')).body;
+    const operation = document.paths['/api/v1/status'].get;
+    expect(operation.parameters.map((p: any) => p.name)).toContain('gateway');
+    const item = operation.responses['200'].content['application/json'].schema.properties.items.items;
+    expect(Object.keys(item.properties)).toEqual(expect.arrayContaining(['locations', 'locationsDown', 'locationsUp', 'locationsTotal']));
+    expect(Object.keys(item.properties.locations.items.properties).sort()).toEqual(['gateway', 'inWindow', 'lastResult', 'reason', 'self', 'state']);
+    expect(document.paths['/api/v1/probes/{id}/results'].get.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(['gateway', 'limit']));
   });
 });

@@ -1,10 +1,13 @@
-// The engine follows the stored configuration at once: new, changed, disabled, moved and deleted probes, and windows.
+// The engine follows the stored configuration at once: new, changed, disabled, moved and deleted probes, windows, and
+// the phase slot of this gateway's location.
+import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDnsServer } from '../helpers/dns-server.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startListener } from '../helpers/listeners.js';
 import { freePort } from '../helpers/prometheus.js';
 import { HANDOVER_MS } from '../../src/engine/probe-engine.js';
+import { nextDueAt, phaseOffsetMs } from '../../src/probing/scheduler.js';
 
 let gw: TestGateway;
 let open: Awaited<ReturnType<typeof startListener>>;
@@ -165,6 +168,75 @@ describe('results across a restart', () => {
     try {
       const stored = (await second.api.get(`/api/v1/probes/${probe.id}`)).body;
       expect(stored).toMatchObject({ actualHost: 'localhost', actualIpv4: '127.0.0.1', lastResult: { outcome: 'success' } });
+    } finally {
+      await second.dispose();
+      await first.dispose().catch(() => {});
+    }
+  });
+});
+
+/** A listener that notes when each connection arrives, to see which slots were probed. */
+async function recordingListener() {
+  const arrivals: number[] = [];
+  const server = net.createServer((socket) => {
+    arrivals.push(Date.now());
+    socket.on('error', () => {});
+    socket.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as AddressInfo).port, arrivals, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+const lagAfter = (t: number, phaseMs: number) => (((t - phaseMs) % 1000) + 1000) % 1000;
+
+describe("this gateway's location slot", () => {
+  it('runs on the slot of its location, and when the location is replaced runs that slot until the hand-over, then stops', async () => {
+    const self = gw.service.gatewayId;
+    const target = await recordingListener();
+    try {
+      const server = (await gw.api.post('/api/v1/servers', { name: 'slotted', gateways: ['far-away', self] })).body;
+      expect(gw.service.store.servers.slotOf(server.id, self)).toBe(1);
+      const probe = (await gw.api.post(`/api/v1/servers/${server.id}/probes`, { name: 'p', host: '127.0.0.1', port: target.port, intervalSeconds: 1, timeoutMs: 500 })).body;
+      const phase = phaseOffsetMs(String(probe.id), 1000, 1);
+      await new Promise((r) => setTimeout(r, 2500));
+      const replacedAt = Date.now();
+      // Replaced by another gateway in one save: a move that gives it this location's slot.
+      expect((await gw.api.patch(`/api/v1/servers/${server.id}`, { gateways: ['far-away', 'successor'] })).status).toBe(200);
+      expect(gw.service.store.servers.slotOf(server.id, 'successor')).toBe(1);
+      await eventually(metricsText, (t) => availabilityLine(t, probe.id) === undefined, HANDOVER_MS + 2000);
+      await new Promise((r) => setTimeout(r, 1500));
+      // A 1 s interval gets no check at once (its slot is always within a second): every arrival sits on slot 1's grid.
+      expect(target.arrivals.every((t) => lagAfter(t, phase) < 300), target.arrivals.map((t) => lagAfter(t, phase)).join()).toBe(true);
+      const seconds = target.arrivals.map((t) => Math.floor((t - phase) / 1000));
+      expect(seconds).toEqual(seconds.map((_, i) => seconds[0]! + i));
+      // It went on during the hand-over and stopped at the switch.
+      expect(target.arrivals.filter((t) => t > replacedAt).length).toBeGreaterThanOrEqual(1);
+      expect(Math.max(...target.arrivals)).toBeLessThan(replacedAt + HANDOVER_MS + 1000);
+      await gw.api.delete(`/api/v1/servers/${server.id}`);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('keeps its slot across a restart, and keeps it when other locations are added or removed', async () => {
+    const first = await startTestGateway();
+    const self = first.service.gatewayId;
+    const intervalMs = 3_600_000;
+    const server = (await first.api.post('/api/v1/servers', { name: 's', gateways: ['far-a', 'far-b', self] })).body;
+    const probe = (await first.api.post(`/api/v1/servers/${server.id}/probes`, { name: 'p', host: '127.0.0.1', port: open.port, intervalSeconds: 3600 })).body;
+    const nextCheckOf = async (api = first.api) => Date.parse((await api.get(`/api/v1/status?probeId=${probe.id}`)).body.items[0].nextCheckAt);
+    // After its check at once (until then, that early check is the next one).
+    await eventually(async () => (await first.api.get(`/api/v1/status?probeId=${probe.id}`)).body.items[0].state, (state) => state === 'up');
+    const expected = nextDueAt(Date.now(), String(probe.id), intervalMs, 2);
+    expect(await nextCheckOf()).toBe(expected);
+    await first.api.patch(`/api/v1/servers/${server.id}`, { gateways: [self] }); // the others removed
+    expect(await nextCheckOf()).toBe(expected);
+    await first.api.patch(`/api/v1/servers/${server.id}`, { gateways: ['far-c', self, 'far-d'] }); // others added
+    expect(first.service.store.servers.locationsOf(server.id)).toEqual([{ gateway: 'far-c', slot: 0 }, { gateway: self, slot: 2 }, { gateway: 'far-d', slot: 1 }]);
+    expect(await nextCheckOf()).toBe(expected);
+    await first.close();
+    const second = await startTestGateway({ GATEWAY_DB: `${first.dir}/gateway.db` });
+    try {
+      expect(await nextCheckOf(second.api)).toBe(expected);
     } finally {
       await second.dispose();
       await first.dispose().catch(() => {});

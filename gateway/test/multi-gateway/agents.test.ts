@@ -1,11 +1,12 @@
-// One control plane and two agents as real processes on loopback: assignment, heartbeats, faults, moves and tokens.
+// One control plane and two agents as real processes on loopback: assignment, heartbeats, faults, moves, locations added
+// and removed, and tokens.
 import { mkdtempSync, rmSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedHeaders } from '../../src/agents/signature.js';
-import { phaseOffsetMs } from '../../src/probing/scheduler.js';
+import { nextDueAt, phaseOffsetMs } from '../../src/probing/scheduler.js';
 import { ApiClient } from '../helpers/gateway.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
 
@@ -44,6 +45,8 @@ const startAgent = (id: string, token = AGENT_TOKEN) => spawnGateway({
 
 const metricsOf = async (gateway: GatewayProcess) => (await fetch(`${gateway.url}/metrics`)).text();
 const probeIdsIn = (text: string) => new Set([...text.matchAll(/^tcpprobe_availability\{[^}]*probe_id="(\d+)"/gm)].map((m) => Number(m[1])));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const mod = (a: number, n: number) => ((a % n) + n) % n;
 const checksOf = (text: string, probeId: number) => [...text.matchAll(new RegExp(`^tcpprobe_checks_total\\{[^}]*probe_id="${probeId}"[^}]*\\} (\\d+)`, 'gm'))]
   .reduce((sum, m) => sum + Number(m[1]), 0);
 
@@ -172,6 +175,80 @@ describe('one control plane, two agents', () => {
     expect(slots.length).toBeGreaterThanOrEqual(5);
     const first = slots[0]!;
     expect(slots).toEqual(slots.map((_, i) => first + i));
+  });
+
+  it('adds a location and removes another: each keeps its own slots, without a gap or a double run', async () => {
+    // Since the move, the probe runs on a2 alone, at slot 0; every other probe on the listener is paused.
+    const probeId = probes.a1!;
+    const phase = (slot: number) => phaseOffsetMs(String(probeId), 1000, slot);
+    target.arrivals.length = 0;
+    await sleep(2000);
+    expect((await api.patch(`/api/v1/servers/${servers.a1}`, { gateways: ['a2', 'a1'] })).status).toBe(200);
+    await eventually(async () => probeIdsIn(await metricsOf(agents.a1!)), (s) => s.has(probeId), 10_000);
+    await sleep(3000);
+    expect((await api.patch(`/api/v1/servers/${servers.a1}`, { gateways: ['a1'] })).status).toBe(200);
+    await eventually(async () => probeIdsIn(await metricsOf(agents.a2!)), (s) => !s.has(probeId), 10_000);
+    await sleep(3000);
+    expect((await api.get(`/api/v1/servers/${servers.a1}`)).body.gateways).toEqual(['a1']);
+
+    // Each arrival comes just after a slot of a2 (slot 0) or of a1 (slot 1, 618 ms later in the second): the two slots
+    // are 382 ms apart at the closest, and a start lags its slot by less (a few ms when the host is not overloaded).
+    const bySlot: Record<number, number[]> = { 0: [], 1: [] };
+    for (const t of target.arrivals) {
+      const [lag0, lag1] = [mod(t - phase(0), 1000), mod(t - phase(1), 1000)];
+      const slot = lag0 < lag1 ? 0 : 1;
+      expect(Math.min(lag0, lag1)).toBeLessThan(382);
+      bySlot[slot]!.push(Math.floor((t - phase(slot)) / 1000));
+    }
+    // a2 ran every second from before the addition until its removal; a1 from when it heard until the end: each
+    // second of either once, none left out.
+    for (const slot of [0, 1]) {
+      const seconds = bySlot[slot]!;
+      expect(seconds.length, `slot ${slot}: ${seconds}`).toBeGreaterThanOrEqual(5);
+      expect(seconds).toEqual(seconds.map((_, i) => seconds[0]! + i));
+    }
+    // a2 stopped at its removal while a1 went on.
+    expect(bySlot[0]!.at(-1)! * 1000 + phase(0)).toBeLessThan(bySlot[1]!.at(-1)! * 1000 + phase(1) - 1500);
+  });
+
+  it('gives a new location a first check at once, and the locations it joins none', async () => {
+    const listener = await recordingListener();
+    try {
+      const intervalMs = 3_600_000;
+      const server = (await api.post('/api/v1/servers', { name: 'at-once', gateways: ['a1'] })).body;
+      const startedAt = Date.now();
+      const probe = (await api.post(`/api/v1/servers/${server.id}/probes`, { name: 'p', host: '127.0.0.1', port: listener.port, intervalSeconds: 3600, timeoutMs: 500 })).body;
+      await eventually(async () => listener.arrivals.length, (n) => n >= 1, 10_000);
+      const addedAt = Date.now();
+      expect((await api.patch(`/api/v1/servers/${server.id}`, { gateways: ['a1', 'a2'] })).status).toBe(200);
+      await eventually(async () => checksOf(await metricsOf(agents.a2!), probe.id), (n) => n === 1, 10_000);
+      expect(Math.max(...listener.arrivals) - addedAt).toBeLessThan(3000); // a2 heard within a long poll and checked at once
+      await sleep(1500);
+      // Slots of an hour's interval: unless one of them fell within the test, the only checks are those at once.
+      const slotsWithin = () => [0, 1].some((slot) => nextDueAt(startedAt, String(probe.id), intervalMs, slot) < Date.now() + 1000);
+      if (!slotsWithin()) {
+        expect(checksOf(await metricsOf(agents.a1!), probe.id)).toBe(1);
+        expect(listener.arrivals).toHaveLength(2);
+      }
+      // Both locations' results reach the control plane with the agents' heartbeats.
+      const status = await eventually(async () => (await api.get(`/api/v1/status?probeId=${probe.id}`)).body.items[0],
+        (item: any) => item.locationsUp === 2, 20_000);
+      expect(status).toMatchObject({ state: 'up', locationsTotal: 2, locations: [{ gateway: 'a1', state: 'up' }, { gateway: 'a2', state: 'up' }] });
+      const results = (await api.get(`/api/v1/probes/${probe.id}/results`)).body.items;
+      expect(results.map((r: any) => r.gateway).sort()).toEqual(['a1', 'a2']);
+
+      expect((await api.patch(`/api/v1/servers/${server.id}`, { gateways: ['a2'] })).status).toBe(200);
+      await eventually(async () => probeIdsIn(await metricsOf(agents.a1!)), (s) => !s.has(probe.id), 10_000);
+      await sleep(1500);
+      if (!slotsWithin()) {
+        expect(listener.arrivals).toHaveLength(2);
+        expect(checksOf(await metricsOf(agents.a2!), probe.id)).toBe(1);
+      }
+      expect((await api.get(`/api/v1/status?probeId=${probe.id}`)).body.items[0]).toMatchObject({ locationsTotal: 1, locations: [{ gateway: 'a2' }] });
+      await api.delete(`/api/v1/servers/${server.id}`);
+    } finally {
+      await listener.close();
+    }
   });
 
   it('stops the probes of a deleted server on its agent', async () => {

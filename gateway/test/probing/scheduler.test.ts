@@ -175,6 +175,97 @@ describe('phaseOffsetMs and nextDueAt', () => {
   });
 });
 
+/** The smallest distance between two of the phases, around the interval's circle. */
+function smallestGap(phases: number[], intervalMs: number): number {
+  const sorted = [...phases].sort((a, b) => a - b);
+  return Math.min(...sorted.map((p, i) => (i + 1 < sorted.length ? sorted[i + 1]! : sorted[0]! + intervalMs) - p));
+}
+
+describe('phase slots (one probe run from several locations)', () => {
+  it('keeps slot 0 on the probe\'s own phase, so one-location probes keep theirs', () => {
+    for (const interval of [1000, 60_000, 300_000]) {
+      for (let i = 0; i < 200; i++) {
+        expect(phaseOffsetMs(`p${i}`, interval, 0)).toBe(phaseOffsetMs(`p${i}`, interval));
+        expect(nextDueAt(T0 + i * 37, `p${i}`, interval, 0)).toBe(nextDueAt(T0 + i * 37, `p${i}`, interval));
+      }
+    }
+    expect(phaseOffsetMs('probe-1', 60_000, 0)).toBe(39_355); // the pinned value above
+  });
+
+  it('follows the formula: the probe phase plus frac(slot x 0.618...) of the interval, within the interval', () => {
+    expect(phaseOffsetMs('probe-1', 60_000, 1)).toBe((39_355 + Math.round(0.6180339887 * 60_000)) % 60_000);
+    expect(phaseOffsetMs('probe-1', 60_000, 2)).toBe((39_355 + Math.round(((2 * 0.6180339887) % 1) * 60_000)) % 60_000);
+    for (const interval of [1, 2, 7, 1000, 86_400_000]) {
+      for (let slot = 0; slot < 16; slot++) {
+        const phase = phaseOffsetMs('probe-1', interval, slot);
+        expect(Number.isInteger(phase) && phase >= 0 && phase < interval).toBe(true);
+      }
+    }
+  });
+
+  // With n slots evenly spaced the gap would be interval / n; the golden-ratio steps keep at least 0.47 of that.
+  it.each([1000, 10_000, 60_000, 300_000, 3_600_000])('spreads 2..16 slots of one probe a fair share of a %i ms interval apart', (interval) => {
+    for (const id of ['probe-1', '42', '3f2504e0-4f89-11d3-9a0c-0305e82c3301']) {
+      for (let n = 2; n <= 16; n++) {
+        const phases = Array.from({ length: n }, (_, slot) => phaseOffsetMs(id, interval, slot));
+        expect(smallestGap(phases, interval), `${n} slots of ${id}`).toBeGreaterThanOrEqual(0.47 * interval / n);
+      }
+    }
+  });
+
+  it("keeps a location's runs on its grid while other locations come and go: no gap, no double run, never together", async () => {
+    // Each location is a gateway of its own, with its own scheduler; here they share one clock.
+    const clock = new FakeClock(T0);
+    const runs: { slot: number; dueAt: number }[] = [];
+    const location = (slot: number) => {
+      const scheduler = new Scheduler({ maxInFlight: 10, clock, runCheck: async (_id, dueAt) => { runs.push({ slot, dueAt }); } });
+      scheduler.upsert('a', 10_000, slot);
+      scheduler.start();
+      return scheduler;
+    };
+    const kept = location(3);
+    const others = new Map<number, Scheduler>();
+    for (const [atMs, add, remove] of [[25_000, [0, 1], []], [47_000, [2, 4, 5, 6], [0]], [81_000, [], [1, 2, 4]], [99_000, [7], [5, 6]]] as const) {
+      await clock.advanceTo(T0 + atMs);
+      for (const slot of add) others.set(slot, location(slot));
+      for (const slot of remove) { await others.get(slot)!.stop(); others.delete(slot); }
+    }
+    await clock.advanceTo(T0 + 130_000);
+    const first = nextDueAt(T0, 'a', 10_000, 3);
+    expect(runs.filter((r) => r.slot === 3).map((r) => r.dueAt)).toEqual(
+      Array.from({ length: 13 }, (_, k) => first + k * 10_000).filter((t) => t <= T0 + 130_000),
+    );
+    const instants = runs.map((r) => r.dueAt);
+    expect(new Set(instants).size).toBe(instants.length);
+    await Promise.all([kept, ...others.values()].map((s) => s.stop()));
+  });
+
+  it('runs a probe on its slot\'s grid, and moves it to a new slot from the next slot on, without an extra run', async () => {
+    const { clock, scheduler, runs, skips } = harness();
+    scheduler.upsert('a', 10_000, 2);
+    scheduler.start();
+    const first = nextDueAt(T0, 'a', 10_000, 2);
+    expect(scheduler.nextDue('a')).toBe(first);
+    await clock.advanceTo(first + 20_000);
+    expect(runs.map((r) => r.dueAt)).toEqual([first, first + 10_000, first + 20_000]);
+    expect(runs.every((r) => (r.dueAt - phaseOffsetMs('a', 10_000, 2)) % 10_000 === 0)).toBe(true);
+    scheduler.upsert('a', 10_000, 2); // the same slot again changes nothing
+    scheduler.upsert('a', 10_000, 5);
+    const moved = nextDueAt(first + 20_001, 'a', 10_000, 5);
+    await clock.advanceTo(first + 60_000);
+    expect(runs.map((r) => r.dueAt).slice(3)).toEqual([0, 1, 2, 3].map((k) => moved + k * 10_000).filter((t) => t <= first + 60_000));
+    expect(skips).toEqual([]);
+    await scheduler.stop();
+  });
+
+  it('rejects a negative or fractional slot', () => {
+    const { scheduler } = harness();
+    expect(() => scheduler.upsert('a', 1000, -1)).toThrow(/phaseSlot/);
+    expect(() => scheduler.upsert('a', 1000, 1.5)).toThrow(/phaseSlot/);
+    expect(scheduler.size).toBe(0);
+  });
+});
+
 describe('Scheduler', () => {
   it('runs each probe on its own grid, at the due instant', async () => {
     const { clock, scheduler, runs, lags } = harness();
