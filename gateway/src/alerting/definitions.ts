@@ -1,13 +1,17 @@
 // The alert rules of a configuration, independent of the rule engine: one group per probe server with one rule per
-// (server, threshold) and per probe override, and one group with the gateway-down rule. Grafana and Prometheus render them.
+// (server, threshold) and per probe override (for a server on several gateways also one path rule per location, see
+// location-rules.ts), and one group with the gateway rules. Grafana and Prometheus render them.
 import type { Threshold } from '../schemas/threshold.js';
 import { parseDurationMs } from './durations.js';
+import { locationAlerts, type GatewayTeams } from './location-rules.js';
 import {
-  availabilityQuery, availabilityRatioQuery, connectTimeMsQuery, consecutiveFailuresQuery, gatewayDownQuery, gatewaySaturationQuery, type Comparison,
-  type ProbeScope,
+  availabilityRatioQuery, connectTimeMsQuery, downSeries, gatewayDownQuery, gatewaySaturationQuery, scopeMatchers, type Comparison, type ProbeScope,
 } from './promql.js';
 import { DEFAULT_RATIO_WINDOW, effectiveThresholds, follows, type SourcedThreshold } from './thresholds.js';
-import { ALERT_NAMES, gatewayAnnotations, gatewayLabels, gatewaySaturationAnnotations, thresholdAnnotations, thresholdLabels, type TemplateDialect } from './templates.js';
+import {
+  ALERT_NAMES, gatewayAnnotations, gatewayLabels, gatewaySaturationAnnotations, ruleTitle, thresholdAnnotations, thresholdLabels, type TemplateDialect,
+  type ThresholdText,
+} from './templates.js';
 import { GATEWAY_DOWN_RULE_UID, GATEWAY_SATURATED_RULE_UID, thresholdRuleUid } from './uids.js';
 import type { AlertingConfig, AlertingProbe, AlertingServer, RuleOptions } from './types.js';
 
@@ -28,6 +32,11 @@ export interface AlertDefinition {
   annotations(dialect: TemplateDialect, grafanaUrl: string | undefined): Record<string, string>;
   /** A Grafana contact point that receives this rule's notifications directly. */
   contactPoint: string | null;
+  /**
+   * Grafana only, for a rule of a server on several gateways: one query per location (in the server's order) whose
+   * values the annotations read, since Grafana's templates cannot query.
+   */
+  locationQueries?: string[];
 }
 
 export interface AlertGroupDefinition {
@@ -62,30 +71,44 @@ export function alertDefinitions(config: AlertingConfig, options: RuleOptions = 
     else probesByServer.set(probe.serverId, [probe]);
   }
   const servers = config.servers.toSorted((a, b) => a.id - b.id);
-  const groups = servers.map((server) => serverGroup(server, probesByServer.get(server.id) ?? []));
-  const gateways = [...new Set(servers.filter((server) => probesByServer.has(server.id)).map((server) => server.gateway))].sort();
+  const teams: GatewayTeams = new Map((config.gateways ?? []).map((gateway) => [gateway.id, gateway.team]));
+  const groups = servers.map((server) => serverGroup(server, probesByServer.get(server.id) ?? [], teams));
+  const gateways = [...new Set(servers.filter((server) => probesByServer.has(server.id)).flatMap((server) => server.gateways))].sort();
   return gateways.length === 0 ? groups : [...groups, gatewayGroup(gateways, options)];
 }
 
-function serverGroup(server: AlertingServer, probes: AlertingProbe[]): AlertGroupDefinition {
+function serverGroup(server: AlertingServer, probes: AlertingProbe[], teams: GatewayTeams): AlertGroupDefinition {
   const effective = effectiveThresholds(server, probes);
-  const serverAlerts = effective.server.map((entry) => {
+  const serverAlerts = effective.server.flatMap((entry) => {
     const coveredIntervals: number[] = [];
     const excludedProbeIds: number[] = [];
     for (const { probe, thresholds } of effective.probes) {
       if (follows(thresholds, entry)) coveredIntervals.push(probe.intervalSeconds);
       else excludedProbeIds.push(probe.id);
     }
-    return thresholdAlert(server, null, { serverId: server.id, excludedProbeIds }, entry, coveredIntervals);
+    return thresholdAlerts(server, null, { serverId: server.id, excludedProbeIds }, entry, coveredIntervals, teams);
   });
   const probeAlerts = effective.probes.flatMap(({ probe, thresholds }) => thresholds
     .filter((entry) => entry.source === 'probe')
-    .map((entry) => thresholdAlert(server, probe, { probeId: probe.id }, entry, [probe.intervalSeconds])));
+    .flatMap((entry) => thresholdAlerts(server, probe, { probeId: probe.id }, entry, [probe.intervalSeconds], teams)));
   return {
     name: groupName(server),
     cadenceSeconds: probes.length === 0 ? null : probes.reduce((shortest, probe) => Math.min(shortest, probe.intervalSeconds), Infinity),
     alerts: [...serverAlerts, ...probeAlerts],
   };
+}
+
+/** A threshold's rule; on a server with several gateways, as location-rules.ts makes it (with its path rules). */
+function thresholdAlerts(
+  server: AlertingServer,
+  probe: AlertingProbe | null,
+  scope: ProbeScope,
+  sourced: SourcedThreshold,
+  intervalsSeconds: number[],
+  teams: GatewayTeams,
+): AlertDefinition[] {
+  const { alert, text } = thresholdAlert(server, probe, scope, sourced, intervalsSeconds);
+  return server.gateways.length > 1 ? locationAlerts({ alert, text, server, probe, scope, teams }) : [alert];
 }
 
 function thresholdAlert(
@@ -94,14 +117,14 @@ function thresholdAlert(
   scope: ProbeScope,
   { threshold, source }: SourcedThreshold,
   intervalsSeconds: number[],
-): AlertDefinition {
+): { alert: AlertDefinition; text: ThresholdText } {
   // Only the failure reason's lookback depends on the intervals. A server rule also covers probes added later; with
   // none yet, assume the gateway's default interval.
   const longestIntervalSeconds = intervalsSeconds.length === 0 ? DEFAULT_PROBE_INTERVAL_SECONDS : intervalsSeconds.reduce((a, b) => Math.max(a, b));
   const forMs = threshold.for === undefined ? 0 : parseDurationMs(threshold.for);
   const windowMs = parseDurationMs(threshold.window ?? DEFAULT_RATIO_WINDOW);
   const measure = measurement(threshold, scope, windowMs);
-  const text = {
+  const text: ThresholdText = {
     threshold,
     forMs,
     windowMs,
@@ -109,7 +132,7 @@ function thresholdAlert(
     isDefault: source === 'default',
   };
   const alertName = ALERT_NAMES[threshold.kind];
-  return {
+  const alert: AlertDefinition = {
     uid: thresholdRuleUid('probeId' in scope ? scope : { serverId: server.id }, threshold.kind, threshold.level),
     alertName,
     title: ruleTitle(`${alertName} ${threshold.level}: ${server.name}${probe ? `, probe ${probe.name}` : ''}`),
@@ -121,26 +144,17 @@ function thresholdAlert(
     annotations: (dialect, grafanaUrl) => thresholdAnnotations(text, dialect, grafanaUrl),
     contactPoint: threshold.contactPoint || null,
   };
+  return { alert, text };
 }
 
 function measurement(threshold: Threshold, scope: ProbeScope, windowMs: number): { query: string; condition: Comparison } {
   switch (threshold.kind) {
-    case 'availability': return downMeasurement(threshold.consecutiveChecks ?? 1, scope);
+    // "N checks in a row" is the gateway's own run of failures, per probe, so it holds for every probe of a rule
+    // whatever their intervals; `for` then counts from the N-th failure.
+    case 'availability': return downSeries(threshold.consecutiveChecks ?? 1, scopeMatchers(scope));
     case 'availabilityRatio': return { query: availabilityRatioQuery(scope, windowMs), condition: { operator: '<', value: requiredValue(threshold) } };
     case 'connectTime': return { query: connectTimeMsQuery(scope), condition: { operator: '>', value: requiredValue(threshold) } };
   }
-}
-
-/**
- * "N checks in a row" is read from the gateway's own run of failures, per probe, so it holds for every probe of a
- * rule whatever their intervals; `for` then counts from the N-th failure. The run is a whole number, so `> N-1` is
- * `>= N`, in the one form both Prometheus and Grafana's threshold expression have. One check is availability below 1:
- * the same condition, on the series dashboards graph.
- */
-function downMeasurement(consecutiveChecks: number, scope: ProbeScope): { query: string; condition: Comparison } {
-  return consecutiveChecks > 1
-    ? { query: consecutiveFailuresQuery(scope), condition: { operator: '>', value: consecutiveChecks - 1 } }
-    : { query: availabilityQuery(scope), condition: { operator: '<', value: 1 } };
 }
 
 function requiredValue(threshold: Threshold): number {
@@ -194,13 +208,6 @@ function gatewaySaturatedAlert(scrapeSeconds: number, options: RuleOptions): Ale
     annotations: (dialect) => gatewaySaturationAnnotations(dialect, SATURATION_PERCENT, SATURATION_WINDOW_MS, forMs),
     contactPoint: options.gatewayContactPoint || null,
   };
-}
-
-/** Grafana's limit on a title; names are at most 128 characters each, so only the longest pairs are cut. */
-const TITLE_MAX_LENGTH = 190;
-
-function ruleTitle(title: string): string {
-  return title.length <= TITLE_MAX_LENGTH ? title : `${title.slice(0, TITLE_MAX_LENGTH - 1)}…`;
 }
 
 export interface EvaluationLimits {

@@ -23,7 +23,18 @@ export const QUERY_REF = 'A';
 export const REDUCE_REF = 'B';
 export const CONDITION_REF = 'C';
 
-export const GRAFANA_DIALECT: TemplateDialect = { value: `$values.${REDUCE_REF}.Value`, canQuery: false };
+/**
+ * A multi-location rule's per-location queries (Q1, Q2, ... in the server's order of gateways) and their last values
+ * (L1, L2, ...), which its annotations read: Grafana hands each instance the values whose labels match its own.
+ */
+export const locationQueryRef = (index: number): string => `Q${index + 1}`;
+export const locationStateRef = (index: number): string => `L${index + 1}`;
+
+export const GRAFANA_DIALECT: TemplateDialect = {
+  value: `$values.${REDUCE_REF}.Value`,
+  canQuery: false,
+  locationValue: (index) => `$values.${locationStateRef(index)}.Value`,
+};
 
 /** Grafana evaluates on a 10 s base interval, in multiples of it. */
 const GRAFANA_LIMITS = { minSeconds: 10, stepSeconds: 10 };
@@ -61,19 +72,17 @@ function grafanaRule(alert: AlertDefinition, ruleGroup: string, intervalSeconds:
     title: alert.title,
     condition: CONDITION_REF,
     data: [
-      {
-        refId: QUERY_REF,
-        datasourceUid: options.datasourceUid,
-        relativeTimeRange: { from: Math.ceil(alert.lookbackMs / 1000), to: 0 },
-        model: { refId: QUERY_REF, expr: alert.query, instant: true },
-      },
-      // dropNN: a NaN (a ratio without samples) is no data, not a value below every threshold.
-      expression(REDUCE_REF, { type: 'reduce', expression: QUERY_REF, reducer: 'last', settings: { mode: 'dropNN' } }),
+      prometheusQuery(QUERY_REF, alert.query, alert.lookbackMs, options),
+      lastValue(REDUCE_REF, QUERY_REF),
       expression(CONDITION_REF, {
         type: 'threshold',
         expression: REDUCE_REF,
         conditions: [{ evaluator: { type: alert.condition.operator === '<' ? 'lt' : 'gt', params: [alert.condition.value] } }],
       }),
+      ...(alert.locationQueries ?? []).flatMap((query, index) => [
+        prometheusQuery(locationQueryRef(index), query, alert.lookbackMs, options),
+        lastValue(locationStateRef(index), locationQueryRef(index)),
+      ]),
     ],
     noDataState: NO_DATA_STATE,
     execErrState: EXEC_ERR_STATE,
@@ -83,6 +92,20 @@ function grafanaRule(alert: AlertDefinition, ruleGroup: string, intervalSeconds:
     isPaused: false,
     ...(alert.contactPoint === null ? {} : { notification_settings: { receiver: alert.contactPoint } }),
   };
+}
+
+function prometheusQuery(refId: string, expr: string, lookbackMs: number, options: GrafanaRuleOptions): AlertQuery {
+  return {
+    refId,
+    datasourceUid: options.datasourceUid,
+    relativeTimeRange: { from: Math.ceil(lookbackMs / 1000), to: 0 },
+    model: { refId, expr, instant: true },
+  };
+}
+
+/** dropNN: a NaN (a ratio without samples) is no data, not a value below every threshold. */
+function lastValue(refId: string, query: string): AlertQuery {
+  return expression(refId, { type: 'reduce', expression: query, reducer: 'last', settings: { mode: 'dropNN' } });
 }
 
 function expression(refId: string, model: Record<string, unknown>): AlertQuery {

@@ -44,6 +44,17 @@ export function availabilityRatioQuery(scope: ProbeScope, windowMs: number): str
   return `(avg_over_time(${availability}[${formatDuration(windowMs)}]) * 100 and on (probe_id) ${availability})`;
 }
 
+/**
+ * A probe that is down at a location after N failed checks in a row: its run of failures above N-1 (a whole number,
+ * so `> N-1` is `>= N`, in the one form both Prometheus and Grafana's threshold expression have), or for one check
+ * its availability below 1, the series dashboards graph. `matchers` select the series.
+ */
+export function downSeries(consecutiveChecks: number, matchers: string): { query: string; condition: Comparison } {
+  return consecutiveChecks > 1
+    ? { query: `tcpprobe_consecutive_failures{${matchers}}`, condition: { operator: '>', value: consecutiveChecks - 1 } }
+    : { query: `tcpprobe_availability{${matchers}}`, condition: { operator: '<', value: 1 } };
+}
+
 /** Connect time of the latest successful check, in milliseconds like the threshold. */
 export function connectTimeMsQuery(scope: ProbeScope): string {
   return `tcpprobe_connect_seconds{${scopeMatchers(scope)}} * 1000`;

@@ -10,19 +10,32 @@ export interface TemplateDialect {
   value: string;
   /** Prometheus templates can run PromQL (`query`); Grafana's cannot, so failure details come from the probe page. */
   canQuery: boolean;
+  /**
+   * Grafana: the value of a multi-location rule's per-location expression (index in the server's gateway order),
+   * which stands in for the query a Prometheus template runs to name the locations down and up.
+   */
+  locationValue?: (index: number) => string;
 }
 
 export const MANAGED_BY = 'probekit';
 export const APP_ID = 'probekit-tcpprobe-app';
 
 /** Prometheus-style alert names; Grafana titles start with them. */
-export const ALERT_NAMES: Record<Threshold['kind'] | 'gatewayDown' | 'gatewaySaturated', string> = {
+export const ALERT_NAMES: Record<Threshold['kind'] | 'pathDown' | 'gatewayDown' | 'gatewaySaturated', string> = {
   availability: 'TcpProbeDown',
+  pathDown: 'TcpProbePathDown',
   availabilityRatio: 'TcpProbeAvailabilityLow',
   connectTime: 'TcpProbeConnectSlow',
   gatewayDown: 'TcpProbeGatewayDown',
   gatewaySaturated: 'TcpProbeGatewaySaturated',
 };
+
+/** Grafana's limit on a title; names are at most 128 characters each, so only the longest pairs are cut. */
+const TITLE_MAX_LENGTH = 190;
+
+export function ruleTitle(title: string): string {
+  return title.length <= TITLE_MAX_LENGTH ? title : `${title.slice(0, TITLE_MAX_LENGTH - 1)}…`;
+}
 
 /** Both engines expand labels and annotations as Go templates: a name containing "{{" must stay text. */
 export function literal(text: string): string {
@@ -63,10 +76,9 @@ export interface ThresholdText {
 
 export function thresholdAnnotations(text: ThresholdText, dialect: TemplateDialect, grafanaUrl: string | undefined): Record<string, string> {
   const { threshold } = text;
-  const probe = '{{ $labels.probe }} ({{ $labels.target }}) of {{ $labels.server }}';
+  const probe = PROBE_TEXT;
   const from = 'from gateway {{ $labels.gateway }}';
-  const origin = text.isDefault ? ' This is the built-in default; set an availability threshold on the server or probe to change it.' : '';
-  const details = (parts: string[]) => parts.join('') + origin + probePageHint(dialect, grafanaUrl);
+  const details = (parts: string[]) => parts.join('') + defaultNote(text) + probePageHint(dialect, grafanaUrl);
   let summary: string;
   let description: string;
   switch (threshold.kind) {
@@ -92,12 +104,22 @@ export function thresholdAnnotations(text: ThresholdText, dialect: TemplateDiale
       ]);
       break;
   }
+  return { summary, description, ...linkAnnotations(threshold, grafanaUrl) };
+}
+
+/** How an alert names its probe. */
+export const PROBE_TEXT = '{{ $labels.probe }} ({{ $labels.target }}) of {{ $labels.server }}';
+
+/** The runbook the threshold names and the probe's page in the app, when known. */
+export function linkAnnotations(threshold: Threshold, grafanaUrl: string | undefined): Record<string, string> {
   return compact({
-    summary,
-    description,
     runbook_url: threshold.runbookUrl && literal(threshold.runbookUrl),
     probe_url: grafanaUrl && `${literal(trimSlash(grafanaUrl))}/a/${APP_ID}/probes/{{ $labels.probe_id }}`,
   });
+}
+
+export function defaultNote(text: Pick<ThresholdText, 'isDefault'>): string {
+  return text.isDefault ? ' This is the built-in default; set an availability threshold on the server or probe to change it.' : '';
 }
 
 export function gatewayAnnotations(forMs: number): Record<string, string> {
@@ -134,23 +156,23 @@ export function downCondition(threshold: Pick<Threshold, 'for' | 'consecutiveChe
   return hold === '' ? 'at one failed check' : hold;
 }
 
-function forText(forMs: number): string {
+export function forText(forMs: number): string {
   return forMs > 0 ? ` for ${formatDuration(forMs)}` : '';
 }
 
 /** The failure reason counted most often lately; the gateway counts every check by result in tcpprobe_checks_total. */
-function frequentFailure(lookbackMs: number): string {
+export function frequentFailure(lookbackMs: number): string {
   return `{{ with printf \`${frequentFailureQueryFormat(lookbackMs)}\` $labels.probe_id | query }}{{ with first . }}` +
     ` Most frequent failure in the last ${formatDuration(lookbackMs)}: {{ label "result" . }}.{{ end }}{{ end }}`;
 }
 
 /** Where the name pointed at the latest check that resolved it (CNAMEs followed); an IPv6 target has no IPv4. */
-function resolvedTarget(): string {
+export function resolvedTarget(): string {
   return `{{ with printf \`${PROBE_INFO_QUERY_FORMAT}\` $labels.probe_id | query }}{{ with first . }}` +
     ' Last resolved to {{ label "actual_host" . }}{{ with label "actual_ipv4" . }} ({{ . }}){{ end }}.{{ end }}{{ end }}';
 }
 
-function probePageHint(dialect: TemplateDialect, grafanaUrl: string | undefined): string {
+export function probePageHint(dialect: TemplateDialect, grafanaUrl: string | undefined): string {
   return !dialect.canQuery && grafanaUrl ? ' The probe page (probe_url) shows the latest result and its failure reason.' : '';
 }
 

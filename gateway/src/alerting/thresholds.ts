@@ -85,3 +85,12 @@ function withDefault(thresholds: SourcedThreshold[]): SourcedThreshold[] {
     : [...thresholds, { threshold: DEFAULT_THRESHOLD, source: 'default' as const }];
   return all.toSorted((a, b) => KIND_ORDER[a.threshold.kind] - KIND_ORDER[b.threshold.kind] || LEVEL_ORDER[a.threshold.level] - LEVEL_ORDER[b.threshold.level]);
 }
+
+/**
+ * How many locations must see a probe down before its availability threshold alerts: the threshold's
+ * minFailingLocations, else 1 for a server on one gateway and a majority of its gateways otherwise (2 of 3, 3 of 4),
+ * so that one location's network cannot page the service's team. Not capped at the count: validation refuses more.
+ */
+export function quorumOf(threshold: Pick<Threshold, 'minFailingLocations'>, gatewayCount: number): number {
+  return threshold.minFailingLocations ?? (gatewayCount <= 1 ? 1 : Math.floor(gatewayCount / 2) + 1);
+}

@@ -3,12 +3,20 @@ import type { Server } from '../schemas/server.js';
 import type { Probe } from '../schemas/probe.js';
 
 /** Type-only imports: this folder stays free of runtime dependencies so the Grafana plugin can bundle it. */
-export type AlertingServer = Pick<Server, 'id' | 'name' | 'role' | 'site' | 'gateway' | 'thresholds'>;
+export type AlertingServer = Pick<Server, 'id' | 'name' | 'role' | 'site' | 'gateways' | 'thresholds'>;
 export type AlertingProbe = Pick<Probe, 'id' | 'serverId' | 'name' | 'intervalSeconds' | 'thresholds'>;
+
+/** A location's owner: its path alerts (TcpProbePathDown) go to this team rather than the service's. */
+export interface AlertingGateway {
+  id: string;
+  team: string | null;
+}
 
 export interface AlertingConfig {
   servers: readonly AlertingServer[];
   probes: readonly AlertingProbe[];
+  /** Teams of the locations (GET /api/v1/gateways); a gateway missing here, or without a team, routes to the threshold's team. */
+  gateways?: readonly AlertingGateway[];
 }
 
 /** Settings both rule formats share. */

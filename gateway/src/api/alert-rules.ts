@@ -34,7 +34,13 @@ export const alertRuleRoutes: FastifyPluginAsyncTypebox<ApiOptions> = async (app
   }, async (request, reply) => {
     const { grafanaUrl, scrapeInterval, gatewayTeam } = request.query;
     const rules = prometheusRuleGroups(
-      { servers: service.store.servers.all(), probes: service.store.probes.all() },
+      {
+        servers: service.store.servers.all(),
+        probes: service.store.probes.all(),
+        // The locations' teams, also of gateways not seen yet: a path alert (TcpProbePathDown) goes to the team of
+        // the gateway that sees the probe down.
+        gateways: [...service.store.gateways.teams()].map(([id, team]) => ({ id, team })),
+      },
       { grafanaUrl, gatewayTeam, scrapeIntervalSeconds: scrapeInterval === undefined ? undefined : parseDurationMs(scrapeInterval) / 1000 },
     );
     // The text is the response; the string schema documents it, the JSON serializer would quote it.

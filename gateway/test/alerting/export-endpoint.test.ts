@@ -76,3 +76,24 @@ describe('consecutiveChecks on thresholds', () => {
     expect([zero.status, zero.body.field]).toEqual([400, 'thresholds[0].consecutiveChecks']);
   });
 });
+
+describe('a server on several gateways', () => {
+  it("exports its path rules with the team each gateway has, else the threshold's", async () => {
+    const server = await gw.api.post('/api/v1/servers', {
+      name: 'multi', gateways: ['test-gw', 'branch', 'aws'], thresholds: [{ kind: 'availability', level: 'critical', consecutiveChecks: 2, team: 'web' }],
+    });
+    expect(server.status).toBe(201);
+    expect((await gw.api.post(`/api/v1/servers/${server.body.id}/probes`, { name: 'https', host: '127.0.0.1', port: 9, intervalSeconds: 60 })).status).toBe(201);
+    expect((await gw.api.patch('/api/v1/gateways/test-gw', { team: 'net-hq' })).status).toBe(200);
+    // A location no gateway has announced yet may have its team already.
+    expect((await gw.api.patch('/api/v1/gateways/branch', { team: 'net-branch' })).status).toBe(200);
+
+    const doc = parse((await gw.api.get(RULES)).body);
+    const group = doc.groups.find((g: { name: string }) => g.name === `server-${server.body.id}`);
+    const paths = group.rules.filter((r: { alert: string }) => r.alert === 'TcpProbePathDown');
+    expect(paths.map((r: { labels: Record<string, string> }) => [r.labels.gateway, r.labels.team])).toEqual([['test-gw', 'net-hq'], ['branch', 'net-branch'], ['aws', 'web']]);
+    expect(group.rules[0]).toMatchObject({ alert: 'TcpProbeDown', labels: { team: 'web' }, expr: expect.stringMatching(/^\(count by \(server, server_id, probe, probe_id, target, role, site\) .* > 1$/) });
+    // The gateway-down rule expects every location, those never seen too.
+    expect(doc.groups.at(-1).rules[0].expr).toContain('absent(tcpprobe_probes_configured{gateway="branch"})');
+  });
+});

@@ -6,7 +6,7 @@ import type { AlertingConfig, AlertingProbe, AlertingServer, AlertRuleGroup } fr
 import type { Threshold } from '../../src/schemas/threshold.js';
 
 export function server(id: number, extra: Partial<AlertingServer> = {}): AlertingServer {
-  return { id, name: `srv-${id}`, role: 'production', site: 'fra', gateway: 'gw-a', thresholds: [], ...extra };
+  return { id, name: `srv-${id}`, role: 'production', site: 'fra', gateways: ['gw-a'], thresholds: [], ...extra };
 }
 
 export function probe(id: number, serverId: number, extra: Partial<AlertingProbe> = {}): AlertingProbe {
@@ -28,7 +28,7 @@ export function largeConfig(): AlertingConfig & { overridingProbeIds: number[] }
   const probes: AlertingProbe[] = [];
   const overridingProbeIds: number[] = [];
   for (let s = 1; s <= 50; s++) {
-    servers.push(server(s, { name: `server-${s}`, gateway: `gw-${s % 3}`, thresholds: s % 2 === 0 ? [connect({ team: `team-${s}` })] : [] }));
+    servers.push(server(s, { name: `server-${s}`, gateways: [`gw-${s % 3}`], thresholds: s % 2 === 0 ? [connect({ team: `team-${s}` })] : [] }));
     for (let p = 1; p <= 200; p++) {
       const id = s * 1000 + p;
       const overrides = s % 5 === 0 && p === 7;

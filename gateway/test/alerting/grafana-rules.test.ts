@@ -20,9 +20,9 @@ const evaluator = (rule: ProvisionedAlertRule) => (rule.data[2]!.model.condition
 /** Server 1 uses the default; server 2 sets availability and connect time, which two of its probes override. */
 const mixed: AlertingConfig = {
   servers: [
-    server(1, { name: 'erp-prod', gateway: 'gw-a' }),
+    server(1, { name: 'erp-prod', gateways: ['gw-a'] }),
     server(2, {
-      name: 'db-prod', site: null, role: 'production', gateway: 'gw-b',
+      name: 'db-prod', site: null, role: 'production', gateways: ['gw-b'],
       thresholds: [availability({ for: '2m', team: 'db', runbookUrl: 'https://wiki.example/db-down' }), connect({ team: 'db', contactPoint: 'db-oncall' })],
     }),
   ],
@@ -292,7 +292,7 @@ describe('the gateway-saturated rule', () => {
 describe('the gateway-down rule', () => {
   it('expects every gateway that runs a probe, once, and fires one alert per gateway', () => {
     const config = {
-      servers: [server(1, { gateway: 'gw-b' }), server(2, { gateway: 'gw-a' }), server(3, { gateway: 'gw-b' }), server(4, { gateway: 'gw-idle' })],
+      servers: [server(1, { gateways: ['gw-b'] }), server(2, { gateways: ['gw-a'] }), server(3, { gateways: ['gw-b'] }), server(4, { gateways: ['gw-idle'] })],
       probes: [probe(10, 1), probe(20, 2), probe(30, 3)],
     };
     const rule = byUid(groups(config)).get('probekit-gateway-down')!;

@@ -19,8 +19,8 @@ async function promtool(file: PrometheusRuleFile): Promise<string> {
 
 const config: AlertingConfig = {
   servers: [
-    server(1, { name: 'erp {{ prod }}', gateway: 'gw-a' }),
-    server(2, { name: 'db-prod', gateway: 'gw-b', thresholds: [availability({ for: '2m', team: 'db', contactPoint: 'db-oncall' }), connect({ team: 'db' }), ratio({ value: 99.5 })] }),
+    server(1, { name: 'erp {{ prod }}', gateways: ['gw-a'] }),
+    server(2, { name: 'db-prod', gateways: ['gw-b'], thresholds: [availability({ for: '2m', team: 'db', contactPoint: 'db-oncall' }), connect({ team: 'db' }), ratio({ value: 99.5 })] }),
   ],
   probes: [
     probe(10, 1, { intervalSeconds: 5 }),

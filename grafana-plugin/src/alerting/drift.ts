@@ -83,8 +83,8 @@ export async function loadDrift(): Promise<DriftResult> {
   const resolved = await currentAlertingTarget();
   if (!resolved.ok) return { status: 'notConfigured', message: NO_PROMETHEUS_MESSAGE };
   const { target } = resolved;
-  const { servers, probes } = await loadFullConfig();
-  const desired = desiredRuleGroups(servers, probes, target);
+  const { servers, probes, gateways } = await loadFullConfig();
+  const desired = desiredRuleGroups(servers, probes, target, gateways);
   const [actual, allRules] = await Promise.all([
     mapLimited(desired, 4, (group) => getRuleGroup(group.folderUid, group.title)),
     listAlertRules(),

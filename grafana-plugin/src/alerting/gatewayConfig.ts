@@ -1,7 +1,10 @@
-// What the rules are made from, read from the gateway: one server with all its probes, or every server and probe.
+// What the rules are made from, read from the gateway: one server with all its probes, or every server and probe,
+// and the gateways' teams.
+import { listGateways } from '../api/gateways';
 import { getServer, listAllServers } from '../api/servers';
 import { listProbes } from '../api/probes';
 import type { Probe, ProbeServer } from '../api/types';
+import type { AlertingGateway } from './mapping';
 
 /** The gateway's largest page. */
 const MAX_PAGE = 1000;
@@ -32,9 +35,15 @@ export async function loadServerConfig(serverId: number): Promise<ServerConfig |
   return { server, probes: await listAllProbes(serverId) };
 }
 
+/** Each location's team: the path alerts (TcpProbePathDown) of servers on several gateways go to it. */
+export async function loadGatewayTeams(): Promise<AlertingGateway[]> {
+  return (await listGateways()).items.map(({ id, team }) => ({ id, team }));
+}
+
 export interface FullConfig {
   servers: ProbeServer[];
   probes: Probe[];
+  gateways: AlertingGateway[];
 }
 
 /** Every server and probe; the probes of a few servers at a time. */
@@ -45,6 +54,6 @@ export async function loadFullConfig(): Promise<FullConfig> {
   const workers = Array.from({ length: Math.min(4, queue.length) }, async () => {
     for (let next = queue.shift(); next; next = queue.shift()) probes.push(...(await listAllProbes(next.id)));
   });
-  await Promise.all(workers);
-  return { servers, probes };
+  const [gateways] = await Promise.all([loadGatewayTeams(), ...workers]);
+  return { servers, probes, gateways };
 }

@@ -13,7 +13,7 @@ import { alertingTarget, DEFAULT_ALERT_FOLDER_UID, type AlertingTarget } from '.
 const target: AlertingTarget = { folderUid: 'probekit-alerts', folderTitle: 'probekit', datasourceUid: 'prom-main', grafanaUrl: 'https://grafana.example/', orgId: 1, defaultTeam: 'sre' };
 
 function server(id: number, thresholds: Threshold[] = [], extra: Partial<ProbeServer> = {}): ProbeServer {
-  return { id, name: `srv-${id}`, role: 'production', site: 'fra', gateway: 'gw-a', thresholds, probeCount: 0, ...extra } as ProbeServer;
+  return { id, name: `srv-${id}`, role: 'production', site: 'fra', gateways: ['gw-a'], thresholds, probeCount: 0, ...extra } as ProbeServer;
 }
 
 function probe(id: number, serverId: number, thresholds: Threshold[] = []): Probe {
@@ -61,7 +61,7 @@ describe('rule groups', () => {
   });
 
   test('the gateway-down group from server counts is the one the full configuration gives', () => {
-    const servers = [server(1, [], { probeCount: 1 }), server(2, [], { gateway: 'gw-b', probeCount: 2 }), server(3, [], { gateway: 'gw-c' })];
+    const servers = [server(1, [], { probeCount: 1 }), server(2, [], { gateways: ['gw-b'], probeCount: 2 }), server(3, [], { gateways: ['gw-c'] })];
     const probes = [probe(10, 1), probe(20, 2), probe(21, 2)];
     const full = desiredRuleGroups(servers, probes, target).find((group) => group.title === GATEWAY_GROUP);
     expect(gatewayRuleGroup(servers, target)).toEqual(full);

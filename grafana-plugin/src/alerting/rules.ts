@@ -6,9 +6,12 @@ import {
   GATEWAY_GROUP,
   QUERY_REF,
   grafanaRuleGroups,
+  pathRuleUid,
   probeThresholds,
+  quorumOf,
   thresholdRuleUid,
   type AlertRuleGroup,
+  type AlertingGateway,
   type AlertingProbe,
   type AlertingServer,
   type GrafanaRuleOptions,
@@ -18,8 +21,10 @@ import type { AlertingTarget } from './settings';
 
 export type RuleServer = AlertingServer;
 export type RuleProbe = AlertingProbe;
-/** What the gateway-down rule needs to know of a server: which gateway runs it, and whether it has probes at all. */
-export type RunningServer = Pick<ProbeServer, 'id' | 'name' | 'role' | 'site' | 'gateway' | 'probeCount'>;
+/** What the gateway-down rule needs to know of a server: which gateways run it, and whether it has probes at all. */
+export type RunningServer = Pick<ProbeServer, 'id' | 'name' | 'role' | 'site' | 'gateways' | 'probeCount'>;
+/** The locations' teams (GET /api/v1/gateways): path alerts of servers on several gateways go to them. */
+export type RuleGateway = AlertingGateway;
 
 function ruleOptions(target: AlertingTarget): GrafanaRuleOptions {
   return {
@@ -40,9 +45,9 @@ function withDefaultTeam(group: AlertRuleGroup, team: string | undefined): Alert
   };
 }
 
-/** The group of one server: its rules, and its probes' own rules. */
-export function serverRuleGroup(server: RuleServer, probes: readonly RuleProbe[], target: AlertingTarget): AlertRuleGroup {
-  const [group] = grafanaRuleGroups({ servers: [server], probes: probes.filter((probe) => probe.serverId === server.id) }, ruleOptions(target));
+/** The group of one server: its rules, and its probes' own rules; `gateways` gives its path alerts their locations' teams. */
+export function serverRuleGroup(server: RuleServer, probes: readonly RuleProbe[], target: AlertingTarget, gateways: readonly RuleGateway[] = []): AlertRuleGroup {
+  const [group] = grafanaRuleGroups({ servers: [server], probes: probes.filter((probe) => probe.serverId === server.id), gateways }, ruleOptions(target));
   return withDefaultTeam(group!, target.defaultTeam);
 }
 
@@ -55,7 +60,7 @@ export function gatewayRuleGroup(servers: readonly RunningServer[], target: Aler
   const running = servers.filter((server) => server.probeCount > 0);
   const groups = grafanaRuleGroups(
     {
-      servers: running.map(({ id, name, role, site, gateway }) => ({ id, name, role, site, gateway, thresholds: [] })),
+      servers: running.map(({ id, name, role, site, gateways }) => ({ id, name, role, site, gateways, thresholds: [] })),
       probes: running.map((server) => ({ id: server.id, serverId: server.id, name: '', intervalSeconds: 60, thresholds: [] })),
     },
     ruleOptions(target),
@@ -65,15 +70,25 @@ export function gatewayRuleGroup(servers: readonly RunningServer[], target: Aler
 }
 
 /** Every group of a configuration: one per server, and the gateway-down group. */
-export function desiredRuleGroups(servers: readonly RuleServer[], probes: readonly RuleProbe[], target: AlertingTarget): AlertRuleGroup[] {
-  return grafanaRuleGroups({ servers, probes }, ruleOptions(target)).map((group) => withDefaultTeam(group, target.defaultTeam));
+export function desiredRuleGroups(
+  servers: readonly RuleServer[],
+  probes: readonly RuleProbe[],
+  target: AlertingTarget,
+  gateways: readonly RuleGateway[] = [],
+): AlertRuleGroup[] {
+  return grafanaRuleGroups({ servers, probes, gateways }, ruleOptions(target)).map((group) => withDefaultTeam(group, target.defaultTeam));
 }
 
-/** The rules that watch one probe: the server's rules it follows and its own. */
+/**
+ * The rules that watch one probe: the server's rules it follows and its own, and on a server with several gateways
+ * the path rule of each location for every availability threshold with a quorum above one.
+ */
 export function probeRuleUids(server: RuleServer, probe: Pick<Probe, 'id' | 'thresholds'>): string[] {
-  return probeThresholds(server, probe).map(({ threshold, source }) =>
-    thresholdRuleUid(source === 'probe' ? { probeId: probe.id } : { serverId: server.id }, threshold.kind, threshold.level),
-  );
+  return probeThresholds(server, probe).flatMap(({ threshold, source }) => {
+    const uid = thresholdRuleUid(source === 'probe' ? { probeId: probe.id } : { serverId: server.id }, threshold.kind, threshold.level);
+    const paths = server.gateways.length > 1 && threshold.kind === 'availability' && quorumOf(threshold, server.gateways.length) > 1;
+    return paths ? [uid, ...server.gateways.map((gateway) => pathRuleUid(uid, gateway))] : [uid];
+  });
 }
 
 export interface RuleSummary {

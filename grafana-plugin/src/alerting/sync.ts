@@ -5,7 +5,7 @@ import { AppEvents } from '@grafana/data';
 import { config, getAppEvents } from '@grafana/runtime';
 import { listAllServers } from '../api/servers';
 import { compareRuleGroup, inSync } from './diff';
-import { loadServerConfig } from './gatewayConfig';
+import { loadGatewayTeams, loadServerConfig } from './gatewayConfig';
 import { deleteAlertRule, deleteRuleGroup, ensureFolder, getAppJsonData, getRuleGroup, isAlertingError, putRuleGroup, toAlertingError } from './grafanaApi';
 import { GATEWAY_GROUP, groupName, type AlertRuleGroup } from './mapping';
 import { gatewayRuleGroup, serverRuleGroup } from './rules';
@@ -100,8 +100,8 @@ async function syncServer(serverId: number): Promise<SyncOutcome> {
   const writer = new GroupWriter(target);
   try {
     // A deleted server (404) has no group any more.
-    const loaded = await loadServerConfig(serverId);
-    await writer.apply(target.folderUid, groupName({ id: serverId }), loaded ? serverRuleGroup(loaded.server, loaded.probes, target) : null);
+    const [loaded, gateways] = await Promise.all([loadServerConfig(serverId), loadGatewayTeams()]);
+    await writer.apply(target.folderUid, groupName({ id: serverId }), loaded ? serverRuleGroup(loaded.server, loaded.probes, target, gateways) : null);
     await writer.apply(target.folderUid, GATEWAY_GROUP, gatewayRuleGroup(await listAllServers(), target));
     return { status: 'synced', target, writes: writer.writes };
   } catch (error) {
