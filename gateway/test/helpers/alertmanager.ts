@@ -100,3 +100,25 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     }),
   };
 }
+
+/**
+ * An Alertmanager config that sends the alerts of each team to the receiver of that name and the rest to
+ * `fallback` (one of them): notified at once (no group wait), grouped by alert name and team, never repeated within a test.
+ */
+export function teamRoutingConfig(receivers: Record<string, WebhookReceiver>, fallback: string): string {
+  if (!(fallback in receivers)) throw new Error(`the fallback receiver ${fallback} is not one of ${Object.keys(receivers).join(', ')}`);
+  const teams = Object.keys(receivers).filter((name) => name !== fallback);
+  return [
+    'route:',
+    `  receiver: ${fallback}`,
+    '  group_by: [alertname, team]',
+    '  group_wait: 0s',
+    '  group_interval: 1s',
+    '  repeat_interval: 1h',
+    '  routes:',
+    ...teams.flatMap((team) => [`    - matchers: [${JSON.stringify(`team="${team}"`)}]`, `      receiver: ${team}`]),
+    'receivers:',
+    ...Object.entries(receivers).flatMap(([name, receiver]) => [`  - name: ${name}`, '    webhook_configs:', `      - url: ${JSON.stringify(receiver.url)}`]),
+    '',
+  ].join('\n');
+}

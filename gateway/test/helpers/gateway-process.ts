@@ -15,23 +15,30 @@ export interface GatewayProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+export interface SpawnOptions {
+  /** A network namespace to run the gateway in (`ip netns exec`, which execs it: the child is the gateway itself). */
+  netns?: string;
+}
+
 /**
  * Starts a gateway with `env` (GATEWAY_* variables of this process are not inherited) and waits until /readyz
- * answers 200. GATEWAY_PORT defaults to a free port.
+ * answers 200. GATEWAY_PORT defaults to a free port; `url` is on GATEWAY_HOST (default 127.0.0.1).
  */
-export async function spawnGateway(env: Record<string, string>, readyTimeoutMs = 45_000): Promise<GatewayProcess> {
+export async function spawnGateway(env: Record<string, string>, readyTimeoutMs = 45_000, options: SpawnOptions = {}): Promise<GatewayProcess> {
   const port = env.GATEWAY_PORT ? Number(env.GATEWAY_PORT) : await freePort();
   const childEnv: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('GATEWAY_') && value !== undefined) childEnv[key] = value;
   Object.assign(childEnv, { GATEWAY_HOST: '127.0.0.1', GATEWAY_TIME_ZONE: 'UTC', GATEWAY_LOG_LEVEL: 'warn', ...env, GATEWAY_PORT: String(port) });
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: GATEWAY_DIR, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const command = [process.execPath, '--import', 'tsx', 'src/main.ts'];
+  if (options.netns) command.unshift('ip', 'netns', 'exec', options.netns);
+  const child = spawn(command[0]!, command.slice(1), { cwd: GATEWAY_DIR, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   let gone = false;
   void exited.then(() => { gone = true; });
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${childEnv.GATEWAY_HOST}:${port}`;
 
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
