@@ -2,13 +2,17 @@
 // against a real gateway, a real Prometheus (charts, and the alert rules' states the preview's ruler evaluates) and
 // Grafana's alerting API as provisioned. Check the configuration, create a probe server, add a probe to a loopback
 // listener, watch it turn up, point it at a closed port and see its alert go pending, compare the alert rules, add a
-// probe outside its window, delete; a screenshot of each page lands in e2e/screenshots/.
+// probe outside its window, delete; then a server on several locations (this gateway, an agent registered with it that
+// may not reach the target, and a name not seen yet) and its probe's state at each. A screenshot of each page lands in
+// e2e/screenshots/.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { spawnGateway, type GatewayProcess } from '../../gateway/test/helpers/gateway-process';
 import { OVERVIEW_PATH } from '../preview/paths';
 import { startPreview, type Preview } from '../preview/host';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, requireChromium } from '../src/test/chromium';
@@ -16,11 +20,15 @@ import { eventually } from './eventually';
 
 const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
 const APP = '/a/probekit-tcpprobe-app';
+const AGENT_TOKEN = randomBytes(24).toString('hex');
 
 let preview: Preview;
 let context: BrowserContext;
 let page: Page;
 let profileDir: string;
+let agentDir: string;
+/** A second location: an agent of the preview's gateway whose GATEWAY_ALLOWED_TARGETS keeps it from loopback targets. */
+let agent: GatewayProcess;
 let listener: Server;
 let listenerPort: number;
 let closedPort: number;
@@ -40,7 +48,16 @@ beforeAll(async () => {
   closedPort = await listen(probeClosed);
   await new Promise<void>((resolve) => probeClosed.close(() => resolve()));
 
-  preview = await startPreview({ user: { login: 'alice', orgRole: 'Admin' } });
+  preview = await startPreview({ user: { login: 'alice', orgRole: 'Admin' }, gatewayEnv: { GATEWAY_CONTROL_PLANE_TOKEN: AGENT_TOKEN } });
+  agentDir = mkdtempSync(join(tmpdir(), 'probekit-agent-'));
+  agent = await spawnGateway({
+    GATEWAY_ID: 'branch-fra',
+    GATEWAY_DB: join(agentDir, 'gateway.db'),
+    GATEWAY_API_TOKEN: randomBytes(24).toString('hex'),
+    GATEWAY_CONTROL_PLANE_URL: preview.gateway.url,
+    GATEWAY_CONTROL_PLANE_TOKEN: AGENT_TOKEN,
+    GATEWAY_ALLOWED_TARGETS: '10.0.0.0/8',
+  });
   profileDir = mkdtempSync(join(tmpdir(), 'probekit-chromium-'));
   context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM_PATH,
@@ -56,7 +73,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context?.close();
+  await agent?.stop();
   await preview?.close();
+  if (agentDir) rmSync(agentDir, { recursive: true, force: true });
   await new Promise<void>((resolve) => (listener ? listener.close(() => resolve()) : resolve()));
   if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 });
@@ -266,6 +285,49 @@ async function journey(): Promise<void> {
   await visible(page.getByRole('heading', { name: 'erp-batch' }));
   await visible(page.getByRole('region', { name: 'Probe summary' }));
   await shot('12-probe-outside-window', { fullPage: true });
+
+  // A server on several locations: the multi-select offers every gateway with its state and takes a name no gateway
+  // has announced yet.
+  await page.getByRole('link', { name: 'Probe servers', exact: true }).first().click();
+  await page.getByRole('button', { name: /create probe server/i }).first().click();
+  await field('Name').fill('erp-eu');
+  await field('Role').fill('production');
+  await field('Gateways').click();
+  await visible(page.getByRole('option', { name: /branch-fra \(online\)/ }));
+  await shot('13-server-form-locations');
+  await page.getByRole('option', { name: /branch-fra \(online\)/ }).click();
+  await field('Gateways').fill('aws-eu');
+  await page.getByText('Add gateway "aws-eu" (never seen)').click();
+  await visible(page.getByText('aws-eu (never seen)'));
+  await page.keyboard.press('Escape');
+  await shot('13a-server-form-locations-picked');
+  await page.getByRole('button', { name: 'Create probe server' }).click();
+  await visible(rowOf('erp-eu'));
+  await containsText(rowOf('erp-eu'), 'branch-fra');
+  await containsText(rowOf('erp-eu'), 'aws-eu');
+
+  // Its probe at each location: up from here, down from the agent that may not reach loopback, no data from aws-eu.
+  await rowOf('erp-eu').getByRole('link', { name: 'erp-eu', exact: true }).click();
+  await containsText(page.getByRole('region', { name: 'Probe server' }), 'preview, branch-fra, aws-eu');
+  await page.getByRole('link', { name: 'Add probe' }).first().click();
+  await field('Name').fill('erp-eu-web');
+  await field('Host').fill('127.0.0.1');
+  await field('Port').fill(String(listenerPort));
+  await field('Repeat interval').click();
+  await page.getByRole('option', { name: /^Every 10 seconds/ }).click();
+  await page.getByRole('button', { name: 'Create probe' }).click();
+  await visible(rowOf('erp-eu-web'));
+  await rowOf('erp-eu-web').getByRole('link', { name: 'erp-eu-web', exact: true }).click();
+  const locations = page.getByRole('table', { name: 'Locations' });
+  await eventually(async () => {
+    await page.getByRole('button', { name: 'Refresh', exact: true }).click({ timeout: 2_000 });
+    await visible(locations.getByRole('row').filter({ hasText: 'preview' }).getByText('Up', { exact: true }), 2_000);
+    await visible(locations.getByRole('row').filter({ hasText: 'branch-fra' }).getByText('Down', { exact: true }), 2_000);
+  }, 60_000);
+  await containsText(locations.getByRole('row').filter({ hasText: 'branch-fra' }), 'outside GATEWAY_ALLOWED_TARGETS');
+  await containsText(page.getByRole('region', { name: 'Probe summary' }), 'down at 1 of 3 locations, up at 1, no data from 1');
+  await containsText(page.getByRole('region', { name: 'Thresholds and alerts' }), 'alerts when 2 of 3 locations see it down');
+  await shot('14-probe-locations', { fullPage: true });
 
   // Everything went through the Grafana-style proxy to the real gateway.
   expect(preview.server.forwarded).toEqual(

@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildPreview, launchChromium, servePreview, type PreviewServer } from '../src/panels/probe-grid/preview/harness';
 
 const SCREENSHOT = join(import.meta.dirname, '..', 'e2e', 'screenshots', 'probe-grid.png');
+const PARTIAL_SCREENSHOT = join(import.meta.dirname, '..', 'e2e', 'screenshots', 'probe-grid-partial.png');
+/** Two servers of 24 probes, each run from three gateways, some probes down at only some of them. */
+const SEVERAL_LOCATIONS = 'probes=48&seed=4&locations=3&partialRatio=0.15&downRatio=0.04&noDataRatio=0.04';
 
 let server: PreviewServer | undefined;
 let browser: Browser | undefined;
@@ -24,8 +27,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function openPreview(query: string): Promise<Page> {
-  const page = await browser!.newPage({ viewport: { width: 1240, height: 800 } });
+async function openPreview(query: string, viewport = { width: 1240, height: 800 }): Promise<Page> {
+  const page = await browser!.newPage({ viewport });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(`${server!.url}/?${query}`);
@@ -91,6 +94,76 @@ describe('probe status grid in Chromium', () => {
     expect(states.length).toBeLessThan(all);
     expect(states).toContain('down');
     expect(states).not.toContain('nodata');
+    await page.close();
+  });
+
+  test('a probe down at some of its locations: its own colour and "down at 2 of 3", each location in the tooltip; saves a screenshot', async () => {
+    // Tall enough for the tooltip to open below a tile of the second group, leaving the legend in the screenshot.
+    const page = await openPreview(`${SEVERAL_LOCATIONS}&height=960`, { width: 1240, height: 1000 });
+    const cssColor = (name: string) => page.evaluate((colorName) => window.probeGrid.cssColor(colorName), name);
+    const background = (cell: ReturnType<Page['locator']>) => cell.evaluate((element) => getComputedStyle(element).backgroundColor);
+
+    expect(await page.locator('[role="gridcell"][data-index]').count()).toBe(48);
+    const partial = page.locator('[role="gridcell"][data-state="partial"]');
+    expect(await partial.count()).toBeGreaterThan(2);
+    const first = partial.first();
+    expect(await first.textContent()).toMatch(/^◐\s.+down at [12] of [23]$/);
+    expect(await first.getAttribute('aria-label')).toMatch(/^[\w-]+, down at [12] of [23](?: \(no data from [\w-]+\))?, \w+, down from [\w-]+(, [\w-]+)?; up from /);
+    // Its own colour: the theme's purple, neither the down red nor a connect-time colour.
+    const purple = await cssColor('purple');
+    expect(await background(first)).toBe(purple);
+    expect(await background(page.locator('[role="gridcell"][data-state="down"]').first())).toBe(await cssColor('red'));
+    expect(purple).not.toBe(await cssColor('red'));
+    // The legend: the partly-down count with its swatch in that colour.
+    const legend = page.locator('[data-count="partial"]').first();
+    expect(await legend.textContent()).toMatch(/^◐ \d+ partly down$/);
+    expect(await legend.locator('span').first().evaluate((swatch) => getComputedStyle(swatch).backgroundColor)).toBe(purple);
+    // Sorted by state, in each group partly down follows down.
+    const states = await page.locator('[role="gridcell"][data-index]').evaluateAll((cells) => cells.map((cell) => (cell as HTMLElement).dataset.state));
+    expect(states.slice(0, states.indexOf('partial')).every((state) => state === 'down')).toBe(true);
+
+    // A partly-down probe with a silent location: the tooltip lists all three, and says which has no data.
+    const silent = page.locator('[role="gridcell"][data-state="partial"][aria-label*="no data from"]').first();
+    await silent.hover();
+    const tooltip = page.getByRole('tooltip');
+    await tooltip.waitFor();
+    const text = (await tooltip.textContent())!;
+    expect(text).toMatch(/State\s*down at 1 of 2 \(no data from [\w-]+\)/);
+    expect(text).toMatch(/Locations/);
+    for (const gateway of ['hq', 'branch-fra', 'branch-nyc']) expect(text).toContain(gateway);
+    expect(text).toMatch(/✓ up · \d+(\.\d+)? ms/);
+    expect(text).toMatch(/✕ down · (refused|timeout|unreachable|dns_error)/);
+    expect(text).toMatch(/– no data: outside its window/);
+    expect(await tooltip.locator('dl').nth(1).locator('dt').allTextContents()).toHaveLength(3);
+
+    mkdirSync(join(PARTIAL_SCREENSHOT, '..'), { recursive: true });
+    await page.screenshot({ path: PARTIAL_SCREENSHOT });
+    await page.close();
+  });
+
+  test('grouped by gateway, a partly-down probe is in each of its gateways\' groups with that location\'s state', async () => {
+    const merged = await openPreview(SEVERAL_LOCATIONS);
+    const label = (await merged.locator('[role="gridcell"][data-state="partial"]').first().getAttribute('aria-label'))!;
+    await merged.close();
+    const name = label.split(',')[0]!;
+    const gateway = '(?:hq|branch-fra|branch-nyc)';
+    const from = (words: string) => new RegExp(`${words} from (${gateway}(?:, ${gateway})*)`).exec(label)?.[1]?.split(', ') ?? [];
+    const expected = Object.fromEntries([...from('down').map((g) => [g, 'down']), ...from('up').map((g) => [g, 'up']), ...from('no data').map((g) => [g, 'nodata'])]);
+    expect(Object.keys(expected).sort()).toEqual(['branch-fra', 'branch-nyc', 'hq']);
+
+    // Tall enough that every row of the three groups is mounted.
+    const page = await openPreview(`${SEVERAL_LOCATIONS}&groupBy=gateway&height=1500`);
+    expect(await page.getByRole('heading', { level: 3 }).allTextContents()).toEqual(['gateway branch-fra', 'gateway branch-nyc', 'gateway hq']);
+    // Every probe at each of its three locations, none partly down.
+    expect(await page.locator('[role="gridcell"][data-index]').count()).toBe(48 * 3);
+    expect(await page.locator('[role="gridcell"][data-state="partial"]').count()).toBe(0);
+    const tiles = page.locator(`[role="gridcell"][aria-label^="${name} via "]`);
+    const states = await tiles.evaluateAll((cells) =>
+      Object.fromEntries(cells.map((cell) => [/ via ([\w-]+),/.exec(cell.getAttribute('aria-label')!)![1], (cell as HTMLElement).dataset.state])),
+    );
+    expect(states).toEqual(expected);
+    // The summary still counts probes, partly down among them.
+    expect(await page.locator('[data-count="partial"]').first().textContent()).toMatch(/^◐ [1-9]\d* partly down$/);
     await page.close();
   });
 

@@ -27,6 +27,7 @@ import {
   replaceServer,
   runProbe,
   updateProbe,
+  updateGateway,
   updateServer,
 } from './index';
 
@@ -52,7 +53,7 @@ describe('servers', () => {
   test('create, get, list with filters, patch, replace and delete', async () => {
     installFakeGrafana({ gateway, user: { login: 'alice', orgRole: 'Admin' } });
     const created = await createServer({ name: 'api-erp', role: 'production', site: 'fra', description: 'ERP' });
-    expect(created).toMatchObject({ name: 'api-erp', gateway: gateway.gatewayId, connectTimeoutMs: 2000, version: 1, createdBy: 'alice', probeCount: 0 });
+    expect(created).toMatchObject({ name: 'api-erp', gateways: [gateway.gatewayId], connectTimeoutMs: 2000, version: 1, createdBy: 'alice', probeCount: 0 });
     await createServer({ name: 'api-crm', role: 'quality', site: 'ber' });
 
     expect(await getServer(created.id)).toMatchObject({ id: created.id, name: 'api-erp' });
@@ -137,13 +138,45 @@ describe('probing', () => {
     const status = await getStatus({ serverId: server.id });
     expect(status.items).toEqual([expect.objectContaining({ probeId: probe.id, state: 'down' })]);
     expect(status.summary.down).toBe(1);
-    expect((await getProbeResults(probe.id, 5)).items[0]).toMatchObject({ outcome: result.outcome });
+    expect((await getProbeResults(probe.id, { limit: 5 })).items[0]).toMatchObject({ outcome: result.outcome });
   });
 
   test('gateways and readiness', async () => {
     installFakeGrafana({ gateway });
     expect((await listGateways()).items).toEqual([expect.objectContaining({ id: gateway.gatewayId, self: true, online: true })]);
     expect(await getReadiness()).toEqual({ status: 'ready', store: 'ok' });
+  });
+});
+
+describe('locations', () => {
+  test("a server's gateways, the servers of one gateway, a never seen gateway and its team", async () => {
+    installFakeGrafana({ gateway, user: { orgRole: 'Admin' } });
+    const server = await createServer({ name: 'api-multi', gateways: [gateway.gatewayId, 'aws-eu'] });
+    expect(server.gateways).toEqual([gateway.gatewayId, 'aws-eu']);
+    expect((await listServers({ gateway: 'aws-eu' })).items.map((s) => s.name)).toEqual(['api-multi']);
+
+    const awsEu = (await listGateways()).items.find((item) => item.id === 'aws-eu');
+    expect(awsEu).toMatchObject({ state: 'never_seen', online: false, lastSeenAt: null, team: null, serverCount: 1 });
+    expect(await updateGateway('aws-eu', { team: 'cloud-net' })).toMatchObject({ id: 'aws-eu', team: 'cloud-net' });
+    expect((await listGateways()).items.find((item) => item.id === 'aws-eu')?.team).toBe('cloud-net');
+    expect(await rejection(updateGateway('aws-eu', { team: 'cloud net' }))).toMatchObject({ kind: 'validation', field: 'team' });
+    expect(await updateGateway('aws-eu', { team: null })).toMatchObject({ team: null });
+  });
+
+  test('status and results of one location', async () => {
+    installFakeGrafana({ gateway });
+    const server = await createServer({ name: 'api-located', gateways: [gateway.gatewayId, 'aws-eu'] });
+    const probe = await createProbe(server.id, { name: 'closed-port', host: '127.0.0.1', port: 9 });
+    await runProbe(probe.id);
+    const [status] = (await getStatus({ probeId: probe.id })).items;
+    expect(status).toMatchObject({ locationsTotal: 2, locationsDown: 1, locationsUp: 0 });
+    expect(status!.locations.map((location) => [location.gateway, location.self])).toEqual([[gateway.gatewayId, true], ['aws-eu', false]]);
+    expect((await getStatus({ probeId: probe.id, gateway: 'aws-eu' })).items[0]).toMatchObject({ state: 'nodata' });
+    // The run, and the check the gateway makes of a new probe at once when it got to it first.
+    const own = (await getProbeResults(probe.id, { gateway: gateway.gatewayId, limit: 5 })).items.map((result) => result.gateway);
+    expect(own.length).toBeGreaterThan(0);
+    expect(new Set(own)).toEqual(new Set([gateway.gatewayId]));
+    expect((await getProbeResults(probe.id, { gateway: 'aws-eu' })).items).toEqual([]);
   });
 });
 

@@ -1,7 +1,9 @@
 // The gateway's request and response shapes, taken as types from its schemas so a change there fails this typecheck.
 // Type-only imports: nothing of the gateway ends up in the plugin bundle.
-import type { CheckResultView, ProbeStatus } from '../../../gateway/src/schemas/check.js';
-import type { GatewayInfo } from '../../../gateway/src/schemas/gateway.js';
+import type { CheckResultView, LocationStatus, ProbeStatus } from '../../../gateway/src/schemas/check.js';
+import type { GatewayInfo, GatewayPatch } from '../../../gateway/src/schemas/gateway.js';
+import type { ResultsQuery as ResultsQuerySchema } from '../../../gateway/src/schemas/probing.js';
+import type { Static } from 'typebox';
 
 export type { ErrorBody, FieldProblem } from '../../../gateway/src/schemas/common.js';
 export type { Server as ProbeServer, ServerInput, ServerPatch, ServerQuery } from '../../../gateway/src/schemas/server.js';
@@ -9,7 +11,13 @@ export type { Probe, ProbeInput, ProbePatch, ProbeQuery } from '../../../gateway
 export type { Schedule, ScheduleInput, ScheduleQuery } from '../../../gateway/src/schemas/schedule.js';
 export type { Threshold } from '../../../gateway/src/schemas/threshold.js';
 export type { CheckInput, StatusQuery } from '../../../gateway/src/schemas/probing.js';
-export type { CheckResultView as CheckResult, GatewayInfo, ProbeStatus };
+export type { CheckResultView as CheckResult, GatewayInfo, GatewayPatch, LocationStatus, ProbeStatus };
+
+/** online: heard from within a minute; offline: silent longer; never_seen: only named by servers. */
+export type GatewayState = GatewayInfo['state'];
+
+/** GET /api/v1/probes/{id}/results: `limit`, and `gateway` for one location's results. */
+export type ResultsQuery = Static<typeof ResultsQuerySchema>;
 
 /** One page of a list endpoint. */
 export interface Page<T> {

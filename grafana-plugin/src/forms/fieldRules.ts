@@ -38,6 +38,19 @@ export function textFollowing(rule: TextRule, { optional = false } = {}) {
   return text.refine((value) => (optional && value === '') || pattern.test(value), message);
 }
 
+/**
+ * A list of names each following `rule`, `range` entries long, none repeated: a server's `gateways`. Problems with one
+ * entry sit on that entry (`gateways[1]`, as the gateway names them); the count and repeats on the list. The list
+ * words are the gateway's validation answers to minItems, maxItems and uniqueItems (gateway/src/api/validation.ts).
+ */
+export function uniqueListOf(rule: TextRule, range: Range) {
+  return z
+    .array(textFollowing(rule))
+    .min(range.minimum, sentence(`must have at least ${range.minimum} entries`))
+    .max(range.maximum, sentence(`must have at most ${range.maximum} entries`))
+    .refine((names) => new Set(names).size === names.length, sentence('must not repeat an entry'));
+}
+
 /** Adds a rule across fields to a form's issues, on the field the gateway would name, in its words. */
 export function addProblem<T>(ctx: z.RefinementCtx<T>, problem: FieldRuleProblem | null): void {
   if (problem !== null) ctx.addIssue({ code: 'custom', path: [problem.field], message: sentence(problem.message) });

@@ -8,7 +8,7 @@ import type { ProbeServer } from '../api/types';
 import { installFakeGrafana } from './grafanaRuntime';
 
 const target = { folderUid: 'folder-probes', folderTitle: 'Probe alerts', datasourceUid: 'prom-main', grafanaUrl: 'https://g/', orgId: 1 };
-const server = { id: 7, name: 'erp', role: null, site: null, gateway: 'gw', thresholds: [] } as unknown as ProbeServer;
+const server = { id: 7, name: 'erp', role: null, site: null, gateways: ['gw'], thresholds: [] } as unknown as ProbeServer;
 const group = serverRuleGroup(server, [{ id: 70, serverId: 7, name: 'db', intervalSeconds: 60, thresholds: [] }], target);
 const url = '/api/v1/provisioning/folder/folder-probes/rule-groups/server-7';
 

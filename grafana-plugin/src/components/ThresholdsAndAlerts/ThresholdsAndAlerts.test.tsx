@@ -92,6 +92,19 @@ describe('what applies and where it comes from', () => {
   });
 });
 
+test('a server on one gateway shows no quorum: no locations column, no locations field in the editor', async () => {
+  signIn('Editor');
+  const { user } = renderApp(App, grafana!, `${BASE}/servers/${server.id}/edit`);
+  await waitFor(async () => expect(await rowsOf('Effective thresholds')).toHaveLength(2));
+  const view = await section();
+  expect(within(view.getByRole('table', { name: 'Effective thresholds' })).queryByRole('columnheader', { name: 'Locations' })).not.toBeInTheDocument();
+  await user.click(view.getByRole('button', { name: 'Edit thresholds' }));
+  const editor = within(screen.getByRole('form', { name: 'Edit server thresholds' }));
+  await user.click(editor.getByRole('button', { name: 'Add threshold' }));
+  expect(within(editor.getByRole('group', { name: 'Threshold 2' })).getByLabelText(/^Consecutive checks/)).toBeInTheDocument();
+  expect(editor.queryByLabelText(/^Locations down/)).not.toBeInTheDocument();
+});
+
 describe('saving applies the rules to Grafana', () => {
   test('editing a server threshold saves it on the gateway and writes the group; saving again changes nothing', async () => {
     signIn('Editor');

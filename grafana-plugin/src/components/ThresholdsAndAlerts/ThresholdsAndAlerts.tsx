@@ -6,7 +6,8 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, Button, LinkButton, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
 import { getRuleStates, listContactPointNames, toAlertingError, type AlertingError, type RuleState } from '../../alerting/grafanaApi';
-import { loadServerConfig } from '../../alerting/gatewayConfig';
+import { loadGatewayTeams, loadServerConfig } from '../../alerting/gatewayConfig';
+import type { RuleGateway as AlertingGateway } from '../../alerting/rules';
 import { follows, probeThresholds, serverThresholds, thresholdKey, type SourcedThreshold } from '../../alerting/mapping';
 import { probeRuleUids, serverRuleGroup, summarizeRule } from '../../alerting/rules';
 import { alertingTarget, NO_PROMETHEUS_MESSAGE, type AlertingTarget } from '../../alerting/settings';
@@ -33,12 +34,15 @@ interface Loaded {
   probes: Probe[];
   /** The probe the section is about; undefined on the server's section. */
   probe?: Probe;
+  /** Gateways' teams: a multi-location server's path rules go to them. */
+  gateways: AlertingGateway[];
 }
 
 async function load(serverId: number | undefined, probeId: number | undefined): Promise<Loaded> {
   const id = probeId === undefined ? serverId! : (await getProbe(probeId)).serverId;
-  const config = await loadServerConfig(id);
-  if (!config) throw new GatewayError('notFound', `Probe server ${id} does not exist.`, 404);
+  const [found, gateways] = await Promise.all([loadServerConfig(id), loadGatewayTeams()]);
+  if (!found) throw new GatewayError('notFound', `Probe server ${id} does not exist.`, 404);
+  const config = { ...found, gateways };
   if (probeId === undefined) return config;
   const probe = config.probes.find((candidate) => candidate.id === probeId);
   if (!probe) throw new GatewayError('notFound', `Probe ${probeId} does not exist.`, 404);
@@ -62,7 +66,7 @@ export function ThresholdsAndAlerts(props: ThresholdsAndAlertsProps) {
   const resolved = useMemo(() => alertingTarget(jsonData, grafanaEnvironment()), [jsonData]);
   const target = resolved.ok ? resolved.target : PREVIEW_TARGET;
   const value = loaded.value;
-  const group = useMemo(() => (value ? serverRuleGroup(value.server, value.probes, target) : null), [value, target]);
+  const group = useMemo(() => (value ? serverRuleGroup(value.server, value.probes, target, value.gateways) : null), [value, target]);
   const rules = useMemo(() => {
     if (!value || !group) return [];
     const shown = value.probe ? new Set(probeRuleUids(value.server, value.probe)) : null;
@@ -150,7 +154,7 @@ export function ThresholdsAndAlerts(props: ThresholdsAndAlertsProps) {
             ? 'This probe follows its server’s thresholds and the built-in default; a threshold of its own with the same kind and level overrides them for this probe only.'
             : 'The server’s thresholds apply to all its probes; a probe can override one with its own threshold of the same kind and level.'}
         </Text>
-        <ThresholdsTable rows={rows} defaultTeam={defaultTeam} showOverriddenBy={!probe} />
+        <ThresholdsTable rows={rows} defaultTeam={defaultTeam} showOverriddenBy={!probe} gatewayCount={server.gateways.length} />
 
         {editing ? (
           <ThresholdsEditor
@@ -159,6 +163,7 @@ export function ThresholdsAndAlerts(props: ThresholdsAndAlertsProps) {
             defaultTeam={defaultTeam}
             contactPoints={contactPoints}
             owner={owner}
+            gatewayCount={server.gateways.length}
             onSave={saveThresholds}
             onCancel={() => setEditing(null)}
           />

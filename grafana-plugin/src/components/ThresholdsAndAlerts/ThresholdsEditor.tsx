@@ -11,6 +11,7 @@ import { toGatewayError, type GatewayError } from '../../api/errors';
 import type { Threshold } from '../../api/types';
 import { sentence } from '../../forms/gatewayFormErrors';
 import { GatewayErrorAlert } from '../GatewayErrorAlert';
+import { quorumFor } from '../Locations/words';
 import {
   KIND_DESCRIPTIONS,
   KIND_LABELS,
@@ -20,7 +21,7 @@ import {
   VALUE_UNITS,
   formFieldOf,
   newThresholdRow,
-  thresholdsFormSchema,
+  thresholdsFormSchemaFor,
   toThresholdRow,
   toThresholds,
   type ThresholdsFormValues,
@@ -36,6 +37,8 @@ interface Props {
   contactPoints: string[] | null;
   /** What the list is: "server" or "probe" (for the texts). */
   owner: 'server' | 'probe';
+  /** How many gateways the server runs from: a quorum of locations is asked for only with more than one. */
+  gatewayCount: number;
   /** Saves the list; rejects with the gateway's error. */
   onSave: (thresholds: Threshold[]) => Promise<void>;
   onCancel: () => void;
@@ -44,7 +47,7 @@ interface Props {
 const kindOptions: Array<SelectableValue<Threshold['kind']>> = KINDS.map((kind) => ({ value: kind, label: KIND_LABELS[kind], description: KIND_DESCRIPTIONS[kind] }));
 const levelOptions = LEVELS.map((level) => ({ value: level, label: LEVEL_LABELS[level] }));
 
-export function ThresholdsEditor({ initial, extra = [], defaultTeam = '', contactPoints, owner, onSave, onCancel }: Props) {
+export function ThresholdsEditor({ initial, extra = [], defaultTeam = '', contactPoints, owner, gatewayCount, onSave, onCancel }: Props) {
   const styles = useStyles2(getStyles);
   const [failure, setFailure] = useState<GatewayError>();
   const {
@@ -55,7 +58,7 @@ export function ThresholdsEditor({ initial, extra = [], defaultTeam = '', contac
     watch,
     formState: { errors, isSubmitting },
   } = useForm<ThresholdsFormValues>({
-    resolver: zodResolver(thresholdsFormSchema),
+    resolver: zodResolver(thresholdsFormSchemaFor(gatewayCount)),
     defaultValues: { thresholds: [...initial, ...extra].map(toThresholdRow) },
   });
   const { fields, append, remove } = useFieldArray({ control, name: 'thresholds' });
@@ -135,6 +138,23 @@ export function ThresholdsEditor({ initial, extra = [], defaultTeam = '', contac
               {kind === 'availability' && (
                 <Field label="Consecutive checks" description="Failed checks in a row, each probe its own" {...field('consecutiveChecks')}>
                   <Input id={id('consecutiveChecks')} {...register(`thresholds.${index}.consecutiveChecks`)} type="number" placeholder="1" width={12} />
+                </Field>
+              )}
+              {kind === 'availability' && gatewayCount > 1 && (
+                <Field
+                  label="Locations down"
+                  description={`Of the server's ${gatewayCount} gateways, before it alerts; empty: ${quorumFor({}, gatewayCount).quorum} (a majority). Fewer raise a path alert per location instead`}
+                  {...field('minFailingLocations')}
+                >
+                  <Input
+                    id={id('minFailingLocations')}
+                    {...register(`thresholds.${index}.minFailingLocations`)}
+                    type="number"
+                    min={1}
+                    max={gatewayCount}
+                    placeholder={String(quorumFor({}, gatewayCount).quorum)}
+                    width={12}
+                  />
                 </Field>
               )}
               {kind === 'availabilityRatio' && (

@@ -7,6 +7,7 @@ import { Badge, Button, type BadgeColor, useStyles2 } from '@grafana/ui';
 import type { RuleState } from '../../alerting/grafanaApi';
 import type { RuleSummary } from '../../alerting/rules';
 import type { Threshold } from '../../api/types';
+import { quorumFor, quorumSentence, quorumShort } from '../Locations/words';
 import { describeThreshold, KIND_LABELS, LEVEL_LABELS } from './thresholdForm';
 
 export interface ThresholdRowView {
@@ -20,14 +21,24 @@ export interface ThresholdRowView {
   onOverride?: () => void;
 }
 
-export function ThresholdsTable({ rows, defaultTeam, showOverriddenBy }: { rows: ThresholdRowView[]; defaultTeam?: string; showOverriddenBy: boolean }) {
+interface ThresholdsTableProps {
+  rows: ThresholdRowView[];
+  defaultTeam?: string;
+  showOverriddenBy: boolean;
+  /** The server's gateways: with more than one, availability thresholds show their quorum of locations. */
+  gatewayCount: number;
+}
+
+export function ThresholdsTable({ rows, defaultTeam, showOverriddenBy, gatewayCount }: ThresholdsTableProps) {
   const styles = useStyles2(getStyles);
+  const multiLocation = gatewayCount > 1;
   return (
     <table className={styles.table} aria-label="Effective thresholds">
       <thead>
         <tr>
           <th>Threshold</th>
           <th>Condition</th>
+          {multiLocation && <th>Locations</th>}
           <th>Team</th>
           <th>Contact point</th>
           <th>Runbook</th>
@@ -45,6 +56,7 @@ export function ThresholdsTable({ rows, defaultTeam, showOverriddenBy }: { rows:
                 {KIND_LABELS[threshold.kind]}, {LEVEL_LABELS[threshold.level].toLowerCase()}
               </td>
               <td>{describeThreshold(threshold)}</td>
+              {multiLocation && <td>{threshold.kind === 'availability' ? <QuorumCell quorum={quorumFor(threshold, gatewayCount)} /> : LOCATION_SCOPE[threshold.kind]}</td>}
               <td>{threshold.team ?? (defaultTeam ? `${defaultTeam} (app default)` : '–')}</td>
               <td>{threshold.contactPoint || 'policies'}</td>
               <td>{threshold.runbookUrl ? <a href={threshold.runbookUrl} target="_blank" rel="noreferrer">runbook</a> : '–'}</td>
@@ -66,6 +78,19 @@ export function ThresholdsTable({ rows, defaultTeam, showOverriddenBy }: { rows:
         })}
       </tbody>
     </table>
+  );
+}
+
+/** How the other kinds treat several locations (the alerting mapping's rules). */
+const LOCATION_SCOPE = { availabilityRatio: 'the share up over all locations', connectTime: 'each location on its own' } as const;
+
+function QuorumCell({ quorum }: { quorum: ReturnType<typeof quorumFor> }) {
+  const styles = useStyles2(getStyles);
+  return (
+    <>
+      <div>{quorumShort(quorum)}</div>
+      <div className={styles.secondary}>{quorumSentence(quorum)}</div>
+    </>
   );
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { Threshold } from '../../api/types';
-import { describeThreshold, formFieldOf, newThresholdRow, thresholdsFormSchema, toThreshold, toThresholdRow, type ThresholdRow } from './thresholdForm';
+import { describeThreshold, formFieldOf, newThresholdRow, thresholdsFormSchema, thresholdsFormSchemaFor, toThreshold, toThresholdRow, type ThresholdRow } from './thresholdForm';
 
 const row = (extra: Partial<ThresholdRow>): ThresholdRow => ({ ...newThresholdRow([]), ...extra });
 
@@ -27,6 +27,19 @@ describe('thresholds form', () => {
       'thresholds.0.for', 'thresholds.0.team', 'thresholds.0.runbookUrl', 'thresholds.0.consecutiveChecks',
     ]);
     expect(problems([row({}), row({})])).toEqual([['thresholds.1.level', 'Another threshold already sets Availability (down) at level warning; keep one']]);
+  });
+
+  test('the quorum of locations: kept for availability only, a whole number, at most the server\'s gateways', () => {
+    const quorum: Threshold = { kind: 'availability', level: 'critical', for: '5m', minFailingLocations: 2 };
+    expect(toThreshold(toThresholdRow(quorum))).toEqual(quorum);
+    expect(toThreshold(row({ kind: 'connectTime', value: '300', for: '', minFailingLocations: '2' }))).not.toHaveProperty('minFailingLocations');
+    expect(problems([row({ minFailingLocations: '1.5' }), row({ level: 'critical', minFailingLocations: '17' })])).toEqual([
+      ['thresholds.0.minFailingLocations', 'Must be a whole number from 1 to 16'],
+      ['thresholds.1.minFailingLocations', 'Must be a whole number from 1 to 16'],
+    ]);
+    const onThree = (rows: ThresholdRow[]) => thresholdsFormSchemaFor(3).safeParse({ thresholds: rows }).error?.issues.map((issue) => [issue.path.join('.'), issue.message]) ?? [];
+    expect(onThree([row({ minFailingLocations: '3' })])).toEqual([]);
+    expect(onThree([row({ minFailingLocations: '4' })])).toEqual([['thresholds.0.minFailingLocations', 'Must be at most 3: the server runs from 3 gateways']]);
   });
 
   test('a new row takes the first free kind and level and the default team', () => {

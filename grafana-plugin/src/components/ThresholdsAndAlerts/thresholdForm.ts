@@ -30,6 +30,9 @@ export const VALUE_UNITS: Record<ThresholdKind, string | null> = { availability:
 const DURATION = /^([0-9]+(ms|s|m|h|d|w))+$/;
 const DURATION_HINT = 'Must be a duration such as 30s, 5m or 1h30m';
 
+/** A `team` label value as the gateway's Team rule has it (gateway/src/schemas/threshold.ts); '' for none. */
+export const teamText = z.string().trim().max(64, 'Must be at most 64 characters').regex(/^[A-Za-z0-9_.:-]*$/, 'Must be letters, digits, _ . : or -');
+
 /** One threshold as the form holds it: numbers as typed, '' for "not set". */
 export interface ThresholdRow {
   kind: ThresholdKind;
@@ -37,6 +40,8 @@ export interface ThresholdRow {
   value: string;
   for: string;
   consecutiveChecks: string;
+  /** availability on a server of several gateways: locations that must see it down; '' for the default. */
+  minFailingLocations: string;
   window: string;
   team: string;
   contactPoint: string;
@@ -54,8 +59,9 @@ const row = z
     value: z.string().trim(),
     for: z.string().trim().regex(new RegExp(`^$|${DURATION.source}`), DURATION_HINT),
     consecutiveChecks: z.string().trim(),
+    minFailingLocations: z.string().trim(),
     window: z.string().trim().regex(new RegExp(`^$|${DURATION.source}`), DURATION_HINT),
-    team: z.string().trim().max(64, 'Must be at most 64 characters').regex(/^[A-Za-z0-9_.:-]*$/, 'Must be letters, digits, _ . : or -'),
+    team: teamText,
     contactPoint: z.string().trim().max(190, 'Must be at most 190 characters'),
     runbookUrl: z.string().trim().max(2048, 'Must be at most 2048 characters').regex(/^$|^https?:\/\/\S+$/, 'Must be an http(s) URL'),
   })
@@ -71,6 +77,12 @@ const row = z
       const checks = Number(values.consecutiveChecks);
       if (!Number.isInteger(checks) || checks < 1 || checks > 100) {
         context.addIssue({ code: 'custom', path: ['consecutiveChecks'], message: 'Must be a whole number from 1 to 100' });
+      }
+    }
+    if (values.kind === 'availability' && values.minFailingLocations !== '') {
+      const locations = Number(values.minFailingLocations);
+      if (!Number.isInteger(locations) || locations < 1 || locations > 16) {
+        context.addIssue({ code: 'custom', path: ['minFailingLocations'], message: 'Must be a whole number from 1 to 16' });
       }
     }
   });
@@ -92,6 +104,25 @@ export const thresholdsFormSchema = z
     });
   });
 
+/**
+ * The form's rules for a server on `gatewayCount` gateways: a quorum above them could never be met (the gateway's
+ * words for it, gateway/src/domain/validate.ts).
+ */
+export function thresholdsFormSchemaFor(gatewayCount: number) {
+  return thresholdsFormSchema.superRefine((values, context) => {
+    values.thresholds.forEach((threshold, index) => {
+      if (threshold.kind !== 'availability' || threshold.minFailingLocations === '') return;
+      if (Number(threshold.minFailingLocations) > gatewayCount) {
+        context.addIssue({
+          code: 'custom',
+          path: ['thresholds', index, 'minFailingLocations'],
+          message: `Must be at most ${gatewayCount}: the server runs from ${gatewayCount === 1 ? '1 gateway' : `${gatewayCount} gateways`}`,
+        });
+      }
+    });
+  });
+}
+
 export function toThresholdRow(threshold: Threshold): ThresholdRow {
   return {
     kind: threshold.kind,
@@ -99,6 +130,7 @@ export function toThresholdRow(threshold: Threshold): ThresholdRow {
     value: threshold.value === undefined ? '' : String(threshold.value),
     for: threshold.for ?? '',
     consecutiveChecks: threshold.consecutiveChecks === undefined ? '' : String(threshold.consecutiveChecks),
+    minFailingLocations: threshold.minFailingLocations === undefined ? '' : String(threshold.minFailingLocations),
     window: threshold.window ?? '',
     team: threshold.team ?? '',
     contactPoint: threshold.contactPoint ?? '',
@@ -112,6 +144,7 @@ export function toThreshold(values: ThresholdRow): Threshold {
   if (values.kind !== 'availability' && values.value.trim() !== '') threshold.value = Number(values.value);
   if (values.for.trim() !== '') threshold.for = values.for.trim();
   if (values.kind === 'availability' && values.consecutiveChecks.trim() !== '') threshold.consecutiveChecks = Number(values.consecutiveChecks);
+  if (values.kind === 'availability' && values.minFailingLocations.trim() !== '') threshold.minFailingLocations = Number(values.minFailingLocations);
   if (values.kind === 'availabilityRatio' && values.window.trim() !== '') threshold.window = values.window.trim();
   if (values.team.trim() !== '') threshold.team = values.team.trim();
   if (values.contactPoint.trim() !== '') threshold.contactPoint = values.contactPoint.trim();
@@ -133,6 +166,7 @@ export function newThresholdRow(existing: ReadonlyArray<Pick<ThresholdRow, 'kind
     value: kind === 'availabilityRatio' ? '99' : kind === 'connectTime' ? '250' : '',
     for: kind === 'availability' ? '5m' : kind === 'connectTime' ? '10m' : '',
     consecutiveChecks: kind === 'availability' ? '2' : '',
+    minFailingLocations: '',
     window: '',
     team: defaultTeam,
     contactPoint: '',

@@ -6,7 +6,7 @@ import { describeConnection } from './connectionTest';
 const ready = { ok: true as const, value: { status: 'ready' as const, store: 'ok' as const } };
 const failure = (kind: GatewayError['kind'], status: number, message = 'x') => ({ ok: false as const, error: new GatewayError(kind, message, status) });
 const gateway = (id: string, self: boolean, online = true): GatewayInfo => ({
-  id, version: '0.1.0', address: null, registeredAt: '', lastSeenAt: '', online, self,
+  id, version: '0.1.0', address: null, registeredAt: '', lastSeenAt: '', online, self, state: online ? 'online' : 'offline', team: null, serverCount: 0,
 });
 
 describe('describeConnection', () => {

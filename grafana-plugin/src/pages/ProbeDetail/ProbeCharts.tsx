@@ -7,12 +7,15 @@ import { useAppSettings } from '../../appSettings';
 import { links } from '../../constants';
 import { buildProbeScene } from './probeScene';
 
-/** `noDataText`: what an empty chart says, from the gateway's state (noSampleText); a change rebuilds the scene. */
-export function ProbeCharts({ probeId, noDataText }: { probeId: number; noDataText: string }) {
+/**
+ * `noDataText`: what an empty chart says, from the gateway's state (noSampleText); `gatewayCount`: the server's
+ * locations. A change of either rebuilds the scene.
+ */
+export function ProbeCharts({ probeId, noDataText, gatewayCount }: { probeId: number; noDataText: string; gatewayCount: number }) {
   const { prometheusUid } = useAppSettings();
   const scene = useMemo(
-    () => (prometheusUid ? buildProbeScene(probeId, prometheusUid, noDataText) : undefined),
-    [probeId, prometheusUid, noDataText],
+    () => (prometheusUid ? buildProbeScene(probeId, prometheusUid, noDataText, gatewayCount) : undefined),
+    [probeId, prometheusUid, noDataText, gatewayCount],
   );
   if (!scene) {
     return (

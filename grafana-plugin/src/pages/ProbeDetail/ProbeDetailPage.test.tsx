@@ -58,7 +58,7 @@ describe('probe page', () => {
     await screen.findByRole('region', { name: 'Probe summary' });
     expect(summary().getByText('primary')).toBeInTheDocument();
     expect(summary().getByText(formatWindow(window.windowBegin, window.windowEnd))).toBeInTheDocument();
-    expect(summary().getByText('erp-prod on gateway gw-test')).toBeInTheDocument();
+    expect(summary().getByText('erp-prod, run from gateway gw-test')).toBeInTheDocument();
     expect(summary().getByText(/^Connection refused: connect ECONNREFUSED/)).toBeInTheDocument();
     // Outside its window the probe reports no data, whatever its last result, and says why and until when.
     expect(summary().getByText('No data')).toBeInTheDocument();

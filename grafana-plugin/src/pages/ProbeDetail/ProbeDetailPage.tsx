@@ -1,12 +1,13 @@
-// One probe: its settings and state (why it has no data, when it is checked next), charts of availability and connect
-// time from Prometheus, and its recent checks from the gateway; editors run, edit and delete it from here.
+// One probe: its settings and state (why it has no data, when it is checked next), its state at each location, charts
+// of availability and connect time per location from Prometheus, and its recent checks from the gateway; editors run,
+// edit and delete it from here.
 import { useCallback, useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Button, EmptyState, LoadingPlaceholder, Stack, Text } from '@grafana/ui';
 import { getProbe, getProbeResults, getSchedule, getServer, getStatus } from '../../api';
 import type { GatewayError } from '../../api/errors';
-import type { CheckResult, Probe, ProbeServer, Schedule } from '../../api/types';
+import type { CheckResult, Probe, ProbeServer, ProbeStatus, Schedule } from '../../api/types';
 import { links } from '../../constants';
 import { useIdParam } from '../../hooks/useIdParam';
 import { useLoad } from '../../hooks/useLoad';
@@ -18,6 +19,8 @@ import { GatewayErrorAlert } from '../../components/GatewayErrorAlert';
 import { DeleteProbeButton, RunProbeButton } from '../../components/ProbeActions/ProbeActions';
 import { explainState, noSampleText, stateSentence, statusFacts, type StatusFacts } from '../../components/ProbeState/explainState';
 import { ThresholdsAndAlerts } from '../../components/ThresholdsAndAlerts/ThresholdsAndAlerts';
+import { locationsSummary } from '../../components/Locations/words';
+import { LocationsTable } from './LocationsTable';
 import { ProbeCharts } from './ProbeCharts';
 import { ProbeSummary } from './ProbeSummary';
 import { ResultsTable } from './ResultsTable';
@@ -38,6 +41,8 @@ interface Loaded {
   status: StatusFacts;
   /** From /status: the engine's latest, which the stored probe catches up with only every few seconds. */
   lastResult: CheckResult | null;
+  /** The probe as /status lists it, with its locations; undefined when /status does not list it (yet). */
+  listed?: ProbeStatus;
   schedule?: Schedule;
 }
 
@@ -54,6 +59,7 @@ async function loadProbe(probeId: number): Promise<Loaded> {
     server,
     status: statusFacts(probe, latest),
     lastResult: latest?.lastResult ?? probe.lastResult,
+    listed: latest,
     schedule,
   };
 }
@@ -76,7 +82,7 @@ function ProbeDetail({ probeId }: { probeId: number }) {
   const { canEdit, canDelete } = usePermissions();
   const navigate = useNavigate();
   const loaded = useLoad(() => loadProbe(probeId), [probeId]);
-  const results = useLoad(() => getProbeResults(probeId, RESULTS_SHOWN), [probeId]);
+  const results = useLoad(() => getProbeResults(probeId, { limit: RESULTS_SHOWN }), [probeId]);
   const [ran, setRan] = useState<CheckResult>();
   const [actionError, setActionError] = useState<GatewayError>();
 
@@ -156,8 +162,25 @@ function ProbeDetail({ probeId }: { probeId: number }) {
         {actionError && <GatewayErrorAlert error={actionError} />}
         {loaded.error && <GatewayErrorAlert error={loaded.error} onRetry={loaded.reload} />}
         {ran && <CheckResultDetails title={`Run of ${probe.name}`} result={ran} onClose={() => setRan(undefined)} />}
-        <ProbeSummary probe={probe} server={value.server} status={value.status} lastResult={value.lastResult} schedule={value.schedule} />
-        <ProbeCharts probeId={probe.id} noDataText={noSampleText(value.status)} />
+        <ProbeSummary
+          probe={probe}
+          server={value.server}
+          status={value.status}
+          lastResult={value.lastResult}
+          schedule={value.schedule}
+          locations={value.listed ? locationsSummary(value.listed) : null}
+        />
+        {value.listed && value.server.gateways.length > 1 && (
+          <section aria-label="Locations">
+            <Stack direction="column" gap={1}>
+              <Text element="h3" variant="h4">
+                Locations
+              </Text>
+              <LocationsTable status={value.listed} />
+            </Stack>
+          </section>
+        )}
+        <ProbeCharts probeId={probe.id} noDataText={noSampleText(value.status)} gatewayCount={value.server.gateways.length} />
         <ThresholdsAndAlerts probeId={probe.id} />
         <section aria-label="Recent results">
           <Stack direction="column" gap={1}>

@@ -8,6 +8,7 @@ import { nextCheckText, type StatusFacts } from '../../components/ProbeState/exp
 import { ProbeStateBadge } from '../../components/ProbeState/ProbeStateBadge';
 import { RelativeTime } from '../../components/RelativeTime/RelativeTime';
 import { useNow } from '../../components/RelativeTime/useNow';
+import { locationsInWords } from '../../components/Locations/words';
 
 interface Props {
   probe: Probe;
@@ -15,19 +16,22 @@ interface Props {
   status: StatusFacts;
   lastResult: CheckResult | null;
   schedule?: Schedule;
+  /** A probe of several locations: how many see it up and down ("down at 1 of 3 locations, up at 2"). */
+  locations?: string | null;
 }
 
-export function ProbeSummary({ probe, server, status, lastResult: last, schedule }: Props) {
+export function ProbeSummary({ probe, server, status, lastResult: last, schedule, locations }: Props) {
   const styles = useStyles2(getStyles);
   const now = useNow(status.nextCheckAt !== null);
   const fields: Array<[string, React.ReactNode]> = [
     ['Status', <ProbeStateBadge key="state" status={status} />],
+    ...(locations ? ([['Locations', locations]] as Array<[string, React.ReactNode]>) : []),
     ['Target', `${probe.host}:${probe.port}`],
     ['Repeat interval', formatInterval(probe.intervalSeconds)],
     ['Timeout', probe.timeoutMs === null ? `${probe.effectiveTimeoutMs} ms (server default)` : `${probe.timeoutMs} ms`],
     ['Time window', formatWindow(probe.windowBegin, probe.windowEnd) || 'all day'],
     ['Schedule', schedule ? `${schedule.name} (${schedule.timeZone})` : probe.scheduleId === null ? 'none' : `schedule ${probe.scheduleId}`],
-    ['Server', `${server.name} on gateway ${server.gateway}`],
+    ['Server', `${server.name}, run from ${locationsInWords(server.gateways)}`],
     ['Owner', probe.owner || '–'],
     ['Last check', last ? <RelativeTime at={last.checkedAt} /> : 'never'],
     ['Next check', nextCheckText(status.nextCheckAt, now)],
@@ -49,7 +53,8 @@ export function ProbeSummary({ probe, server, status, lastResult: last, schedule
       </dl>
       {reason && (
         <p className={styles.reason}>
-          <strong>Failure reason:</strong> {reason}
+          {/* With several locations the latest result is only the newest one's: say whose. */}
+          <strong>Failure reason{locations && last ? ` (latest check, from ${last.gateway})` : ''}:</strong> {reason}
         </p>
       )}
     </section>

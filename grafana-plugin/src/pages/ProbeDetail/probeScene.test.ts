@@ -33,16 +33,29 @@ describe('probe scene', () => {
         type: 'stat',
         datasource: { type: 'prometheus', uid: 'prom-main' },
         exprs: [
-          'avg_over_time(tcpprobe_availability{probe_id="42"}[$__range]) * 100',
-          '(count_over_time(tcpprobe_availability{probe_id="42"}[$__range:$__interval]) or count_over_time(tcpprobe_availability{probe_id="42"}[$__range]) * 0 + 1) * $__interval_ms / 1000',
+          '100 * sum by (gateway) (sum_over_time(tcpprobe_availability{probe_id="42"}[$__range])) / sum by (gateway) (count_over_time(tcpprobe_availability{probe_id="42"}[$__range]))',
+          '(count_over_time(max by (gateway) (tcpprobe_availability{probe_id="42"})[$__range:$__interval]) or max by (gateway) (count_over_time(tcpprobe_availability{probe_id="42"}[$__range]) * 0 + 1)) * $__interval_ms / 1000',
         ],
       },
-      { title: 'Up or down', type: 'timeseries', datasource: { type: 'prometheus', uid: 'prom-main' }, exprs: ['tcpprobe_availability{probe_id="42"}'] },
-      { title: 'Connect time', type: 'timeseries', datasource: { type: 'prometheus', uid: 'prom-main' }, exprs: ['tcpprobe_connect_seconds{probe_id="42"}'] },
+      { title: 'Up or down', type: 'timeseries', datasource: { type: 'prometheus', uid: 'prom-main' }, exprs: ['max by (gateway) (tcpprobe_availability{probe_id="42"})'] },
+      { title: 'Connect time', type: 'timeseries', datasource: { type: 'prometheus', uid: 'prom-main' }, exprs: ['max by (gateway) (tcpprobe_connect_seconds{probe_id="42"})'] },
     ]);
   });
 
-  test('the ratio and its coverage are instant queries, the charts range queries; one legend entry per gateway', () => {
+  test('a server on several gateways adds the share over all locations before the per-location ones', () => {
+    const multi = descendants(buildProbeScene(42, 'prom-main', 'No data', 3)).filter((o): o is VizPanel => o instanceof VizPanel);
+    const ratioQueries = (multi[0]!.state.$data as SceneQueryRunner).state.queries as Array<Record<string, unknown>>;
+    expect(ratioQueries.map((q) => [q.refId, q.legendFormat])).toEqual([
+      ['availabilityRatioAll', 'Connected, all locations'],
+      ['availabilityRatio', 'Connected from {{gateway}}'],
+      ['coveredSeconds', 'Data in range from {{gateway}}'],
+    ]);
+    expect(ratioQueries[0]!.expr).toBe(
+      '100 * sum (sum_over_time(tcpprobe_availability{probe_id="42"}[$__range])) / sum (count_over_time(tcpprobe_availability{probe_id="42"}[$__range]))',
+    );
+  });
+
+  test('the ratio and its coverage are instant queries, the charts range queries; one legend entry per gateway, named', () => {
     const queries = panels.flatMap((panel) => (panel.state.$data as SceneQueryRunner).state.queries as Array<Record<string, unknown>>);
     expect(queries.map((q) => [q.instant ?? false, q.range])).toEqual([
       [true, false],
@@ -50,7 +63,7 @@ describe('probe scene', () => {
       [false, true],
       [false, true],
     ]);
-    for (const query of queries) expect(query.legendFormat).toBe('{{gateway}}');
+    expect(queries.map((query) => query.legendFormat)).toEqual(['Connected from {{gateway}}', 'Data in range from {{gateway}}', '{{gateway}}', '{{gateway}}']);
   });
 
   test('every panel follows one time range, the last 6 hours until the picker changes it', () => {
@@ -69,15 +82,14 @@ describe('probe scene', () => {
     expect(JSON.stringify(availability!.state.fieldConfig.defaults.mappings)).toContain('"Down"');
   });
 
-  test('the availability says over how much data it was computed: connected share and data in range, in seconds', () => {
+  test('the availability says over how much data it was computed: connected share and data in range (named by their legends), in seconds', () => {
     const ratio = panels[0]!;
     expect(ratio.state.options).toMatchObject({ textMode: 'value_and_name' });
     const overrides = ratio.state.fieldConfig.overrides.map((o) => ({ matcher: o.matcher, properties: Object.fromEntries(o.properties.map((p) => [p.id, p.value])) }));
     expect(overrides).toEqual([
-      { matcher: { id: 'byFrameRefID', options: 'availabilityRatio' }, properties: { displayName: 'Connected' } },
       {
         matcher: { id: 'byFrameRefID', options: 'coveredSeconds' },
-        properties: { displayName: 'Data in range', unit: 's', decimals: 0, max: undefined, color: { mode: 'fixed', fixedColor: 'text' } },
+        properties: { unit: 's', decimals: 0, max: undefined, color: { mode: 'fixed', fixedColor: 'text' } },
       },
     ]);
   });

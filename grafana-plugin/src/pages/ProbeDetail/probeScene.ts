@@ -1,5 +1,6 @@
 // The probe page's charts as a Grafana scene: availability (with how much of the range has data) and connect time over
-// the time picker's range, queried from the Prometheus that scrapes the gateway (the app's jsonData.prometheusUid).
+// the time picker's range, one line per location (gateway), queried from the Prometheus that scrapes the gateways
+// (the app's jsonData.prometheusUid).
 import {
   EmbeddedScene,
   PanelBuilders,
@@ -13,25 +14,33 @@ import {
 } from '@grafana/scenes';
 import { MappingType, ThresholdsMode } from '@grafana/data';
 import { BigValueColorMode, BigValueGraphMode, BigValueTextMode, GraphDrawStyle, LineInterpolation, VisibilityMode } from '@grafana/schema';
-import { GATEWAY_LEGEND, availabilityQuery, availabilityRatioQuery, connectTimeQuery, coveredSecondsQuery } from '../../queries/probeMetrics';
+import {
+  GATEWAY_LEGEND,
+  availabilityByGatewayQuery,
+  availabilityRatioQuery,
+  connectTimeByGatewayQuery,
+  coveredSecondsQuery,
+} from '../../queries/probeMetrics';
 
 export const DEFAULT_RANGE = { from: 'now-6h', to: 'now' };
 
 /** The queries of the probe page, by refId; what the scene's query runners send to Prometheus. */
 export function probeQueries(probeId: number) {
   return {
-    ratio: { refId: 'availabilityRatio', expr: availabilityRatioQuery(probeId), instant: true, range: false, legendFormat: GATEWAY_LEGEND },
-    covered: { refId: 'coveredSeconds', expr: coveredSecondsQuery(probeId), instant: true, range: false, legendFormat: GATEWAY_LEGEND },
-    availability: { refId: 'availability', expr: availabilityQuery(probeId), range: true, legendFormat: GATEWAY_LEGEND },
-    connect: { refId: 'connectSeconds', expr: connectTimeQuery(probeId), range: true, legendFormat: GATEWAY_LEGEND },
+    ratio: { refId: 'availabilityRatio', expr: availabilityRatioQuery(probeId), instant: true, range: false, legendFormat: `Connected from ${GATEWAY_LEGEND}` },
+    ratioAll: { refId: 'availabilityRatioAll', expr: availabilityRatioQuery(probeId, 'all'), instant: true, range: false, legendFormat: 'Connected, all locations' },
+    covered: { refId: 'coveredSeconds', expr: coveredSecondsQuery(probeId), instant: true, range: false, legendFormat: `Data in range from ${GATEWAY_LEGEND}` },
+    availability: { refId: 'availability', expr: availabilityByGatewayQuery(probeId), range: true, legendFormat: GATEWAY_LEGEND },
+    connect: { refId: 'connectSeconds', expr: connectTimeByGatewayQuery(probeId), range: true, legendFormat: GATEWAY_LEGEND },
   };
 }
 
 /**
  * `noDataText`: what a panel says when Prometheus has no sample in the range, from the gateway's state (see
- * noSampleText): "No scrape yet: ..." while the gateway has a result, its reason otherwise.
+ * noSampleText): "No scrape yet: ..." while the gateway has a result, its reason otherwise. `gatewayCount`: the
+ * server's locations; with more than one the availability adds the share over all of them.
  */
-export function buildProbeScene(probeId: number, prometheusUid: string, noDataText = 'No data'): EmbeddedScene {
+export function buildProbeScene(probeId: number, prometheusUid: string, noDataText = 'No data', gatewayCount = 1): EmbeddedScene {
   const datasource = { type: 'prometheus', uid: prometheusUid };
   const queries = probeQueries(probeId);
   type Query = (typeof queries)[keyof typeof queries];
@@ -44,7 +53,7 @@ export function buildProbeScene(probeId: number, prometheusUid: string, noDataTe
       'Connected: share of the checks in the range that connected. Data in range: how much of the range has samples; ' +
         'time outside the probe’s window, before it existed or before Prometheus scraped it counts neither way.',
     )
-    .setData(runner(queries.ratio, queries.covered))
+    .setData(gatewayCount > 1 ? runner(queries.ratioAll, queries.ratio, queries.covered) : runner(queries.ratio, queries.covered))
     .setUnit('percent')
     .setDecimals(2)
     .setMin(0)
@@ -62,10 +71,8 @@ export function buildProbeScene(probeId: number, prometheusUid: string, noDataTe
     .setOption('graphMode', BigValueGraphMode.None)
     .setOption('textMode', BigValueTextMode.ValueAndName)
     .setOverrides((overrides) => {
-      overrides.matchFieldsByQuery(queries.ratio.refId).overrideDisplayName('Connected');
       overrides
         .matchFieldsByQuery(queries.covered.refId)
-        .overrideDisplayName('Data in range')
         .overrideUnit('s')
         .overrideDecimals(0)
         .overrideMax(undefined)
@@ -75,7 +82,7 @@ export function buildProbeScene(probeId: number, prometheusUid: string, noDataTe
 
   const availability = PanelBuilders.timeseries()
     .setTitle('Up or down')
-    .setDescription('tcpprobe_availability: 1 connected, 0 failed; gaps are times outside the probe’s window.')
+    .setDescription('tcpprobe_availability per location: 1 connected, 0 failed; gaps are times outside the probe’s window.')
     .setData(runner(queries.availability))
     .setNoValue(noDataText)
     .setMin(0)
@@ -93,7 +100,7 @@ export function buildProbeScene(probeId: number, prometheusUid: string, noDataTe
 
   const connect = PanelBuilders.timeseries()
     .setTitle('Connect time')
-    .setDescription('tcpprobe_connect_seconds: connect time of the latest successful check.')
+    .setDescription('tcpprobe_connect_seconds per location: connect time of the latest successful check from each.')
     .setData(runner(queries.connect))
     .setNoValue(noDataText)
     .setUnit('s')

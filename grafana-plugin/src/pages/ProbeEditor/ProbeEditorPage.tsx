@@ -10,6 +10,7 @@ import { useLoad } from '../../hooks/useLoad';
 import { usePermissions } from '../../permissions';
 import { GatewayErrorAlert } from '../../components/GatewayErrorAlert';
 import { ProbeForm } from './ProbeForm';
+import { locationsInWords } from '../../components/Locations/words';
 
 interface Loaded {
   server: ProbeServer;
@@ -49,7 +50,7 @@ export function ProbeEditorPage() {
       : { text: 'Probe servers', url: links.servers() },
   };
 
-  const subTitle = server ? `${editing ? 'A probe' : 'A new probe'} of server ${server.name}, run from gateway ${server.gateway}` : undefined;
+  const subTitle = server ? `${editing ? 'A probe' : 'A new probe'} of server ${server.name}, run from ${locationsInWords(server.gateways)}` : undefined;
 
   if (probeId === undefined && serverIdParam === undefined) {
     return (

@@ -192,7 +192,7 @@ export function ProbeForm({ server, probe, lastResult, schedules, currentUser, o
             Test connection
           </Button>
           <div className={styles.hint}>
-            Connects once from gateway {server.gateway}
+            Connects once from the gateway Grafana talks to
             {server.networkInterface ? ` (interface ${server.networkInterface})` : ''}, without saving anything.
           </div>
           {check.result && <CheckResultDetails title="Connection test" result={check.result} onClose={() => setCheck({ running: false })} />}

@@ -89,6 +89,19 @@ describe('probe server page', () => {
     expect(screen.getByRole('link', { name: 'web' })).toHaveAttribute('href', expect.stringMatching(/\/a\/probekit-tcpprobe-app\/probes\/\d+$/));
   });
 
+  test('a server on several locations lists them, and each probe says how many see it up and down', async () => {
+    const server = await gateway.seed.createServer({ name: 'erp-eu', gateways: ['gw-test', 'aws-eu'] });
+    const probe = await gateway.seed.createProbe(server.id, { name: 'web', host: '127.0.0.1', port: openPort });
+    await gateway.seed.runProbe(probe.id);
+    renderServer(server.id, 'Viewer');
+
+    const header = within(await screen.findByRole('region', { name: 'Probe server' }));
+    expect(header.getByText('Locations (2)', { selector: 'dt' }).nextElementSibling).toHaveTextContent('gw-test, aws-eu');
+    await screen.findByRole('link', { name: 'web' });
+    // This gateway sees it up; aws-eu has never reported.
+    await waitFor(() => expect(rowOf('web').getByText('up at 1 of 2 locations, no data from 1')).toBeInTheDocument());
+  });
+
   test('a new probe gets its first result at once; run now checks it again and shows the result', async () => {
     const server = await seedServer();
     const probe = await gateway.seed.createProbe(server.id, { name: 'web', host: '127.0.0.1', port: openPort });

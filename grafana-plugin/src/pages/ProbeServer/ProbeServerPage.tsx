@@ -17,6 +17,7 @@ import { GatewayErrorAlert } from '../../components/GatewayErrorAlert';
 import { statusFacts } from '../../components/ProbeState/explainState';
 import { ThresholdsAndAlerts } from '../../components/ThresholdsAndAlerts/ThresholdsAndAlerts';
 import { ProbesTable, type ProbeRow } from './ProbesTable';
+import { locationsSummary } from '../../components/Locations/words';
 import { ServerHeader } from './ServerHeader';
 
 /** How often the probes' states are fetched again while the page is open. */
@@ -91,6 +92,7 @@ function ServerProbes({ serverId }: { serverId: number }) {
         probe,
         status: statusFacts(probe, latest),
         lastResult: latest?.lastResult ?? probe.lastResult,
+        locations: latest ? locationsSummary(latest) : null,
       };
     });
   }, [probes.value, status.value]);
@@ -159,7 +161,7 @@ function ServerProbes({ serverId }: { serverId: number }) {
           }
         >
           {canEdit
-            ? 'A probe checks one host:port from this server’s gateway, every 5 minutes unless you choose otherwise. Test the connection before you save it.'
+            ? 'A probe checks one host:port from each of this server’s gateways, every 5 minutes unless you choose otherwise. Test the connection before you save it.'
             : 'Probes are added by editors. Ask a Grafana editor or admin of this organization to add the host:port checks this server should run.'}
         </EmptyState>
       ) : (

@@ -18,6 +18,8 @@ export interface ProbeRow {
   probe: Probe;
   status: StatusFacts;
   lastResult: CheckResult | null;
+  /** A server of several locations: how many see the probe up and down; null for one location. */
+  locations: string | null;
 }
 
 /** Worst first when sorted by status. */
@@ -39,7 +41,12 @@ export function ProbesTable({ rows, canEdit, canDelete, onRunResult, onDeleted, 
       {
         id: 'state',
         header: 'Status',
-        cell: ({ row: { original } }) => <ProbeStateBadge status={original.status} layout="stacked" />,
+        cell: ({ row: { original } }) => (
+          <div className={styles.stack}>
+            <ProbeStateBadge status={original.status} layout="stacked" />
+            {original.locations && <span className={styles.muted}>{original.locations}</span>}
+          </div>
+        ),
         sortType: (a, b) => STATE_RANK[a.original.status.state] - STATE_RANK[b.original.status.state],
       },
       {

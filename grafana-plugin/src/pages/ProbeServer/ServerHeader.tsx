@@ -9,7 +9,7 @@ export function ServerHeader({ server }: { server: ProbeServer }) {
   const fields: Array<[string, string | null]> = [
     ['Role', server.role],
     ['Site', server.site],
-    ['Gateway', server.gateway],
+    [server.gateways.length === 1 ? 'Location' : `Locations (${server.gateways.length})`, server.gateways.join(', ')],
     ['Organization', server.organization],
     ['Owner', server.owner],
     ['Network interface', server.networkInterface ?? 'the gateway default'],

@@ -69,10 +69,11 @@ describe('probe servers page', () => {
   test('lists every server with its details and probe health, and why probes have no data', async () => {
     await seedServers();
     const branch = await gateway.seed.createServer({ name: 'branch', gateway: 'gw-branch' });
+    await gateway.seed.createServer({ name: 'erp-eu', gateways: ['gw-test', 'branch-fra', 'aws-eu'] });
     await gateway.seed.createProbe(branch.id, { name: 'till', host: '127.0.0.1', port: Number(new URL(listener.url).port) });
     renderServers();
     await screen.findByRole('link', { name: 'erp-prod' });
-    expect(shownServers()).toEqual(['branch', 'crm-prod', 'erp-prod', 'erp-qa']);
+    expect(shownServers()).toEqual(['branch', 'crm-prod', 'erp-eu', 'erp-prod', 'erp-qa']);
 
     const erpProd = within(rowOf('erp-prod'));
     for (const text of ['SAP ERP production', 'production', 'fra', 'gw-test', 'alice', '1 up', '1 down']) {
@@ -83,6 +84,10 @@ describe('probe servers page', () => {
     expect(within(rowOf('erp-qa')).getByText('1 disabled')).toBeInTheDocument();
     expect(within(rowOf('branch')).getByText('1 gateway offline')).toBeInTheDocument();
     expect(within(rowOf('crm-prod')).getByText('No probes')).toBeInTheDocument();
+    // Every location of a server, in its order; the shorthand `gateway` made a one-location server.
+    const locations = (name: string) => within(rowOf(name)).getAllByRole('cell')[4]!.textContent;
+    expect(locations('erp-eu')).toBe('gw-testbranch-fraaws-eu');
+    expect(locations('branch')).toBe('gw-branch');
     expect(screen.getByRole('link', { name: 'erp-prod' })).toHaveAttribute('href', expect.stringMatching(/\/a\/probekit-tcpprobe-app\/servers\/\d+$/));
   });
 

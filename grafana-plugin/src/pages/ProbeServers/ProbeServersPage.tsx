@@ -70,7 +70,7 @@ export function ProbeServersPage() {
 
   return (
     <PluginPage
-      subTitle="Groups of TCP probes that run from one gateway and share a role, a site and connection settings."
+      subTitle="Groups of TCP probes that run from one or more gateways (locations) and share a role, a site and connection settings."
       actions={servers.length > 0 ? createButton : undefined}
     >
       <Stack direction="column" gap={2}>
@@ -81,7 +81,7 @@ export function ProbeServersPage() {
         {list.value && servers.length === 0 && (
           <EmptyState variant="call-to-action" message="No probe servers yet" button={createButton || undefined}>
             {permissions.canEdit ? (
-              'Create one: a probe server groups the host:port checks that run from one gateway, with their role and site.'
+              'Create one: a probe server groups the host:port checks that run from its gateways, with their role and site.'
             ) : (
               <Text>An editor of this organization can create the first one.</Text>
             )}

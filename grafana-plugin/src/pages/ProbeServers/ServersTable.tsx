@@ -1,4 +1,4 @@
-// The probe server table: who, where, from which gateway, and how its probes are doing; edit and delete per row.
+// The probe server table: who, where, from which gateways (locations), and how its probes are doing; edit and delete per row.
 import { useMemo } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { css } from '@emotion/css';
@@ -8,6 +8,7 @@ import type { ProbeServer } from '../../api/types';
 import { links } from '../../constants';
 import type { GatewayPermissions } from '../../permissions';
 import { HealthCell } from './HealthCell';
+import { Locations } from '../../components/Locations/Locations';
 import type { HealthSummary } from './health';
 
 interface Props {
@@ -42,7 +43,7 @@ export function ServersTable({ servers, health, permissions, onDelete }: Props) 
       { id: 'description', header: 'Description', cell: ({ row: { original } }) => orDash(original.description) },
       { id: 'role', header: 'Role', sortType: 'string', cell: ({ row: { original } }) => orDash(original.role) },
       { id: 'site', header: 'Site', sortType: 'string', cell: ({ row: { original } }) => orDash(original.site) },
-      { id: 'gateway', header: 'Gateway', sortType: 'string', cell: ({ row: { original } }) => original.gateway },
+      { id: 'gateways', header: 'Locations', cell: ({ row: { original } }) => <Locations gateways={original.gateways} /> },
       { id: 'owner', header: 'Owner', sortType: 'string', cell: ({ row: { original } }) => orDash(original.owner) },
       {
         id: 'health',

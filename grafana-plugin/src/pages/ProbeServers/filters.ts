@@ -20,7 +20,7 @@ export function filterServers(servers: readonly ProbeServer[], filters: ServerFi
   return servers.filter((server) => {
     if (filters.role !== null && server.role !== filters.role) return false;
     if (filters.site !== null && server.site !== filters.site) return false;
-    if (filters.gateway !== null && server.gateway !== filters.gateway) return false;
+    if (filters.gateway !== null && !server.gateways.includes(filters.gateway)) return false;
     if (needle === '') return true;
     return [server.name, server.description, server.owner, server.organization].some((text) => text?.toLowerCase().includes(needle));
   });
@@ -40,6 +40,6 @@ export function filterChoices(servers: readonly ProbeServer[]): FilterChoices {
   return {
     roles: distinct(servers.map((s) => s.role)),
     sites: distinct(servers.map((s) => s.site)),
-    gateways: distinct(servers.map((s) => s.gateway)),
+    gateways: distinct(servers.flatMap((s) => s.gateways)),
   };
 }

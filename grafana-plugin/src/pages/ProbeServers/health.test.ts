@@ -5,6 +5,7 @@ import { emptyHealth, healthByServer, healthLevel } from './health';
 const status = (serverId: number, probeId: number, state: ProbeStatus['state'], reason: ProbeStatus['reason'] = null): ProbeStatus => ({
   probeId, serverId, probe: `p${probeId}`, server: `s${serverId}`, target: 'h:1', enabled: state !== 'disabled', state, reason,
   inWindow: true, nextCheckAt: null, windowOpensAt: null, timeliness: null, missedSlotAt: null, missedSlotReason: null, lastResult: null,
+  locations: [], locationsDown: 0, locationsUp: 0, locationsTotal: 1,
 });
 
 describe('healthByServer', () => {

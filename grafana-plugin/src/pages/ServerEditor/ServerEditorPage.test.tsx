@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { configure, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { App } from '../../App';
 import type { ProbeServer } from '../../api/types';
@@ -6,15 +6,20 @@ import { startTestGateway, type TestGateway } from '../../test/gatewayHarness';
 import { installFakeGrafana, type FakeGrafana, type OrgRole } from '../../test/grafanaRuntime';
 import { expectWholeHelpTexts, fieldError, renderApp } from '../../test/render';
 
+configure({ asyncUtilTimeout: 10_000 });
+
 const NEW_URL = '/a/probekit-tcpprobe-app/servers/new';
+const AGENT_TOKEN = 'agent-token-0123456789-0123456789';
 const editUrl = (id: number) => `/a/probekit-tcpprobe-app/servers/${id}/edit`;
 
 let gateway: TestGateway;
 beforeEach(async () => {
   gateway = await startTestGateway({ GATEWAY_ALLOWED_TARGETS: '127.0.0.0/8' });
 });
+/** Agents a test started: closed together with the control plane (one after the other, the agent's poll holds it up). */
+const agents: TestGateway[] = [];
 afterEach(async () => {
-  await gateway.close();
+  await Promise.all([gateway.close(), ...agents.splice(0).map((agent) => agent.close())]);
 });
 
 function renderAt(path: string, orgRole: OrgRole = 'Editor') {
@@ -29,12 +34,12 @@ async function allServers(): Promise<ProbeServer[]> {
 }
 
 describe('create a probe server', () => {
-  test('every field is sent; owner and gateway start as the signed-in user and this gateway', async () => {
+  test('every field is sent; owner and gateways start as the signed-in user and this gateway', async () => {
     const { user, location } = renderAt(NEW_URL);
     expect(await screen.findByRole('heading', { name: 'New probe server' })).toBeInTheDocument();
     expect(await screen.findByLabelText(/owner/i)).toHaveValue('dave');
     expect(screen.getByLabelText(/connect timeout/i)).toHaveValue(2000);
-    expect(screen.getByText('gw-test')).toBeInTheDocument();
+    expect(screen.getByText('gw-test (online)')).toBeInTheDocument();
 
     await user.type(screen.getByLabelText(/^name/i), 'erp-prod');
     await user.type(screen.getByLabelText(/description/i), 'SAP ERP production');
@@ -56,7 +61,7 @@ describe('create a probe server', () => {
         owner: 'dave',
         role: 'production',
         site: 'fra',
-        gateway: 'gw-test',
+        gateways: ['gw-test'],
         sharedAccount: 'sap-monitor',
         networkInterface: 'lo',
         connectTimeoutMs: 1500,
@@ -105,6 +110,72 @@ describe('create a probe server', () => {
     expect(await screen.findByText('Creating probe servers needs the Editor role')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Create probe server' })).not.toBeInTheDocument();
     expect(screen.queryByLabelText(/^name/i)).not.toBeInTheDocument();
+  });
+});
+
+describe('the locations multi-select', () => {
+  const gatewaysInput = () => screen.getByLabelText(/^gateways/i);
+  /** Grafana names every chip's remove button "Remove": find it beside the chip's label. */
+  const removeChip = (user: ReturnType<typeof renderAt>['user'], label: string) =>
+    user.click(within(screen.getByText(label).parentElement!).getByRole('button', { name: 'Remove' }));
+
+  test('offers every gateway with its state (online, never seen), takes a new name and sends the list in the order picked', async () => {
+    // A control plane that takes agents, an agent that registered with it, and a name only a server uses so far.
+    await gateway.close();
+    gateway = await startTestGateway({ GATEWAY_ALLOWED_TARGETS: '127.0.0.0/8', GATEWAY_CONTROL_PLANE_TOKEN: AGENT_TOKEN });
+    agents.push(await startTestGateway({ GATEWAY_ID: 'branch-fra', GATEWAY_CONTROL_PLANE_URL: gateway.url, GATEWAY_CONTROL_PLANE_TOKEN: AGENT_TOKEN }));
+      await gateway.seed.createServer({ name: 'cloud', gateways: ['gw-test', 'aws-eu'] });
+      await waitFor(async () => {
+        const { items } = await gateway.seed.request<{ items: Array<{ id: string; state: string }> }>('GET', '/api/v1/gateways');
+        expect(items.find((item) => item.id === 'branch-fra')?.state).toBe('online');
+      });
+
+      const { grafana, user, location } = renderAt(NEW_URL);
+      await user.type(await screen.findByLabelText(/^name/i), 'erp-prod');
+      expect(screen.getByText('gw-test (online)')).toBeInTheDocument();
+      await user.click(gatewaysInput());
+      expect(await screen.findByRole('option', { name: /branch-fra \(online\)/ })).toBeInTheDocument();
+      expect(screen.getByRole('option', { name: /aws-eu \(never seen\)/ })).toHaveTextContent('1 server');
+      await user.click(screen.getByRole('option', { name: /branch-fra \(online\)/ }));
+      // A name no gateway has announced yet: typed in, it shows as never seen.
+      await user.type(gatewaysInput(), 'branch-muc');
+      await user.click(await screen.findByText('Add gateway "branch-muc" (never seen)'));
+      expect(screen.getByText('branch-muc (never seen)')).toBeInTheDocument();
+      await user.click(screen.getByRole('button', { name: 'Create probe server' }));
+
+      await waitFor(() => expect(location()).toBe('/a/probekit-tcpprobe-app/servers'));
+      expect(grafana.requests.find((r) => r.method === 'POST')?.body).toMatchObject({ gateways: ['gw-test', 'branch-fra', 'branch-muc'] });
+      expect((await allServers()).find((s) => s.name === 'erp-prod')?.gateways).toEqual(['gw-test', 'branch-fra', 'branch-muc']);
+  });
+
+  test('the list rules are checked on the field before sending: a malformed name, none at all', async () => {
+    const { grafana, user } = renderAt(NEW_URL);
+    await user.type(await screen.findByLabelText(/^name/i), 'erp-prod');
+    await user.type(gatewaysInput(), 'bad name');
+    await user.click(await screen.findByText('Add gateway "bad name" (never seen)'));
+    await user.click(screen.getByRole('button', { name: 'Create probe server' }));
+    expect(await screen.findByText('"bad name": Must start with a letter or digit and contain only letters, digits, _ . or -')).toBeInTheDocument();
+    expect(fieldError(gatewaysInput())).toBe('"bad name": Must start with a letter or digit and contain only letters, digits, _ . or -');
+
+    for (const label of ['gw-test (online)', 'bad name (never seen)']) await removeChip(user, label);
+    await user.click(screen.getByRole('button', { name: 'Create probe server' }));
+    await waitFor(() => expect(fieldError(gatewaysInput())).toBe('Must have at least 1 entries'));
+    expect(writes(grafana)).toEqual([]);
+  });
+
+  test("the gateway's refusal lands on the field: fewer locations than a probe's quorum", async () => {
+    const server = await gateway.seed.createServer({ name: 'erp-prod', gateways: ['gw-test', 'branch-fra', 'aws-eu'] });
+    await gateway.seed.createProbe(server.id, { name: 'db', host: '127.0.0.1', port: 5432, thresholds: [{ kind: 'availability', level: 'critical', minFailingLocations: 3 }] });
+    const { user } = renderAt(editUrl(server.id));
+    expect(await screen.findByText('aws-eu (never seen)')).toBeInTheDocument();
+    await removeChip(user, 'aws-eu (never seen)');
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+
+    const message = 'Must name at least 3 gateways: probe "db" alerts when 3 locations see it down (its minFailingLocations)';
+    expect(await screen.findByText(message)).toBeInTheDocument();
+    expect(fieldError(gatewaysInput())).toBe(message);
+    expect((await gateway.seed.getServer(server.id)).gateways).toEqual(['gw-test', 'branch-fra', 'aws-eu']);
+    expect(within(screen.getByRole('form', { name: 'Probe server' })).getByText('branch-fra (never seen)')).toBeInTheDocument();
   });
 });
 

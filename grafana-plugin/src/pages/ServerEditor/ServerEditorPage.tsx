@@ -50,7 +50,7 @@ export function ServerEditorPage() {
   const initialValues = (loaded: EditorData): ServerFormValues => {
     if (loaded.server) return serverFormValues(loaded.server);
     const self = loaded.gateways.find((gateway) => gateway.self);
-    return newServerFormValues(config.bootData.user.login, self?.id ?? '');
+    return newServerFormValues(config.bootData.user.login, self ? [self.id] : []);
   };
 
   return (

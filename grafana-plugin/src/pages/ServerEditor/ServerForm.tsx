@@ -3,13 +3,13 @@
 import { useState } from 'react';
 import { Controller, useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
-import type { SelectableValue } from '@grafana/data';
-import { Button, Field, FieldSet, Input, Select, Stack, Switch, TextArea } from '@grafana/ui';
+import { Button, Field, FieldSet, Input, MultiSelect, Stack, Switch, TextArea } from '@grafana/ui';
 import { toGatewayError, type GatewayError } from '../../api/errors';
 import type { GatewayInfo } from '../../api/types';
 import { GatewayErrorAlert } from '../../components/GatewayErrorAlert';
 import { formErrorsFrom } from '../../forms/gatewayFormErrors';
-import { TIMEOUT_MS_RANGE } from '../../../../gateway/src/domain/field-rules.js';
+import { GATEWAYS_RANGE, TIMEOUT_MS_RANGE } from '../../../../gateway/src/domain/field-rules.js';
+import { gatewayOptions, listErrorMessage } from './gatewayOptions';
 import { SERVER_FORM_FIELDS, serverFormSchema, type ServerFormValues } from './serverForm';
 
 interface Props {
@@ -25,16 +25,6 @@ interface Props {
   onReload?: () => void;
 }
 
-function gatewayOptions(gateways: GatewayInfo[], current: string): Array<SelectableValue<string>> {
-  const options = gateways.map((gateway) => ({
-    value: gateway.id,
-    label: gateway.id,
-    description: [gateway.self ? 'the gateway Grafana talks to' : null, gateway.online ? 'online' : 'offline'].filter(Boolean).join(', '),
-  }));
-  if (current !== '' && !options.some((option) => option.value === current)) options.push({ value: current, label: current, description: 'not registered' });
-  return options;
-}
-
 export function ServerForm({ initialValues, gateways, readOnly, submitLabel, onSubmit, onCancel, onReload }: Props) {
   const [failure, setFailure] = useState<{ error: GatewayError; banner: string } | null>(null);
   const {
@@ -42,6 +32,7 @@ export function ServerForm({ initialValues, gateways, readOnly, submitLabel, onS
     register,
     handleSubmit,
     setError,
+    watch,
     formState: { errors, isSubmitting },
   } = useForm<ServerFormValues>({ resolver: zodResolver(serverFormSchema), defaultValues: initialValues });
 
@@ -58,6 +49,7 @@ export function ServerForm({ initialValues, gateways, readOnly, submitLabel, onS
   };
 
   const field = (name: keyof ServerFormValues) => ({ invalid: Boolean(errors[name]), error: errors[name]?.message, htmlFor: `server-${name}` });
+  const gatewaysError = listErrorMessage(errors.gateways, watch('gateways'));
 
   return (
     <form onSubmit={handleSubmit(submit)} aria-label="Probe server" noValidate>
@@ -93,21 +85,29 @@ export function ServerForm({ initialValues, gateways, readOnly, submitLabel, onS
         </FieldSet>
 
         <FieldSet label="Connections">
-          <Field label="Gateway" description="The gateway whose network the probes start from." {...field('gateway')}>
+          <Field
+            label="Gateways"
+            description={`The locations that run every probe of the server, each at its own point in the interval; 1 to ${GATEWAYS_RANGE.maximum}. Type a name to add a gateway that has not announced itself yet.`}
+            invalid={gatewaysError !== undefined}
+            error={gatewaysError}
+            htmlFor="server-gateways"
+          >
             <Controller
-              name="gateway"
+              name="gateways"
               control={control}
               render={({ field: { value, onChange } }) => (
-                <Select
-                  inputId="server-gateway"
+                <MultiSelect<string>
+                  inputId="server-gateways"
                   options={gatewayOptions(gateways, value)}
-                  value={value === '' ? null : value}
-                  onChange={(option: SelectableValue<string> | null) => onChange(option?.value ?? '')}
+                  value={value}
+                  onChange={(picked) => onChange(picked.map((option) => option.value).filter((name): name is string => name !== undefined))}
                   allowCustomValue
-                  isClearable
+                  onCreateOption={(name) => onChange([...value, name.trim()])}
+                  formatCreateLabel={(name) => `Add gateway "${name.trim()}" (never seen)`}
                   disabled={readOnly}
-                  placeholder="The gateway Grafana talks to"
-                  width={50}
+                  invalid={gatewaysError !== undefined}
+                  placeholder="Pick or type gateway names"
+                  width={60}
                 />
               )}
             />

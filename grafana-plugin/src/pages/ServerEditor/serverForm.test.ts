@@ -2,7 +2,7 @@
 // the same words, and what the form lets through the gateway takes. A drift in either shows up here.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ProbeServer } from '../../api/types';
-import { sentence } from '../../forms/gatewayFormErrors';
+import { sentence, topLevelField } from '../../forms/gatewayFormErrors';
 import { startTestGateway, type TestGateway } from '../../test/gatewayHarness';
 import { newServerFormValues, serverFormSchema, serverFormValues, toServerInput, type ServerFormValues } from './serverForm';
 
@@ -14,7 +14,7 @@ afterAll(async () => {
   await gateway?.close();
 });
 
-const base = (): ServerFormValues => ({ ...newServerFormValues('alice', 'gw-test'), name: 'contract' });
+const base = (): ServerFormValues => ({ ...newServerFormValues('alice', ['gw-test']), name: 'contract' });
 
 const refused: Array<[string, Partial<ServerFormValues>, keyof ServerFormValues]> = [
   ['an empty name', { name: '' }, 'name'],
@@ -24,8 +24,12 @@ const refused: Array<[string, Partial<ServerFormValues>, keyof ServerFormValues]
   ['an owner of 129 characters', { owner: 'o'.repeat(129) }, 'owner'],
   ['a role with a "!"', { role: 'prod!' }, 'role'],
   ['a site of 65 characters', { site: 's'.repeat(65) }, 'site'],
-  ['a gateway starting with "-"', { gateway: '-gw' }, 'gateway'],
-  ['a gateway with a space', { gateway: 'gw one' }, 'gateway'],
+  ['no gateway', { gateways: [] }, 'gateways'],
+  ['a gateway starting with "-"', { gateways: ['gw-test', '-gw'] }, 'gateways'],
+  ['a gateway with a space', { gateways: ['gw one'] }, 'gateways'],
+  ['a gateway of 65 characters', { gateways: ['g'.repeat(65)] }, 'gateways'],
+  ['a gateway twice', { gateways: ['hq', 'branch-fra', 'hq'] }, 'gateways'],
+  ['17 gateways', { gateways: Array.from({ length: 17 }, (_, i) => `gw-${i}`) }, 'gateways'],
   ['a shared account of 129 characters', { sharedAccount: 'a'.repeat(129) }, 'sharedAccount'],
   ['a network interface with a space', { networkInterface: 'eth 0' }, 'networkInterface'],
   ['a connect timeout of 50 ms', { connectTimeoutMs: 50 }, 'connectTimeoutMs'],
@@ -43,7 +47,9 @@ describe("the form refuses what the gateway refuses, on the same field, in the g
 
     const answer = await gateway.seed.send('POST', '/api/v1/servers', toServerInput(values));
     expect(answer.status).toBe(400);
-    expect(answer.body.field).toBe(field);
+    // A problem with one entry is named by its place, e.g. gateways[1]; the form shows it on the list's field.
+    expect(topLevelField(answer.body.field)).toBe(field);
+    expect(parsed.error?.issues[0]?.path.join('.')).toBe(answer.body.field.replace(/\[(\d+)\]/g, '.$1'));
     expect(parsed.error?.issues[0]?.message).toBe(sentence(answer.body.problems[0].message));
   });
 });
@@ -57,7 +63,7 @@ describe('what the form accepts the gateway takes', () => {
       owner: 'w'.repeat(128),
       role: 'Production / EU: tier-1_a.b',
       site: 's'.repeat(64),
-      gateway: 'gw-2.eu_west',
+      gateways: ['gw-2.eu_west', 'hq', ...Array.from({ length: 13 }, (_, i) => `gw-${i}`), 'g'.repeat(64)],
       sharedAccount: 'a'.repeat(128),
       networkInterface: 'fe80::1%eth0',
       connectTimeoutMs: 60000,
@@ -76,8 +82,8 @@ describe('what the form accepts the gateway takes', () => {
 });
 
 describe('conversions', () => {
-  test('empty texts are sent as null, the gateway then uses its defaults', async () => {
-    const input = toServerInput({ ...base(), gateway: '', owner: '' });
+  test('empty texts are sent as null, the gateway then uses its defaults; the locations are sent in the order picked', async () => {
+    const input = toServerInput({ ...base(), gateways: ['gw-test', 'branch-fra'], owner: '' });
     expect(input).toEqual({
       name: 'contract',
       description: null,
@@ -85,17 +91,17 @@ describe('conversions', () => {
       owner: null,
       role: null,
       site: null,
-      gateway: null,
+      gateways: ['gw-test', 'branch-fra'],
       sharedAccount: null,
       networkInterface: null,
       connectTimeoutMs: 2000,
       enabled: true,
     });
     const created = await gateway.seed.createServer({ ...input, name: 'defaults' });
-    expect(created.gateway).toBe('gw-test');
+    expect(created.gateways).toEqual(['gw-test', 'branch-fra']);
   });
 
-  test('a new server starts with the given owner and gateway, 2000 ms, enabled', () => {
-    expect(newServerFormValues('alice', 'gw-1')).toMatchObject({ owner: 'alice', gateway: 'gw-1', connectTimeoutMs: 2000, enabled: true, name: '' });
+  test('a new server starts with the given owner and gateways, 2000 ms, enabled', () => {
+    expect(newServerFormValues('alice', ['gw-1'])).toMatchObject({ owner: 'alice', gateways: ['gw-1'], connectTimeoutMs: 2000, enabled: true, name: '' });
   });
 });

@@ -6,13 +6,14 @@ import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DESCRIPTION_MAX_LENGTH,
   GATEWAY_NAME_RULE,
+  GATEWAYS_RANGE,
   LABEL_RULE,
   NAME_RULE,
   NETWORK_INTERFACE_RULE,
   SHORT_TEXT_MAX_LENGTH,
   TIMEOUT_MS_RANGE,
 } from '../../../../gateway/src/domain/field-rules.js';
-import { integerWithin, textFollowing } from '../../forms/fieldRules';
+import { integerWithin, textFollowing, uniqueListOf } from '../../forms/fieldRules';
 
 const shortText = textFollowing({ maxLength: SHORT_TEXT_MAX_LENGTH });
 
@@ -23,8 +24,8 @@ export const serverFormSchema = z.object({
   owner: shortText,
   role: textFollowing(LABEL_RULE),
   site: textFollowing(LABEL_RULE),
-  /** Empty: the gateway that answers (the gateway's default). */
-  gateway: textFollowing(GATEWAY_NAME_RULE, { optional: true }),
+  /** The locations, in the order the user picked them; a new server starts with the gateway that answers. */
+  gateways: uniqueListOf(GATEWAY_NAME_RULE, GATEWAYS_RANGE),
   sharedAccount: shortText,
   networkInterface: textFollowing(NETWORK_INTERFACE_RULE, { optional: true }),
   connectTimeoutMs: integerWithin(TIMEOUT_MS_RANGE),
@@ -36,7 +37,7 @@ export type ServerFormValues = z.infer<typeof serverFormSchema>;
 /** The form's fields: where gateway problems can be shown next to their input. */
 export const SERVER_FORM_FIELDS = Object.keys(serverFormSchema.shape) as Array<keyof ServerFormValues>;
 
-export function newServerFormValues(owner: string, gateway: string): ServerFormValues {
+export function newServerFormValues(owner: string, gateways: string[]): ServerFormValues {
   return {
     name: '',
     description: '',
@@ -44,7 +45,7 @@ export function newServerFormValues(owner: string, gateway: string): ServerFormV
     owner,
     role: '',
     site: '',
-    gateway,
+    gateways,
     sharedAccount: '',
     networkInterface: '',
     connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
@@ -60,7 +61,7 @@ export function serverFormValues(server: ProbeServer): ServerFormValues {
     owner: server.owner ?? '',
     role: server.role ?? '',
     site: server.site ?? '',
-    gateway: server.gateway,
+    gateways: [...server.gateways],
     sharedAccount: server.sharedAccount ?? '',
     networkInterface: server.networkInterface ?? '',
     connectTimeoutMs: server.connectTimeoutMs,
@@ -79,7 +80,7 @@ export function toServerInput(values: ServerFormValues): ServerInput {
     owner: orNull(values.owner),
     role: orNull(values.role),
     site: orNull(values.site),
-    gateway: orNull(values.gateway),
+    gateways: values.gateways,
     sharedAccount: orNull(values.sharedAccount),
     networkInterface: orNull(values.networkInterface),
     connectTimeoutMs: values.connectTimeoutMs,

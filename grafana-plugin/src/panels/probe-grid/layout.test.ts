@@ -13,7 +13,7 @@ function group(key: string, count: number, startId: number): ProbeGroup {
     level: 'ok' as const,
     rank: 5,
   }));
-  return { key, title: key, tiles, counts: { up: count, down: 0, nodata: 0 }, partial: 0 };
+  return { key, title: key, tiles, counts: { up: count, down: 0, partial: 0, nodata: 0 }, attention: 0 };
 }
 
 /**

@@ -43,6 +43,7 @@ describe('the probe grid panel plugin', () => {
       ['showValues', 'boolean', true],
       ['problemsOnly', 'boolean', false],
       ['downColor', 'color', 'red'],
+      ['partialColor', 'color', 'purple'],
       ['noDataColor', 'color', 'gray'],
     ]);
     expect(Object.fromEntries(items.map((item) => [item.path, item.defaultValue]))).toEqual(DEFAULT_OPTIONS);

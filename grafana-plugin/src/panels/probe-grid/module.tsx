@@ -74,7 +74,7 @@ export const plugin = new PanelPlugin<ProbeGridOptions>(ProbeGridPanel)
       .addBooleanSwitch({
         path: 'problemsOnly',
         name: 'Only problems',
-        description: 'Only the probes down, slow or failed recently (the panel\'s "Only problems" button switches it for a viewer)',
+        description: 'Only the probes down (at every location or some), slow or failed recently (the panel\'s "Only problems" button switches it for a viewer)',
         defaultValue: DEFAULT_OPTIONS.problemsOnly,
       })
       .addColorPicker({
@@ -82,6 +82,13 @@ export const plugin = new PanelPlugin<ProbeGridOptions>(ProbeGridPanel)
         name: 'Down colour',
         category: ['State colours'],
         defaultValue: DEFAULT_OPTIONS.downColor,
+      })
+      .addColorPicker({
+        path: 'partialColor',
+        name: 'Partly down colour',
+        description: 'A probe down at some of its locations (gateways) and up at others',
+        category: ['State colours'],
+        defaultValue: DEFAULT_OPTIONS.partialColor,
       })
       .addColorPicker({
         path: 'noDataColor',

@@ -115,7 +115,7 @@ describe('framesToProbes', () => {
     expect(framesToProbes(frames).probes).toMatchObject([{ probeId: '1', state: 'down' }]);
   });
 
-  test('the same probe_id from gateways A and B is two tiles, each marked as sharing its id', () => {
+  test('the same probe_id from gateways A and B is a probe per location, each marked as sharing its id', () => {
     const frames = instantSeriesFrames(
       'A',
       [metric('tcpprobe_availability', 7, 1, { gateway: 'A' }), metric('tcpprobe_availability', 7, 0, { gateway: 'B' }), metric('tcpprobe_availability', 8, 1, { gateway: 'A' })],
@@ -129,7 +129,7 @@ describe('framesToProbes', () => {
     ]);
   });
 
-  test('three gateways with one probe_id, their series interleaved across queries, stay three tiles with their own samples', () => {
+  test('three gateways with one probe_id, their series interleaved across queries, stay three locations with their own samples', () => {
     const at = (gateway: string) => ({ gateway });
     const frames = [
       ...instantSeriesFrames('A', [metric('tcpprobe_availability', 7, 1, at('C')), metric('tcpprobe_availability', 7, 0, at('A'))], T),
@@ -339,15 +339,15 @@ describe('groupProbes', () => {
 
   test('sorted by state: down, critical, warning, no data, up, then by name (numbers as numbers)', () => {
     expect(names('none', 'state')).toEqual([
-      ['All probes', ['ab', 'db-3', 'x', 'ldap', 'db-2', 'lb-1', 'db-1', 'db-10'], { up: 4, down: 3, nodata: 1 }],
+      ['All probes', ['ab', 'db-3', 'x', 'ldap', 'db-2', 'lb-1', 'db-1', 'db-10'], { up: 4, down: 3, partial: 0, nodata: 1 }],
     ]);
   });
 
   test('grouped by server with counts; the group with the most probes down first, a missing label last', () => {
     expect(names('server', 'state')).toEqual([
-      ['server erp-prod', ['ab', 'db-2', 'lb-1', 'db-1', 'db-10'], { up: 3, down: 1, nodata: 1 }],
-      ['server mq-qa', ['db-3', 'ldap'], { up: 1, down: 1, nodata: 0 }],
-      ['no server', ['x'], { up: 0, down: 1, nodata: 0 }],
+      ['server erp-prod', ['ab', 'db-2', 'lb-1', 'db-1', 'db-10'], { up: 3, down: 1, partial: 0, nodata: 1 }],
+      ['server mq-qa', ['db-3', 'ldap'], { up: 1, down: 1, partial: 0, nodata: 0 }],
+      ['no server', ['x'], { up: 0, down: 1, partial: 0, nodata: 0 }],
     ]);
   });
 
@@ -372,7 +372,7 @@ describe('groupProbes', () => {
       ],
       { groupBy: 'server', sortBy: 'state', thresholds },
     );
-    expect(groups.map((group) => [group.key, group.partial])).toEqual([
+    expect(groups.map((group) => [group.key, group.attention])).toEqual([
       ['d-down', 0],
       ['c-slow', 2],
       ['b-failed', 1],
@@ -384,9 +384,9 @@ describe('groupProbes', () => {
   test('only problems: the tiles down, slow or failed recently, groups without any left out, counts of all probes', () => {
     const groups = groupProbes([...fleet, probe(9, 'up', 0.01, { name: 'lb-9', server: 'quiet' })], { groupBy: 'server', sortBy: 'state', thresholds, problemsOnly: true });
     expect(groups.map((group) => [group.title, group.tiles.map((tile) => tile.probe.name), group.counts])).toEqual([
-      ['server erp-prod', ['ab', 'db-2'], { up: 3, down: 1, nodata: 1 }],
-      ['server mq-qa', ['db-3', 'ldap'], { up: 1, down: 1, nodata: 0 }],
-      ['no server', ['x'], { up: 0, down: 1, nodata: 0 }],
+      ['server erp-prod', ['ab', 'db-2'], { up: 3, down: 1, partial: 0, nodata: 1 }],
+      ['server mq-qa', ['db-3', 'ldap'], { up: 1, down: 1, partial: 0, nodata: 0 }],
+      ['no server', ['x'], { up: 0, down: 1, partial: 0, nodata: 0 }],
     ]);
   });
 

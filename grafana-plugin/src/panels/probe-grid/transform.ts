@@ -1,4 +1,5 @@
 // Pure core of the probe grid: Prometheus data frames -> one Probe per (gateway, probe_id) -> sorted, counted groups.
+// (locations.ts merges the probes several gateways report into one before grouping, except when grouping by gateway.)
 import { FieldType, type DataFrame, type Field, type ThresholdsConfig } from '@grafana/data';
 import {
   PROBE_LABELS,
@@ -291,6 +292,7 @@ export function framesToProbes(frames: readonly DataFrame[]): FramesToProbesResu
         lastCheckMs: undefined,
         noDataReason: undefined,
         sharedId: first !== undefined,
+        locations: undefined,
       };
       join = { probe, missingLabels: PROBE_FIELDS.length, availability: undefined, worstFailures: 0, otherGateway: undefined };
       if (first) {
@@ -379,7 +381,7 @@ export function framesToProbes(frames: readonly DataFrame[]): FramesToProbesResu
 }
 
 /** 1 connected, 0 failed; an averaged availability (avg_over_time) counts as up from 0.5. No finite sample: no data. */
-export function stateOf(availability: number | undefined): ProbeState {
+export function stateOf(availability: number | undefined): Exclude<ProbeState, 'partial'> {
   if (availability === undefined || !Number.isFinite(availability)) {
     return 'nodata';
   }
@@ -418,10 +420,11 @@ export function connectLevel(probe: Probe, thresholds: ThresholdsConfig | undefi
 }
 
 /**
- * Order of tiles when sorted by state: what needs attention first. An up probe with a failure reason failed within
- * the reason query's range (the provisioned dashboard's: the last hour): it comes before the quiet ones.
+ * Order of tiles when sorted by state: what needs attention first. Down at some locations comes right after down
+ * everywhere. An up probe with a failure reason failed within the reason query's range (the provisioned dashboard's:
+ * the last hour): it comes before the quiet ones.
  */
-const STATE_RANK = { down: 0, critical: 1, warning: 2, failedRecently: 3, nodata: 4, up: 5 } as const;
+const STATE_RANK = { down: 0, partial: 1, critical: 2, warning: 3, failedRecently: 4, nodata: 5, up: 6 } as const;
 const rankOf = (probe: Probe, level: ConnectLevel) => {
   if (probe.state !== 'up') {
     return STATE_RANK[probe.state];
@@ -432,9 +435,10 @@ const rankOf = (probe: Probe, level: ConnectLevel) => {
   return probe.failureReason === undefined ? STATE_RANK.up : STATE_RANK.failedRecently;
 };
 
-/** Down, slow or failed recently: what "only problems" shows. */
+/** Down (at every location or some), slow or failed recently: what "only problems" shows. */
 export const isProblem = (tile: Tile) => tile.rank < STATE_RANK.nodata;
-const isPartial = (tile: Tile) => tile.rank > STATE_RANK.down && tile.rank < STATE_RANK.nodata;
+/** Slow or failed recently, and down nowhere. */
+const needsAttention = (tile: Tile) => tile.rank > STATE_RANK.partial && tile.rank < STATE_RANK.nodata;
 
 const isDigit = (code: number) => code >= 48 && code <= 57;
 const foldCase = (code: number) => (code >= 65 && code <= 90 ? code + 32 : code);
@@ -488,15 +492,18 @@ const GROUP_LABEL: Record<Exclude<GroupBy, 'none'>, { title: string; of: (probe:
 export function countStates(probes: readonly Probe[]): StateCounts {
   let up = 0;
   let down = 0;
+  let partial = 0;
   for (let index = 0; index < probes.length; index++) {
     const { state } = probes[index]!;
     if (state === 'up') {
       up++;
     } else if (state === 'down') {
       down++;
+    } else if (state === 'partial') {
+      partial++;
     }
   }
-  return { up, down, nodata: probes.length - up - down };
+  return { up, down, partial, nodata: probes.length - up - down - partial };
 }
 
 export interface GroupOptions {
@@ -508,23 +515,23 @@ export interface GroupOptions {
 }
 
 function groupOf(key: string, title: string, tiles: Tile[], problemsOnly: boolean): ProbeGroup {
-  let partial = 0;
+  let attention = 0;
   const probes: Probe[] = new Array(tiles.length);
   for (let index = 0; index < tiles.length; index++) {
     const tile = tiles[index]!;
     probes[index] = tile.probe;
-    if (isPartial(tile)) {
-      partial++;
+    if (needsAttention(tile)) {
+      attention++;
     }
   }
-  return { key, title, tiles: problemsOnly ? tiles.filter(isProblem) : tiles, counts: countStates(probes), partial };
+  return { key, title, tiles: problemsOnly ? tiles.filter(isProblem) : tiles, counts: countStates(probes), attention };
 }
 
 /**
- * Groups the probes by a label, with counts per state. Sorted by state, tiles run down, critical, warning, failed
- * recently, no data, up (then by name) and groups with trouble come first: the most probes down, then the most slow
- * or recently failed; sorted by name, both are alphabetical (numbers in names compare as numbers). A group without
- * the label value comes last.
+ * Groups the probes by a label, with counts per state. Sorted by state, tiles run down, partly down, critical,
+ * warning, failed recently, no data, up (then by name) and groups with trouble come first: the most probes down,
+ * then the most partly down, then the most slow or recently failed; sorted by name, both are alphabetical (numbers
+ * in names compare as numbers). A group without the label value comes last.
  */
 export function groupProbes(probes: readonly Probe[], { groupBy, sortBy, thresholds, problemsOnly = false }: GroupOptions): ProbeGroup[] {
   const tiles: Tile[] = probes.map((probe) => {
@@ -553,7 +560,7 @@ export function groupProbes(probes: readonly Probe[], { groupBy, sortBy, thresho
     groups.sort(
       (a, b) =>
         Number(a.key === '') - Number(b.key === '') ||
-        (sortBy === 'state' ? b.counts.down - a.counts.down || b.partial - a.partial : 0) ||
+        (sortBy === 'state' ? b.counts.down - a.counts.down || b.counts.partial - a.counts.partial || b.attention - a.attention : 0) ||
         naturalCompare(a.key, b.key),
     );
   }

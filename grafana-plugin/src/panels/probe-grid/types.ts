@@ -14,10 +14,12 @@ export interface ProbeGridOptions {
   tileSize: TileSize;
   /** Connect time (or the failure reason) on the tile under the probe name. */
   showValues: boolean;
-  /** Only the tiles that need attention (down, slow, failed recently); the summary's toggle switches it too. */
+  /** Only the tiles that need attention (down at every location or some, slow, failed recently); the summary's toggle switches it too. */
   problemsOnly: boolean;
   /** Grafana colour names or CSS colours, resolved through the theme. */
   downColor: string;
+  /** Down at some but not all of the locations (gateways) that report it. */
+  partialColor: string;
   noDataColor: string;
 }
 
@@ -28,6 +30,8 @@ export const DEFAULT_OPTIONS: ProbeGridOptions = {
   showValues: true,
   problemsOnly: false,
   downColor: 'red',
+  // Neither red (down) nor a connect-time colour (green, yellow, orange): a path problem is told apart from both.
+  partialColor: 'purple',
   noDataColor: 'gray',
 };
 
@@ -48,8 +52,12 @@ export const DEFAULT_FIELD_CONFIG: FieldConfig = {
   },
 };
 
-/** up: connected at the latest check; down: failed; nodata: no availability sample (outside its window, not run yet). */
-export type ProbeState = 'up' | 'down' | 'nodata';
+/**
+ * up: connected at the latest check; down: failed; nodata: no availability sample (outside its window, not run yet).
+ * A probe run from several locations (gateways) is up or down when every location that reports agrees, partial when
+ * it is down at some and up at others; a location without data counts as neither. One location's state is never partial.
+ */
+export type ProbeState = 'up' | 'down' | 'partial' | 'nodata';
 
 /**
  * Why a probe has no data, as far as its series tell (a disabled or deleted probe, or an unreachable gateway, has no
@@ -65,9 +73,13 @@ export type NoDataReason = 'outsideWindow' | 'notCheckedYet' | 'notANumber' | 'u
 /** How an up probe's connect time compares with the thresholds. */
 export type ConnectLevel = 'ok' | 'warning' | 'critical';
 
-/** One probe as seen by one gateway, joined from every tcpprobe_* series that carries its probe_id. */
+/**
+ * One probe as seen by one gateway, joined from every tcpprobe_* series that carries its probe_id; or, for a probe
+ * that several gateways report, the probe over all its locations (mergeLocations), with each location's own in
+ * `locations`.
+ */
 export interface Probe {
-  /** `gateway` and `probe_id` together: the same probe id reported by two gateways is two tiles. */
+  /** `gateway` and `probe_id` together for one location's probe; the probe_id alone for one over several locations. */
   key: string;
   probeId: string;
   name: string;
@@ -88,20 +100,26 @@ export interface Probe {
   lastCheckMs?: number;
   /** Set when the state is nodata. */
   noDataReason?: NoDataReason;
-  /** True when another gateway reports the same probe_id: the tile then names its gateway. */
+  /** True when another gateway reports the same probe_id: a tile of this one location then names its gateway. */
   sharedId: boolean;
+  /**
+   * Set on a probe over several locations: each location's probe (state, connect time, failure, last check), by
+   * gateway name. Its `gateway` then lists them; its connect time is the slowest up location's.
+   */
+  locations?: readonly Probe[];
 }
 
 export interface StateCounts {
   up: number;
   down: number;
+  partial: number;
   nodata: number;
 }
 
 export interface Tile {
   probe: Probe;
   level: ConnectLevel;
-  /** Place of its state when sorted by state: down 0, critical 1, warning 2, failed recently 3, no data 4, up 5. */
+  /** Place of its state when sorted by state: down 0, partial 1, critical 2, warning 3, failed recently 4, no data 5, up 6. */
   rank: number;
 }
 
@@ -113,6 +131,6 @@ export interface ProbeGroup {
   tiles: Tile[];
   /** Of all the group's probes, shown or not. */
   counts: StateCounts;
-  /** How many of the group's probes need attention but are not down: slow, or failed recently. */
-  partial: number;
+  /** How many of the group's probes need attention but are not down anywhere: slow, or failed recently. */
+  attention: number;
 }

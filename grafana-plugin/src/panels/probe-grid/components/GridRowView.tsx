@@ -4,7 +4,7 @@ import { cx } from '@emotion/css';
 import { memo } from 'react';
 import { TILE_GAP, type GridLayout, type GridRow } from '../layout';
 import { LEVEL_BADGE, STATE_GLYPH, type Painter } from '../paint';
-import type { ProbeGroup, StateCounts } from '../types';
+import type { ProbeGroup, ProbeState, StateCounts } from '../types';
 import type { GridStyles } from './styles';
 
 interface Props {
@@ -23,21 +23,30 @@ interface Props {
   styles: GridStyles;
 }
 
-export function CountsText({ counts, styles }: { counts: StateCounts; styles: GridStyles }) {
+interface CountsProps {
+  counts: StateCounts;
+  styles: GridStyles;
+  /** With the state colours, each count gets a swatch: the counts are then the grid's legend. */
+  colors?: Readonly<Record<ProbeState, string>>;
+  /** Show the partly-down count even at 0 (where some probe runs from several locations); else only when not 0. */
+  showPartial?: boolean;
+}
+
+/** The counts by state: glyph, number and words; a fleet of one location per probe never shows "partly down". */
+export function CountsText({ counts, styles, colors, showPartial = false }: CountsProps) {
+  const count = (state: ProbeState, words: string, className?: string | false) => (
+    <span className={cx(styles.count, className)} data-count={state}>
+      {colors && <span aria-hidden className={styles.swatch} style={{ background: colors[state] }} />}
+      <span aria-hidden>{STATE_GLYPH[state]} </span>
+      {counts[state]} {words}
+    </span>
+  );
   return (
     <span className={styles.counts}>
-      <span className={cx(styles.count, counts.down > 0 && styles.countDown)}>
-        <span aria-hidden>{STATE_GLYPH.down} </span>
-        {counts.down} down
-      </span>
-      <span className={styles.count}>
-        <span aria-hidden>{STATE_GLYPH.nodata} </span>
-        {counts.nodata} no data
-      </span>
-      <span className={styles.count}>
-        <span aria-hidden>{STATE_GLYPH.up} </span>
-        {counts.up} up
-      </span>
+      {count('down', 'down', counts.down > 0 && styles.countDown)}
+      {(showPartial || counts.partial > 0) && count('partial', 'partly down', counts.partial > 0 && styles.countPartial)}
+      {count('nodata', 'no data')}
+      {count('up', 'up')}
     </span>
   );
 }

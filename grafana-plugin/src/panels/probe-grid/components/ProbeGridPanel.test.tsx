@@ -252,15 +252,98 @@ describe('ProbeGridPanel', () => {
     expect(push).toHaveBeenCalledWith('/a/probekit-tcpprobe-app/probes/4');
   });
 
-  test('the same probe id from two gateways is two tiles that name their gateway', () => {
-    const series = instantSeriesFrames(
-      'A',
-      [sample('tcpprobe_availability', 7, 'erp-prod', 1, { gateway: 'gw-a' }), sample('tcpprobe_availability', 7, 'erp-prod', 0, { gateway: 'gw-b' })],
-      T,
-    );
-    render(<ProbeGridPanel {...props(series)} />);
-    expect(screen.getByRole('gridcell', { name: /^db-7 via gw-a, up/ })).toHaveTextContent('db-7 @gw-a');
-    expect(screen.getByRole('gridcell', { name: /^db-7 via gw-b, down/ })).toHaveTextContent('db-7 @gw-b');
+  describe('a probe run from several gateways', () => {
+    /** db-7 down from gw-b and gw-c, up from gw-a (9 ms); db-8 down from gw-a, no data from gw-b; mq-9 up, one location. */
+    const locations = () => {
+      const at = (gateway: string) => ({ gateway });
+      return [
+        ...instantSeriesFrames(
+          'A',
+          [
+            sample('tcpprobe_availability', 7, 'erp-prod', 1, at('gw-a')),
+            sample('tcpprobe_availability', 7, 'erp-prod', 0, at('gw-b')),
+            sample('tcpprobe_availability', 7, 'erp-prod', 0, at('gw-c')),
+            sample('tcpprobe_availability', 8, 'erp-prod', 0, at('gw-a')),
+            sample('tcpprobe_availability', 9, 'mq-qa', 1, at('gw-a')),
+          ],
+          T,
+        ),
+        ...instantSeriesFrames('B', [sample('tcpprobe_connect_seconds', 7, 'erp-prod', 0.009, at('gw-a')), sample('tcpprobe_connect_seconds', 9, 'mq-qa', 0.004, at('gw-a'))], T),
+        ...instantSeriesFrames(
+          'C',
+          [sample('tcpprobe_info', 8, 'erp-prod', 1, { ...at('gw-b'), actual_host: 'host-8.corp.example', actual_ipv4: '10.20.0.8' })],
+          T,
+        ),
+        ...instantSeriesFrames(
+          'E',
+          [sample('tcpprobe_checks_total', 7, 'erp-prod', 2, { ...at('gw-b'), result: 'refused' }), sample('tcpprobe_checks_total', 7, 'erp-prod', 3, { ...at('gw-c'), result: 'timeout' })],
+          T,
+        ),
+      ];
+    };
+
+    test('is one tile: partly down in its own colour and in words, "down at 2 of 3", with the locations in its label', () => {
+      render(<ProbeGridPanel {...props(locations())} />);
+      expect(tiles()).toHaveLength(3);
+      const partial = tile('db-7');
+      expect(partial).toHaveAttribute('data-state', 'partial');
+      expect(partial).toHaveTextContent('◐ db-7down at 2 of 3');
+      expect(partial).toHaveAccessibleName('db-7, down at 2 of 3, refused, down from gw-b, gw-c; up from gw-a, server erp-prod');
+      expect(partial).toHaveStyle({ background: theme.visualization.getColorByName('purple') });
+      // Down where it reports, no data elsewhere: down, as with one location.
+      expect(tile('db-8')).toHaveAttribute('data-state', 'down');
+      expect(tile('db-8')).toHaveAccessibleName('db-8, down (no data from gw-b), down from gw-a; no data from gw-b, server erp-prod');
+      expect(tile('mq-9')).toHaveAccessibleName('mq-9, up, connect time 4 ms, server mq-qa');
+      // Partly down leads after down; the summary is the legend: each state's colour, glyph and count.
+      expect(tiles().map((cell) => cell.getAttribute('aria-label')!.split(',')[0])).toEqual(['db-8', 'db-7', 'mq-9']);
+      expect(screen.getByRole('grid')).toHaveAccessibleName('Probe status: 1 down, 1 partly down, 0 no data, 1 up');
+      const legend = document.querySelector('[data-count="partial"]') as HTMLElement;
+      expect(legend).toHaveTextContent('◐ 1 partly down');
+      expect(legend.querySelector('span')).toHaveStyle({ background: theme.visualization.getColorByName('purple') });
+      expect(screen.getAllByRole('heading', { level: 3 })[0]!.parentElement).toHaveTextContent('server erp-prod✕ 1 down◐ 1 partly down– 0 no data✓ 0 up');
+    });
+
+    test('its tooltip lists each location with its state and connect time or failure, and says which lack data', async () => {
+      const user = userEvent.setup();
+      render(<ProbeGridPanel {...props(locations())} />);
+      await user.hover(tile('db-7'));
+      const tooltip = screen.getByRole('tooltip');
+      const rows = (list: HTMLElement) => Object.fromEntries(within(list).getAllByRole('term').map((term) => [term.textContent, term.nextElementSibling!.textContent]));
+      const lists = tooltip.querySelectorAll('dl');
+      expect(rows(lists[0] as HTMLElement)).toMatchObject({ State: 'down at 2 of 3', Failure: 'refused', Server: 'erp-prod · production · fra' });
+      expect(rows(lists[0] as HTMLElement)).not.toHaveProperty('Gateway');
+      expect(rows(lists[1] as HTMLElement)).toEqual({ 'gw-a': '✓ up · 9 ms', 'gw-b': '✕ down · refused', 'gw-c': '✕ down · timeout' });
+
+      await user.hover(tile('db-8'));
+      const silent = screen.getByRole('tooltip').querySelectorAll('dl');
+      expect(rows(silent[0] as HTMLElement).State).toBe('down (no data from gw-b)');
+      expect(rows(silent[1] as HTMLElement)['gw-b']).toBe("– no data: outside its window or schedule, or before the window's first check");
+    });
+
+    test('"Only problems" keeps the partly-down probe', async () => {
+      const user = userEvent.setup();
+      render(<ProbeGridPanel {...props(locations())} />);
+      await user.click(screen.getByRole('button', { name: 'Only problems' }));
+      expect(tiles().map((cell) => cell.dataset.state)).toEqual(['down', 'partial']);
+      expect(screen.getByText('2 of 3 probes')).toBeInTheDocument();
+    });
+
+    test('grouped by gateway, it is in each of its gateways\' groups with that location\'s state, naming the gateway', async () => {
+      const user = userEvent.setup();
+      render(<ProbeGridPanel {...props(locations(), { groupBy: 'gateway' })} />);
+      expect(screen.getAllByRole('heading', { level: 3 }).map((heading) => heading.textContent)).toEqual(['gateway gw-a', 'gateway gw-b', 'gateway gw-c']);
+      expect(screen.getByRole('gridcell', { name: /^db-7 via gw-a, up/ })).toHaveTextContent('db-7 @gw-a');
+      expect(screen.getByRole('gridcell', { name: /^db-7 via gw-b, down/ })).toHaveTextContent('db-7 @gw-b');
+      expect(screen.getByRole('gridcell', { name: /^db-7 via gw-c, down/ })).toHaveAttribute('data-state', 'down');
+      expect(document.querySelectorAll('[data-state="partial"]')).toHaveLength(0);
+      // The summary still counts probes: db-7 once, partly down.
+      expect(screen.getByRole('grid')).toHaveAccessibleName('Probe status: 1 down, 1 partly down, 0 no data, 1 up');
+      expect(screen.getByText('3 probes')).toBeInTheDocument();
+      await user.click(screen.getByRole('button', { name: 'Only problems' }));
+      // db-7's two down locations and db-8: two probes of three.
+      expect(screen.getByText('2 of 3 probes')).toBeInTheDocument();
+      expect(tiles()).toHaveLength(3);
+    });
   });
 
   test('says what to query when there are no probes, and which series it could not place', () => {

@@ -1,15 +1,16 @@
-// The probe status grid panel: one tile per probe, grouped, virtualised by rows, with a roving tab stop, a tooltip
-// and a click (or Enter) that opens the probe's page in the app.
+// The probe status grid panel: one tile per probe (over all its locations; grouped by gateway, one per location),
+// grouped, virtualised by rows, with a roving tab stop, a tooltip and a click (or Enter) that opens the probe's page.
 import { config, locationService } from '@grafana/runtime';
 import type { PanelProps } from '@grafana/data';
 import { Button, useStyles2, useTheme2 } from '@grafana/ui';
 import { useCallback, useId, useLayoutEffect, useMemo, useRef, useState, type FocusEvent, type KeyboardEvent, type MouseEvent, type UIEvent } from 'react';
 import { buildLayout, isNavigationKey, moveFocus, scrollToReveal, TILE_GAP, TILE_SIZES, visibleRows } from '../layout';
+import { mergeLocations, probesToGroup } from '../locations';
 import { createPainter, probeUrl } from '../paint';
 import { countStates, framesToProbes, groupProbes } from '../transform';
-import type { ProbeGridOptions, Tile } from '../types';
+import { DEFAULT_OPTIONS, type ProbeGridOptions, type Tile } from '../types';
 import { CountsText, GridRowView } from './GridRowView';
-import { ProbeTooltip, TOOLTIP_WIDTH } from './ProbeTooltip';
+import { locationsRoom, ProbeTooltip, TOOLTIP_WIDTH } from './ProbeTooltip';
 import { getGridStyles, SUMMARY_HEIGHT } from './styles';
 
 /** Room kept for the vertical scrollbar so that a row of tiles never needs a horizontal one. */
@@ -29,23 +30,29 @@ export function ProbeGridPanel({ data, options, fieldConfig, width, height, time
   const tooltipId = `${gridId}-tooltip`;
   const scroller = useRef<HTMLDivElement>(null);
 
-  const { probes, seriesWithoutProbeId } = useMemo(() => framesToProbes(data.series), [data.series]);
+  const { probes: byLocation, seriesWithoutProbeId } = useMemo(() => framesToProbes(data.series), [data.series]);
+  // One per probe: what the summary counts, and the tiles unless grouped by gateway.
+  const probes = useMemo(() => mergeLocations(byLocation), [byLocation]);
+  const grouped = probesToGroup(options.groupBy, byLocation, probes);
   const fieldDefaults = fieldConfig.defaults;
   // The summary's toggle wins over the panel option until the option itself changes.
   const [toggled, setToggled] = useState<{ option: boolean; problemsOnly: boolean }>();
   const problemsOnly = toggled !== undefined && toggled.option === options.problemsOnly ? toggled.problemsOnly : options.problemsOnly;
   const groups = useMemo(
-    () => groupProbes(probes, { groupBy: options.groupBy, sortBy: options.sortBy, thresholds: fieldDefaults.thresholds, problemsOnly }),
-    [probes, options.groupBy, options.sortBy, fieldDefaults.thresholds, problemsOnly],
+    () => groupProbes(grouped, { groupBy: options.groupBy, sortBy: options.sortBy, thresholds: fieldDefaults.thresholds, problemsOnly }),
+    [grouped, options.groupBy, options.sortBy, fieldDefaults.thresholds, problemsOnly],
   );
   const tileMetrics = TILE_SIZES[options.tileSize] ?? TILE_SIZES.medium;
   const layout = useMemo(() => buildLayout(groups, width - SCROLLBAR_ALLOWANCE, tileMetrics), [groups, width, tileMetrics]);
-  const { downColor, noDataColor } = options;
+  // Panels saved before the option existed have none: the default then.
+  const { downColor, noDataColor, partialColor = DEFAULT_OPTIONS.partialColor } = options;
   const paint = useMemo(
-    () => createPainter(theme, fieldDefaults, { downColor, noDataColor }, timeZone),
-    [theme, fieldDefaults, downColor, noDataColor, timeZone],
+    () => createPainter(theme, fieldDefaults, { downColor, partialColor, noDataColor }, timeZone),
+    [theme, fieldDefaults, downColor, partialColor, noDataColor, timeZone],
   );
   const totals = useMemo(() => countStates(probes), [probes]);
+  // Some probe runs from several locations: the legend then shows "partly down" even at 0.
+  const severalLocations = probes.length !== byLocation.length;
 
   const viewportHeight = Math.max(0, height - SUMMARY_HEIGHT);
   // The scroll position lives in a ref; a render is asked for only when the range of rows to show changes.
@@ -164,18 +171,20 @@ export function ProbeGridPanel({ data, options, fieldConfig, width, height, time
     );
   }
 
+  // Grouped by gateway a probe has a tile per location: the summary counts probes, not tiles.
+  const shownProbes = !problemsOnly ? probes.length : grouped === probes ? tileCount : new Set(layout.tiles.map((tile) => tile.probe.probeId)).size;
   const summary = (
     <div className={styles.summary}>
       <span>
-        {problemsOnly ? `${tileCount} of ${probes.length}` : probes.length} {probes.length === 1 ? 'probe' : 'probes'}
+        {problemsOnly ? `${shownProbes} of ${probes.length}` : probes.length} {probes.length === 1 ? 'probe' : 'probes'}
       </span>
-      <CountsText counts={totals} styles={styles} />
+      <CountsText counts={totals} styles={styles} colors={paint.stateColor} showPartial={severalLocations} />
       <Button
         size="sm"
         fill="text"
         variant={problemsOnly ? 'primary' : 'secondary'}
         aria-pressed={problemsOnly}
-        title="Show only the probes down, slow or failed recently"
+        title="Show only the probes down (at every location or some), slow or failed recently"
         onClick={() => setToggled({ option: options.problemsOnly, problemsOnly: !problemsOnly })}
       >
         Only problems
@@ -221,12 +230,14 @@ export function ProbeGridPanel({ data, options, fieldConfig, width, height, time
     const tileTop = SUMMARY_HEIGHT + row.top - scrollTop;
     const tileBottom = tileTop + row.height;
     const left = Math.max(0, Math.min(column * (layout.tile.width + TILE_GAP), width - TOOLTIP_WIDTH));
-    const below = tileBottom + TOOLTIP_ROOM <= height || tileTop < TOOLTIP_ROOM;
+    const room = TOOLTIP_ROOM + locationsRoom(described.probe);
+    const below = tileBottom + room <= height || tileTop < room;
     tooltip = (
       <ProbeTooltip
         id={tooltipId}
         tile={described}
         paint={paint(described)}
+        connectText={paint.connectText}
         linked={probeUrl(described.probe) !== undefined}
         timeZone={timeZone}
         style={below ? { left, top: Math.max(SUMMARY_HEIGHT, tileBottom) } : { left, bottom: height - tileTop }}
@@ -242,7 +253,7 @@ export function ProbeGridPanel({ data, options, fieldConfig, width, height, time
         className={styles.scroller}
         style={{ height: viewportHeight }}
         role="grid"
-        aria-label={`Probe status: ${totals.down} down, ${totals.nodata} no data, ${totals.up} up`}
+        aria-label={`Probe status: ${totals.down} down, ${totals.partial > 0 ? `${totals.partial} partly down, ` : ''}${totals.nodata} no data, ${totals.up} up`}
         aria-rowcount={layout.rows.length}
         aria-colcount={layout.columns}
         onScroll={onScroll}

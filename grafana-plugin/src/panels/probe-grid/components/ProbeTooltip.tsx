@@ -1,10 +1,11 @@
-// The details of one tile, shown on hover and on keyboard focus: where the probe points, how it answered, when.
+// The details of one tile, shown on hover and on keyboard focus: where the probe points, how it answered, when; for a
+// probe run from several locations, how each location sees it.
 import { css } from '@emotion/css';
 import { dateTimeFormat, type GrafanaTheme2, type TimeZone } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
 import type { CSSProperties } from 'react';
 import { LEVEL_BADGE, STATE_GLYPH, stateText, type TilePaint } from '../paint';
-import type { Tile } from '../types';
+import type { Probe, Tile } from '../types';
 
 export const TOOLTIP_WIDTH = 300;
 
@@ -12,12 +13,23 @@ interface Props {
   id: string;
   tile: Tile;
   paint: TilePaint;
+  /** Formats a location's connect time as the tile's is. */
+  connectText: (seconds: number | null) => string;
   linked: boolean;
   timeZone?: TimeZone;
   style: CSSProperties;
 }
 
-export function ProbeTooltip({ id, tile, paint, linked, timeZone, style }: Props) {
+/** Extra height the tooltip takes for a probe over several locations: a heading and one line a location. */
+export const locationsRoom = (probe: Probe) => (probe.locations ? 22 + 18 * probe.locations.length : 0);
+
+/** One location's line: its state in words, then its connect time when up, its failure when down. */
+function locationLine(location: Probe, connectText: Props['connectText']): string {
+  const detail = location.state === 'up' ? connectText(location.connectSeconds) : location.state === 'down' ? location.failureReason : undefined;
+  return `${STATE_GLYPH[location.state]} ${stateText(location)}${detail ? ` · ${detail}` : ''}`;
+}
+
+export function ProbeTooltip({ id, tile, paint, connectText, linked, timeZone, style }: Props) {
   const styles = useStyles2(getStyles);
   const { probe, level } = tile;
   const rows: Array<[string, string]> = [
@@ -28,13 +40,18 @@ export function ProbeTooltip({ id, tile, paint, linked, timeZone, style }: Props
   if (probe.actualHost && probe.actualHost !== probe.target.replace(/:\d+$/, '')) {
     rows.push(['Actual host', probe.actualHost]);
   }
-  rows.push(['Connect time', paint.connectText ? `${paint.connectText}${probe.state === 'up' ? '' : ' (last success)'}` : 'none recorded']);
+  // Over several locations, each location's connect time is in its own line below.
+  if (!probe.locations) {
+    rows.push(['Connect time', paint.connectText ? `${paint.connectText}${probe.state === 'up' ? '' : ' (last success)'}` : 'none recorded']);
+  }
   if (probe.failureReason) {
-    rows.push([probe.state === 'down' ? 'Failure' : 'Recent failure', probe.failureReason]);
+    rows.push([probe.state === 'down' || probe.state === 'partial' ? 'Failure' : 'Recent failure', probe.failureReason]);
   }
   rows.push(['Last check', probe.lastCheckMs !== undefined ? dateTimeFormat(probe.lastCheckMs, { timeZone }) : 'unknown']);
   rows.push(['Server', [probe.server, probe.role, probe.site].filter(Boolean).join(' · ') || 'unknown']);
-  rows.push(['Gateway', probe.gateway || 'unknown']);
+  if (!probe.locations) {
+    rows.push(['Gateway', probe.gateway || 'unknown']);
+  }
 
   return (
     <div id={id} role="tooltip" className={styles.tooltip} style={style}>
@@ -53,6 +70,19 @@ export function ProbeTooltip({ id, tile, paint, linked, timeZone, style }: Props
           </div>
         ))}
       </dl>
+      {probe.locations && (
+        <>
+          <div className={styles.section}>Locations</div>
+          <dl className={styles.details} aria-label="Locations">
+            {probe.locations.map((location) => (
+              <div key={location.key} className={styles.row} data-state={location.state}>
+                <dt>{location.gateway || 'no gateway'}</dt>
+                <dd>{locationLine(location, connectText)}</dd>
+              </div>
+            ))}
+          </dl>
+        </>
+      )}
       {linked && <div className={styles.hint}>Click or press Enter to open the probe</div>}
     </div>
   );
@@ -83,5 +113,6 @@ const getStyles = (theme: GrafanaTheme2) => ({
     dt: { color: theme.colors.text.secondary, fontWeight: 'normal' },
     dd: { margin: 0, overflowWrap: 'anywhere' },
   }),
+  section: css({ marginTop: theme.spacing(0.5), color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium }),
   hint: css({ marginTop: theme.spacing(0.5), color: theme.colors.text.secondary }),
 });

@@ -51,6 +51,8 @@ export const getGridStyles = (theme: GrafanaTheme2) => ({
   counts: css({ display: 'flex', gap: theme.spacing(1.5), fontSize: theme.typography.bodySmall.fontSize, color: theme.colors.text.secondary, whiteSpace: 'nowrap' }),
   count: css({}),
   countDown: css({ color: theme.colors.error.text, fontWeight: theme.typography.fontWeightMedium }),
+  countPartial: css({ color: theme.colors.text.primary, fontWeight: theme.typography.fontWeightMedium }),
+  swatch: css({ display: 'inline-block', width: 10, height: 10, marginRight: 4, borderRadius: 2, verticalAlign: 'middle' }),
   // Each row is laid out and painted on its own: mounting a row while scrolling touches no other.
   tileRow: css({ position: 'absolute', left: 0, right: 0, contain: 'strict' }),
   tile: css({

@@ -1,8 +1,9 @@
 // A standalone page that hosts the probe grid the way a Grafana dashboard does (the real @grafana/ui and
 // @grafana/data, a theme context, PanelProps with the plugin's default options and field config), fed with a
 // generated fleet in the frames Grafana's Prometheus data source produces. Used by the browser test and the benchmark.
-// URL parameters: probes, seed, downRatio, noDataRatio, format (series|table), queries (all|minimal), groupBy,
-// sortBy, tileSize, showValues, problemsOnly, longNames, theme, width, height.
+// URL parameters: probes, seed, downRatio, noDataRatio, locations (gateways a server runs from), partialRatio,
+// format (series|table), queries (all|minimal), groupBy, sortBy, tileSize, showValues, problemsOnly, longNames, theme,
+// width, height.
 import './bootData';
 import { createTheme, getDefaultTimeRange, LoadingState, ThemeContext, type DataFrame, type PanelProps } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
@@ -24,6 +25,9 @@ interface Scenario {
   seed: number;
   downRatio: number;
   noDataRatio: number;
+  /** Gateways each probe server runs from, and the share of probes down at only some of them. */
+  locations: number;
+  partialRatio: number;
   format: 'series' | 'table';
   /** Every series the grid reads (as the provisioned dashboard queries them), or only the two it needs. */
   queries: 'all' | 'minimal';
@@ -43,6 +47,8 @@ function scenarioFrom(overrides: Partial<Scenario> & { options?: Partial<ProbeGr
     seed: number('seed', 1),
     downRatio: number('downRatio', 0.02),
     noDataRatio: number('noDataRatio', 0.03),
+    locations: number('locations', 1),
+    partialRatio: number('partialRatio', 0),
     format: params.get('format') === 'table' ? 'table' : 'series',
     queries: params.get('queries') === 'minimal' ? 'minimal' : 'all',
     longNames: params.get('longNames') === 'true',
@@ -56,6 +62,7 @@ function scenarioFrom(overrides: Partial<Scenario> & { options?: Partial<ProbeGr
       showValues: option('showValues'),
       problemsOnly: option('problemsOnly'),
       downColor: DEFAULT_OPTIONS.downColor,
+      partialColor: DEFAULT_OPTIONS.partialColor,
       noDataColor: DEFAULT_OPTIONS.noDataColor,
       ...overrides.options,
     },
@@ -144,8 +151,8 @@ const api = {
   /** Generates the frames of a scenario (not part of any measurement) for the next mount. */
   prepare(overrides: Partial<Scenario> & { options?: Partial<ProbeGridOptions> } = {}) {
     const scenario = scenarioFrom(overrides);
-    const { probes, seed, downRatio, noDataRatio, longNames } = scenario;
-    const fleet = generateFleet({ probes, seed, downRatio, noDataRatio, longNames });
+    const { probes, seed, downRatio, noDataRatio, longNames, locations, partialRatio } = scenario;
+    const fleet = generateFleet({ probes, seed, downRatio, noDataRatio, longNames, locations, partialRatio });
     prepared = { scenario, series: fleetFrames(fleet, scenario.format, scenario.queries === 'minimal' ? MINIMAL_QUERIES : ALL_QUERIES) };
     flushSync(() => root.render(null));
     return { probes: scenario.probes, frames: prepared.series.length };
@@ -167,6 +174,16 @@ const api = {
       commitMs: committed - start,
       firstPaintMs: painted - start,
     };
+  },
+
+  /** A Grafana colour name as the page's theme resolves it, as a CSS computed colour (rgb(...)) to compare with. */
+  cssColor(name: string) {
+    const probe = document.createElement('span');
+    probe.style.color = theme.visualization.getColorByName(name);
+    document.body.append(probe);
+    const color = getComputedStyle(probe).color;
+    probe.remove();
+    return color;
   },
 
   async render(overrides: Partial<Scenario> & { options?: Partial<ProbeGridOptions> } = {}) {

@@ -1,6 +1,6 @@
 // A made-up but realistic fleet of probes as Prometheus would return it (deterministic for a seed), for the preview
 // page, the browser test and the benchmark: some probes down, some outside their window or not checked yet, some slow,
-// some up after failing recently.
+// some up after failing recently; run from one gateway each, or from several with some probes down at only some.
 import type { DataFrame } from '@grafana/data';
 import { instantSeriesFrames, instantTableFrame, type SeriesSample } from './prometheusFrames';
 
@@ -24,6 +24,13 @@ export interface FleetOptions {
   failedRecentlyRatio?: number;
   /** Every tenth probe gets a name longer than a tile. */
   longNames?: boolean;
+  /** Gateways each probe server runs from (1 to 3; default 1: the fleet is then the same as without the option). */
+  locations?: number;
+  /**
+   * With several locations, the share of probes down at some but not all of them; every third of those (from three
+   * locations) has no data at its last one, which then counts neither way.
+   */
+  partialRatio?: number;
 }
 
 /** mulberry32: a small, fast PRNG, so a seed always yields the same fleet. */
@@ -61,8 +68,13 @@ export function generateFleet({
   noDataRatio = 0.03,
   failedRecentlyRatio = 0.02,
   longNames = false,
+  locations = 1,
+  partialRatio = 0,
 }: FleetOptions): FleetSeries {
   const next = random(seed);
+  // The draws for extra locations come from a stream of their own: the first location's fleet stays that of the seed.
+  const nextForLocations = random(seed ^ 0x5bd1e995);
+  const locationCount = Math.min(Math.max(1, Math.floor(locations)), GATEWAYS.length);
   const fleet: FleetSeries = { availability: [], connect: [], info: [], lastCheck: [], checks: [] };
   const probesPerServer = 24;
   for (let id = 1; id <= probes; id++) {
@@ -91,27 +103,48 @@ export function generateFleet({
     const speed = next();
     const connectSeconds = speed < 0.93 ? 0.001 + next() * 0.06 : speed < 0.99 ? 0.2 + next() * 0.7 : 1 + next() * 2;
 
-    if (!noData) {
-      fleet.availability.push({ labels: { __name__: 'tcpprobe_availability', ...labels }, value: down ? 0 : 1 });
-      fleet.lastCheck.push({ labels: { __name__: 'tcpprobe_last_check_timestamp_seconds', ...labels }, value: timeMs / 1000 - Math.floor(next() * 300) });
+    /** The series one location exports for the probe, its draws from `draw`. */
+    const exportFrom = (gateway: string, state: 'up' | 'down' | 'nodata', seconds: number, draw: () => number) => {
+      const at = { ...labels, gateway };
+      const isDown = state === 'down';
+      if (state !== 'nodata') {
+        fleet.availability.push({ labels: { __name__: 'tcpprobe_availability', ...at }, value: isDown ? 0 : 1 });
+        fleet.lastCheck.push({ labels: { __name__: 'tcpprobe_last_check_timestamp_seconds', ...at }, value: timeMs / 1000 - Math.floor(draw() * 300) });
+      }
+      // Outside its window a probe exports no connect time either (nor before its first check).
+      if (state !== 'nodata' && (!isDown || draw() < 0.5)) {
+        fleet.connect.push({ labels: { __name__: 'tcpprobe_connect_seconds', ...at }, value: Math.round(seconds * 1e6) / 1e6 });
+      }
+      if (notCheckedYet) {
+        fleet.checks.push({ labels: { __name__: 'tcpprobe_checks_total', ...at, result: 'success' }, value: 0 });
+      } else {
+        fleet.info.push({
+          labels: { __name__: 'tcpprobe_info', ...at, actual_host: host, actual_ipv4: `10.${serverIndex % 250}.${Math.floor(id / 250) % 250}.${id % 250}` },
+          value: 1,
+        });
+      }
+      if (isDown) {
+        fleet.checks.push({ labels: { __name__: 'tcpprobe_checks_total', ...at, result: FAILURES[id % FAILURES.length]! }, value: 1 + Math.floor(draw() * 3) });
+      } else if (failedRecently) {
+        fleet.checks.push({ labels: { __name__: 'tcpprobe_checks_total', ...at, result: FAILURES[id % FAILURES.length]! }, value: 1 });
+      }
+    };
+
+    const baseState = down ? 'down' : noData ? 'nodata' : 'up';
+    const states: Array<'up' | 'down' | 'nodata'> = Array.from({ length: locationCount }, () => baseState);
+    if (locationCount > 1 && baseState === 'up' && nextForLocations() < partialRatio) {
+      // Down at some of the locations that report, never all: the last one is silent for every third such probe.
+      const silent = locationCount >= 3 && id % 3 === 0;
+      const reporting = silent ? locationCount - 1 : locationCount;
+      const downAt = 1 + Math.floor(nextForLocations() * (reporting - 1));
+      states.forEach((_, index) => (states[index] = index < downAt ? 'down' : index < reporting ? 'up' : 'nodata'));
     }
-    // Outside its window a probe exports no connect time either (nor before its first check).
-    if (!noData && (!down || next() < 0.5)) {
-      fleet.connect.push({ labels: { __name__: 'tcpprobe_connect_seconds', ...labels }, value: Math.round(connectSeconds * 1e6) / 1e6 });
-    }
-    if (notCheckedYet) {
-      fleet.checks.push({ labels: { __name__: 'tcpprobe_checks_total', ...labels, result: 'success' }, value: 0 });
-    } else {
-      fleet.info.push({
-        labels: { __name__: 'tcpprobe_info', ...labels, actual_host: host, actual_ipv4: `10.${serverIndex % 250}.${Math.floor(id / 250) % 250}.${id % 250}` },
-        value: 1,
-      });
-    }
-    if (down) {
-      fleet.checks.push({ labels: { __name__: 'tcpprobe_checks_total', ...labels, result: FAILURES[id % FAILURES.length]! }, value: 1 + Math.floor(next() * 3) });
-    } else if (failedRecently) {
-      fleet.checks.push({ labels: { __name__: 'tcpprobe_checks_total', ...labels, result: FAILURES[id % FAILURES.length]! }, value: 1 });
-    }
+    states.forEach((state, index) => {
+      const gateway = GATEWAYS[(serverIndex + index) % GATEWAYS.length]!;
+      // Each path its own connect time: a farther location is slower.
+      const seconds = index === 0 ? connectSeconds : connectSeconds * (1 + 0.5 * index) + nextForLocations() * 0.005;
+      exportFrom(gateway, state, seconds, index === 0 ? next : nextForLocations);
+    });
   }
   return fleet;
 }
