@@ -19,6 +19,12 @@ const SMALL = Number(process.env.BENCH_SCALE_SMALL ?? 10_000);
 const LARGE = Number(process.env.BENCH_SCALE_LARGE ?? 50_000);
 const INTERVAL_S = 60;
 /**
+ * BENCH_SCALE_LOCATIONS=3: every server also lists two gateways that do not run here, so the 50,000 probes are
+ * probe-locations of three-location servers, at all three slots (bench-gw first, second or third in turn).
+ */
+const LOCATIONS = Number(process.env.BENCH_SCALE_LOCATIONS ?? 1);
+const GATEWAYS = LOCATIONS > 1 ? ['bench-gw', ...Array.from({ length: LOCATIONS - 1 }, (_, i) => `elsewhere-${i + 1}`)] : undefined;
+/**
  * The steady window ends this long after the large import. RSS is judged over its last interval: before that it still
  * holds the import's garbage (the 40k-probe document, its validation and inserts), which V8 gave back 90-105 s after
  * the import in two runs, and RSS was then 1.5 KiB a probe lower.
@@ -49,7 +55,7 @@ interface ScrapeStats {
 /** Imports `probes` more probes (a new set of servers); returns the import's wall time. */
 async function addProbes(gateway: TestGateway, targets: Target[], probes: number, prefix: string): Promise<number> {
   const started = performance.now();
-  const response = await gateway.api.post('/api/v1/import', fleetDocument({ probes, intervalSeconds: INTERVAL_S, timeoutMs: 2000, targets, prefix }));
+  const response = await gateway.api.post('/api/v1/import', fleetDocument({ probes, intervalSeconds: INTERVAL_S, timeoutMs: 2000, targets, prefix, gateways: GATEWAYS }));
   if (response.status !== 200) throw new Error(`import answered ${response.status}: ${JSON.stringify(response.body).slice(0, 300)}`);
   return performance.now() - started;
 }

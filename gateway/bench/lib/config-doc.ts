@@ -11,6 +11,11 @@ export interface FleetOptions {
   probesPerServer?: number;
   /** Prefix of server names, so a second document can add servers without touching the first's. */
   prefix?: string;
+  /**
+   * Each server's locations; rotated by one per server, so the gateway under test holds every slot (phase) in turn.
+   * Left out: the server runs from the importing gateway alone.
+   */
+  gateways?: string[];
 }
 
 /** Realistic label lengths: the names end up in every series of /metrics. */
@@ -31,7 +36,8 @@ export function fleetDocument(options: FleetOptions): ConfigDocument {
         timeoutMs: options.timeoutMs,
       });
     }
-    servers.push({ name: `${prefix} SAP ERP production ${index}`, role: 'production', site: 'Frankfurt', probes });
+    const locations = options.gateways && [...options.gateways.slice(index % options.gateways.length), ...options.gateways.slice(0, index % options.gateways.length)];
+    servers.push({ name: `${prefix} SAP ERP production ${index}`, role: 'production', site: 'Frankfurt', ...(locations ? { gateways: locations } : {}), probes });
   }
   return { apiVersion: 'probekit/v1', kind: 'Configuration', servers };
 }
