@@ -1,10 +1,9 @@
 // The engine follows the stored configuration at once: new, changed, disabled, moved and deleted probes, windows, and
 // the phase slot of this gateway's location.
-import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDnsServer } from '../helpers/dns-server.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { startListener } from '../helpers/listeners.js';
+import { recordingListener, startListener } from '../helpers/listeners.js';
 import { freePort } from '../helpers/prometheus.js';
 import { HANDOVER_MS } from '../../src/engine/probe-engine.js';
 import { nextDueAt, phaseOffsetMs } from '../../src/probing/scheduler.js';
@@ -175,17 +174,6 @@ describe('results across a restart', () => {
   });
 });
 
-/** A listener that notes when each connection arrives, to see which slots were probed. */
-async function recordingListener() {
-  const arrivals: number[] = [];
-  const server = net.createServer((socket) => {
-    arrivals.push(Date.now());
-    socket.on('error', () => {});
-    socket.end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.address() as AddressInfo).port, arrivals, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
 const lagAfter = (t: number, phaseMs: number) => (((t - phaseMs) % 1000) + 1000) % 1000;
 
 describe("this gateway's location slot", () => {

@@ -145,3 +145,15 @@ export async function startHostileListener(behaviour: HostileBehaviour): Promise
     },
   };
 }
+
+/** A listener that notes when each connection arrives, to see which slots were probed. */
+export async function recordingListener() {
+  const arrivals: number[] = [];
+  const server = net.createServer((socket) => {
+    arrivals.push(Date.now());
+    socket.on('error', () => {});
+    socket.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as AddressInfo).port, arrivals, close: () => new Promise<void>((r) => server.close(() => r())) };
+}

@@ -1,7 +1,6 @@
 // One control plane and two agents as real processes on loopback: assignment, heartbeats, faults, moves, locations added
 // and removed, and tokens.
 import { mkdtempSync, rmSync } from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,22 +8,12 @@ import { signedHeaders } from '../../src/agents/signature.js';
 import { nextDueAt, phaseOffsetMs } from '../../src/probing/scheduler.js';
 import { ApiClient } from '../helpers/gateway.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
+import { recordingListener } from '../helpers/listeners.js';
 
 const API_TOKEN = 'multi-gateway-api-token-0123';
 const AGENT_TOKEN = 'multi-gateway-agent-token-0123';
 const dir = mkdtempSync(join(tmpdir(), 'probekit-multi-'));
 
-/** A listener that notes when each connection arrives, to see which slots were probed. */
-async function recordingListener() {
-  const arrivals: number[] = [];
-  const server = net.createServer((socket) => {
-    arrivals.push(Date.now());
-    socket.on('error', () => {});
-    socket.end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.address() as AddressInfo).port, arrivals, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 let controlPlane: GatewayProcess;
 let controlPlanePort: number;
