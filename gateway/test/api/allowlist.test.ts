@@ -70,6 +70,7 @@ describe('with CIDRs and host patterns', () => {
     const self = response.body.items.find((g: any) => g.id === 'test-gw');
     expect(self).toEqual({
       id: 'test-gw', version: GATEWAY_VERSION, address: gw.url, registeredAt: expect.any(String), lastSeenAt: expect.any(String), online: true, self: true,
+      state: 'online', team: null, serverCount: expect.any(Number),
     });
     expect(Math.abs(Date.parse(self.lastSeenAt) - Date.now())).toBeLessThan(60_000);
     expect(Date.parse(self.registeredAt)).toBeLessThanOrEqual(Date.parse(self.lastSeenAt));
