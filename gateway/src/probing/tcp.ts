@@ -1,4 +1,5 @@
 // One TCP connect check: resolve the host, connect within the timeout, time both, close without sending data.
+// A deeper check (deep-check.ts) connects the same way and takes the open socket over (openTcp).
 import net from 'node:net';
 import { localAddressFor } from './interface.js';
 import { kernelConnectMs } from './kernel-timing.js';
@@ -9,14 +10,43 @@ export interface TcpCheckDeps {
   resolver: Resolver;
 }
 
+/** A connection made for a deeper check: open, with no listeners of ours; the caller's to use and destroy. */
+export interface TcpConnection {
+  socket: net.Socket;
+  /** The connect's result (success, DNS and connect times, addresses), for the deeper check to extend. */
+  result: CheckResult;
+  /** performance.now() when the connection was established: the connect call plus the connect time. */
+  connectedAt: number;
+  /** performance.now() by which the whole check must be over: its start plus request.timeoutMs. */
+  deadline: number;
+}
+
 /** Runs one check; never rejects: every failure is a CheckResult with its outcome and the system's message. */
-export async function checkTcp(request: CheckRequest, deps: TcpCheckDeps): Promise<CheckResult> {
+export function checkTcp(request: CheckRequest, deps: TcpCheckDeps): Promise<CheckResult> {
+  return resolveAndConnect(request, deps, false);
+}
+
+/**
+ * Resolves and connects exactly as checkTcp does, within the same budget, but hands the connected socket over
+ * instead of closing it. A failure is the result checkTcp would give. Never rejects.
+ */
+export function openTcp(request: CheckRequest, deps: TcpCheckDeps): Promise<TcpConnection | CheckResult> {
+  return resolveAndConnect(request, deps, true);
+}
+
+function resolveAndConnect(request: CheckRequest, deps: TcpCheckDeps, handOver: false): Promise<CheckResult>;
+function resolveAndConnect(request: CheckRequest, deps: TcpCheckDeps, handOver: true): Promise<TcpConnection | CheckResult>;
+async function resolveAndConnect(
+  request: CheckRequest,
+  deps: TcpCheckDeps,
+  handOver: boolean,
+): Promise<TcpConnection | CheckResult> {
   const startedAt = Date.now();
   const started = performance.now();
 
   let resolution: Resolution;
   try {
-    resolution = await deps.resolver.resolve(request.host, request.timeoutMs);
+    resolution = await deps.resolver.resolve(request.host, request.timeoutMs, request.ipVersion);
   } catch (err) {
     return result(err instanceof DnsError ? 'dns_error' : 'error', messageOf(err), startedAt, null, null);
   }
@@ -24,7 +54,7 @@ export async function checkTcp(request: CheckRequest, deps: TcpCheckDeps): Promi
   let localAddress: string | undefined;
   if (request.networkInterface) {
     try {
-      localAddress = localAddressFor(request.networkInterface, resolution.family);
+      localAddress = localAddressFor(request.networkInterface, resolution.family, resolution.address);
     } catch (err) {
       return result('interface_error', messageOf(err), startedAt, resolution, null);
     }
@@ -37,9 +67,11 @@ export async function checkTcp(request: CheckRequest, deps: TcpCheckDeps): Promi
     const error = `resolving ${request.host} used the whole ${request.timeoutMs} ms timeout`;
     return result('timeout', error, startedAt, resolution, null);
   }
-  return connect(resolution, request.port, localAddress, remainingMs, request.timeoutMs, startedAt);
+  const deadline = started + request.timeoutMs;
+  return connect(resolution, request.port, localAddress, remainingMs, request.timeoutMs, startedAt, handOver, deadline);
 }
 
+/** Connects; with handOver a connected socket is resolved as a TcpConnection, else it is closed at once. */
 function connect(
   resolution: Resolution,
   port: number,
@@ -47,7 +79,9 @@ function connect(
   remainingMs: number,
   timeoutMs: number,
   startedAt: number,
-): Promise<CheckResult> {
+  handOver: boolean,
+  deadline: number,
+): Promise<TcpConnection | CheckResult> {
   return new Promise((resolve) => {
     const socket = new net.Socket();
     let timer: NodeJS.Timeout | undefined;
@@ -59,6 +93,12 @@ function connect(
       if (finished) return;
       finished = true;
       clearTimeout(timer);
+      if (handOver && outcome === 'success') {
+        socket.removeListener('error', onError);
+        const connectedAt = connectStarted + (connectMs ?? 0);
+        resolve({ socket, result: result(outcome, error, startedAt, resolution, connectMs), connectedAt, deadline });
+        return;
+      }
       // destroy() closes with a FIN, the ordinary end of a connection: the target sees a client that left, where a
       // reset (resetAndDestroy) often gets logged as "connection reset by peer". The cost is ours: TIME_WAIT holds
       // the local port for 60 s, which caps checks from one bound local address (networkInterface), or to one
@@ -76,7 +116,8 @@ function connect(
       // those handled before it (timed in JavaScript at 500 checks/s, this took the p99 error from ~2.1 to ~1.7 ms).
       setImmediate(finish, 'success', null, connectMs);
     });
-    socket.on('error', (err: NodeJS.ErrnoException) => finish(failureOf(err), err.message, null));
+    const onError = (err: NodeJS.ErrnoException) => finish(failureOf(err), err.message, null);
+    socket.on('error', onError);
 
     connectStarted = performance.now();
     try {
