@@ -2,6 +2,7 @@
 import dns from 'node:dns';
 import { isIP } from 'node:net';
 import { HostsFile } from './hosts-file.js';
+import type { IpVersion } from './types.js';
 
 export interface Resolution {
   address: string;
@@ -13,8 +14,11 @@ export interface Resolution {
 }
 
 export interface Resolver {
-  /** Resolves within timeoutMs, preferring IPv4; rejects with a DnsError whose message is meant for the user. */
-  resolve(host: string, timeoutMs: number): Promise<Resolution>;
+  /**
+   * Resolves within timeoutMs to an address of the family ipVersion asks for ("auto": IPv4 preferred, else IPv6);
+   * rejects with a DnsError whose message is meant for the user.
+   */
+  resolve(host: string, timeoutMs: number, ipVersion?: IpVersion): Promise<Resolution>;
 }
 
 /** Name resolution failed: the check's outcome is dns_error. */
@@ -44,32 +48,51 @@ export function createResolver(options: ResolverOptions = {}): Resolver {
     ? hostsFirst(options.hostsFile ?? new HostsFile(), serverResolution(options.servers))
     : systemResolution;
   return {
-    resolve(host, timeoutMs) {
+    resolve(host, timeoutMs, ipVersion = 'auto') {
       const family = isIP(host);
       if (family === 4 || family === 6) {
+        if (ipVersion !== 'auto' && Number(ipVersion) !== family) {
+          return Promise.reject(new DnsError(`${host} is an IPv${family} address, but ipVersion is ${ipVersion}`));
+        }
         return Promise.resolve({ address: host, family, actualHost: host, dnsMs: null });
       }
-      return resolveName(host, timeoutMs);
+      return resolveName(host, timeoutMs, ipVersion);
     },
   };
 }
 
-type ResolveName = (host: string, timeoutMs: number) => Promise<Resolution>;
+type ResolveName = (host: string, timeoutMs: number, ipVersion: IpVersion) => Promise<Resolution>;
 
-function systemResolution(host: string, timeoutMs: number): Promise<Resolution> {
+/** The address of the family asked for among `addresses` (IPv4 first for auto), or undefined. */
+function pick<T extends { family: number }>(addresses: readonly T[], ipVersion: IpVersion): T | undefined {
+  if (ipVersion === '4') return addresses.find((a) => a.family === 4);
+  if (ipVersion === '6') return addresses.find((a) => a.family === 6);
+  return addresses.find((a) => a.family === 4) ?? addresses[0];
+}
+
+/** The user's message for a name that resolves, but not to the family asked for; `where` says who answered. */
+function noAddressOf(name: string, ipVersion: IpVersion, where: 'dns' | 'hosts' | 'system'): DnsError {
+  const family = ipVersion === 'auto' ? 'IPv4 or IPv6' : `IPv${ipVersion}`;
+  const suffix = where === 'hosts' ? ' in the hosts file' : where === 'dns' ? ` (${ipVersion === '4' ? 'A' : 'AAAA'})` : '';
+  return new DnsError(`${name} has no ${family} address${suffix}`);
+}
+
+function systemResolution(host: string, timeoutMs: number, ipVersion: IpVersion): Promise<Resolution> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     // getaddrinfo runs on libuv's thread pool and cannot be cancelled: on timeout its late answer is ignored.
     const timer = setTimeout(() => reject(timedOut(host, timeoutMs)), timeoutMs);
+    // Both families are asked for whatever ipVersion says and filtered here: a name with addresses of the other
+    // family only then says so, where getaddrinfo restricted to one family would call it "not found".
     dns.lookup(host, { all: true }, (err, addresses) => {
       clearTimeout(timer);
       if (err) {
         reject(toDnsError(err, host, timeoutMs));
         return;
       }
-      const chosen = addresses.find((a) => a.family === 4) ?? addresses[0];
+      const chosen = pick(addresses, ipVersion);
       if (chosen === undefined) {
-        reject(new DnsError(`${host} has no IPv4 or IPv6 address`));
+        reject(noAddressOf(host, ipVersion, 'system'));
         return;
       }
       resolve({
@@ -84,15 +107,17 @@ function systemResolution(host: string, timeoutMs: number): Promise<Resolution> 
 
 /**
  * A name the hosts file lists resolves from it, IPv4 first, with no CNAMEs (the file has none: the actual host is the
- * name itself); any other name goes on to `next`.
+ * name itself); any other name goes on to `next`. The file is the answer for the names it lists: one listed with
+ * addresses of the other family only does not go on to DNS (a name pinned locally is not asked about elsewhere).
  */
 function hostsFirst(hostsFile: HostsFile, next: ResolveName): ResolveName {
-  return (host, timeoutMs) => {
+  return (host, timeoutMs, ipVersion) => {
     const started = performance.now();
     const entry = hostsFile.lookup(host);
-    if (entry === undefined) return next(host, timeoutMs);
-    const family = entry.ipv4.length > 0 ? 4 : 6;
-    const address = (family === 4 ? entry.ipv4 : entry.ipv6)[0]!;
+    if (entry === undefined) return next(host, timeoutMs, ipVersion);
+    const family = ipVersion === '6' || (ipVersion === 'auto' && entry.ipv4.length === 0) ? 6 : 4;
+    const address = (family === 4 ? entry.ipv4 : entry.ipv6)[0];
+    if (address === undefined) return Promise.reject(noAddressOf(host, ipVersion, 'hosts'));
     return Promise.resolve({ address, family, actualHost: host, dnsMs: performance.now() - started });
   };
 }
@@ -101,7 +126,7 @@ function serverResolution(servers: string[]): ResolveName {
   // Apply the list once up front so a bad entry (e.g. in GATEWAY_DNS_SERVERS) fails at start-up, not in every check.
   new dns.promises.Resolver().setServers(servers);
 
-  return async (host, timeoutMs) => {
+  return async (host, timeoutMs, ipVersion) => {
     const started = performance.now();
     // One resolver per resolution, because cancel() aborts every query of a resolver: a shared one would let one
     // check's timeout fail the others. c-ares retransmits a lost UDP query after one to two `timeout`s (jitter and
@@ -113,7 +138,7 @@ function serverResolution(servers: string[]): ResolveName {
     const timer = setTimeout(() => resolver.cancel(), timeoutMs);
     try {
       const actualHost = await followCnames(resolver, host);
-      const { address, family } = await addressOf(resolver, actualHost);
+      const { address, family } = await addressOf(resolver, actualHost, ipVersion);
       return { address, family, actualHost, dnsMs: performance.now() - started };
     } catch (err) {
       throw toDnsError(err, host, timeoutMs);
@@ -151,21 +176,31 @@ async function cnameOf(resolver: dns.promises.Resolver, name: string): Promise<s
   }
 }
 
-/** The name's IPv4 address, or its IPv6 one for an IPv6-only name. */
-async function addressOf(resolver: dns.promises.Resolver, name: string): Promise<{ address: string; family: 4 | 6 }> {
-  try {
-    const [address] = await resolver.resolve4(name);
+/** The name's IPv4 address, or its IPv6 one for an IPv6-only name (auto); only the family asked for otherwise. */
+async function addressOf(
+  resolver: dns.promises.Resolver,
+  name: string,
+  ipVersion: IpVersion,
+): Promise<{ address: string; family: 4 | 6 }> {
+  if (ipVersion !== '6') {
+    const address = await firstRecord(resolver.resolve4(name));
     if (address !== undefined) return { address, family: 4 };
-  } catch (err) {
-    if (codeOf(err) !== dns.NODATA) throw err;
   }
-  try {
-    const [address] = await resolver.resolve6(name);
+  if (ipVersion !== '4') {
+    const address = await firstRecord(resolver.resolve6(name));
     if (address !== undefined) return { address, family: 6 };
-  } catch (err) {
-    if (codeOf(err) !== dns.NODATA) throw err;
   }
-  throw new DnsError(`${name} has no A or AAAA record`);
+  throw ipVersion === 'auto' ? new DnsError(`${name} has no A or AAAA record`) : noAddressOf(name, ipVersion, 'dns');
+}
+
+/** The first address of an A or AAAA answer; undefined when the name has none of that type (NODATA). */
+async function firstRecord(query: Promise<string[]>): Promise<string | undefined> {
+  try {
+    return (await query)[0];
+  } catch (err) {
+    if (codeOf(err) === dns.NODATA) return undefined;
+    throw err;
+  }
 }
 
 function sameName(a: string, b: string): boolean {

@@ -1,6 +1,8 @@
 // GATEWAY_ALLOWED_TARGETS through the API: which probes may be saved; and the gateway registering itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startListener } from '../helpers/listeners.js';
 import { snapshot } from '../helpers/snapshot.js';
 import { GATEWAY_VERSION } from '../../src/version.js';
 import { readSettings, SettingsError } from '../../src/settings.js';
@@ -19,7 +21,11 @@ describe('with CIDRs and host patterns', () => {
   let seq = 0;
   const create = (host: string) => gw.api.post(`/api/v1/servers/${serverId}/probes`, { name: `probe-${++seq}`, host, port: 443, enabled: false });
 
-  it.each(['10.20.1.2', '10.20.255.255', '127.0.0.1', '::1', 'fd00:1:abcd::5', 'erp.corp.example', 'a.b.corp.example', 'ERP.Corp.Example', 'db-07.lab'])(
+  it.each([
+    '10.20.1.2', '10.20.255.255', '127.0.0.1', '::1', 'fd00:1:abcd::5', 'erp.corp.example', 'a.b.corp.example', 'ERP.Corp.Example', 'db-07.lab',
+    // IPv6 spelled out, and IPv4-mapped forms (dotted and hex) of allowed IPv4 addresses.
+    '0:0:0:0:0:0:0:1', 'FD00:1::5', '::ffff:10.20.1.2', '::ffff:a14:102', '::ffff:127.0.0.1', '::ffff:7f00:1',
+  ])(
     'accepts %s', async (host) => {
       const response = await create(host);
       expect(response.status, JSON.stringify(response.body)).toBe(201);
@@ -27,7 +33,7 @@ describe('with CIDRs and host patterns', () => {
     },
   );
 
-  it.each(['10.21.0.1', '127.0.0.2', '192.168.1.1', '::2', 'fd00:2::1', '2001:db8::1'])('refuses %s with 400 naming host and the setting, and saves nothing', async (host) => {
+  it.each(['10.21.0.1', '127.0.0.2', '192.168.1.1', '::2', 'fd00:2::1', '2001:db8::1', '::ffff:10.21.0.1', '::ffff:a15:1', '::ffff:127.0.0.2', '::ffff:c0a8:101'])('refuses %s with 400 naming host and the setting, and saves nothing', async (host) => {
     const before = await snapshot(gw.api);
     const response = await create(host);
     expect(response.status).toBe(400);
@@ -76,6 +82,61 @@ describe('with CIDRs and host patterns', () => {
     expect(Date.parse(self.registeredAt)).toBeLessThanOrEqual(Date.parse(self.lastSeenAt));
     expect(response.body.items.filter((g: any) => g.self)).toHaveLength(1);
     expect((await gw.api.withToken(null).get('/api/v1/gateways')).status).toBe(401);
+  });
+});
+
+describe('with IPv6 entries, judging what names resolve to at run time', () => {
+  let dns: TestDnsServer;
+  beforeAll(async () => {
+    dns = await startDnsServer({
+      'v6.example.test': { AAAA: ['::1'] },
+      // The mapped form of 127.0.0.1: an IPv6 answer that reaches an IPv4 address.
+      'mapped.example.test': { AAAA: ['::ffff:127.0.0.1'] },
+      'mapped-hex.example.test': { AAAA: ['::ffff:7f00:1'] },
+    });
+  });
+  afterAll(async () => { await dns.close(); });
+
+  async function runProbe(allowed: string, host: string, port: number) {
+    const gw = await startTestGateway({ GATEWAY_ALLOWED_TARGETS: allowed, GATEWAY_DNS_SERVERS: dns.server });
+    try {
+      const server = (await gw.api.post('/api/v1/servers', { name: 's' })).body;
+      const probe = await gw.api.post(`/api/v1/servers/${server.id}/probes`, { name: 'p', host, port, intervalSeconds: 3600 });
+      expect(probe.status, JSON.stringify(probe.body)).toBe(201);
+      return (await gw.api.post(`/api/v1/probes/${probe.body.id}/run`)).body;
+    } finally {
+      await gw.dispose();
+    }
+  }
+
+  it('refuses a name whose AAAA is an IPv4-mapped address outside the IPv4 entries, though ::/0 allows all IPv6', async () => {
+    const target = await startListener('127.0.0.1');
+    try {
+      for (const host of ['mapped.example.test', 'mapped-hex.example.test']) {
+        const result = await runProbe('::/0, 10.0.0.0/8', host, target.port);
+        expect(result, host).toMatchObject({ outcome: 'error', available: false });
+        expect(result.error).toMatch(/resolves to ::ffff:127\.0\.0\.1, outside GATEWAY_ALLOWED_TARGETS/);
+      }
+      expect(target.clients).toEqual([]);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('connects to a name whose AAAA is an IPv4-mapped address of an allowed IPv4, and to an allowed IPv6 one', async () => {
+    const target = await startListener('127.0.0.1');
+    const targetV6 = await startListener('::1');
+    try {
+      const mapped = await runProbe('127.0.0.0/8', 'mapped.example.test', target.port);
+      expect(mapped).toMatchObject({ outcome: 'success', actualAddress: '::ffff:127.0.0.1' });
+      const v6 = await runProbe('::1/128', 'v6.example.test', targetV6.port);
+      expect(v6).toMatchObject({ outcome: 'success', actualAddress: '::1', actualIpv4: null });
+      const refused = await runProbe('127.0.0.0/8', 'v6.example.test', targetV6.port);
+      expect(refused.error).toMatch(/resolves to ::1, outside GATEWAY_ALLOWED_TARGETS/);
+    } finally {
+      await target.close();
+      await targetV6.close();
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 // Host syntax and the GATEWAY_ALLOWED_TARGETS allowlist, as pure functions.
 import { describe, expect, it } from 'vitest';
-import { isValidHost, parseAllowlist } from '../../src/domain/targets.js';
+import { isValidHost, mappedIpv4, parseAllowlist } from '../../src/domain/targets.js';
 
 const label = (n: number, c = 'a') => c.repeat(n);
 
@@ -89,6 +89,63 @@ describe('parseAllowlist', () => {
     expect(allowlist.verdict('::2')).toBe('denied');
     expect(allowlist.verdict('::ffff:10.0.0.1')).toBe('allowed');
     expect(allowlist.verdict('::ffff:192.168.0.1')).toBe('denied');
+  });
+
+  it('matches IPv6 CIDRs of other prefix lengths, and literals in any spelling', () => {
+    const allowlist = parseAllowlist('2001:db8::/32, ::1/128, fd00:17::5');
+    expect(allowlist.verdict('2001:db8:ffff::1')).toBe('allowed');
+    expect(allowlist.verdict('2001:DB8:0:0:0:0:0:1')).toBe('allowed');
+    expect(allowlist.verdict('2001:db9::1')).toBe('denied');
+    expect(allowlist.verdict('0:0:0:0:0:0:0:1')).toBe('allowed');
+    expect(allowlist.verdict('fd00:17:0::5')).toBe('allowed');
+    expect(allowlist.verdict('fd00:17::6')).toBe('denied');
+    expect(allowlist.allowsAddress('2001:db8::abcd')).toBe(true);
+    expect(allowlist.allowsAddress('fe80::1')).toBe(false);
+    // IPv6 entries say nothing about IPv4.
+    expect(allowlist.verdict('127.0.0.1')).toBe('denied');
+  });
+
+  it('judges IPv4-mapped IPv6 addresses, dotted or hex, as the IPv4 they carry, as targets and as resolved addresses', () => {
+    const allowlist = parseAllowlist('10.0.0.0/8, fd00::/8');
+    for (const mapped of ['::ffff:10.1.2.3', '::ffff:a01:203', '::FFFF:0A01:0203', '0:0:0:0:0:ffff:10.1.2.3', '0::ffff:a01:203']) {
+      expect(allowlist.verdict(mapped), mapped).toBe('allowed');
+      expect(allowlist.allowsAddress(mapped), mapped).toBe(true);
+    }
+    for (const mapped of ['::ffff:11.1.2.3', '::ffff:b01:203', '::ffff:192.168.0.1', '::ffff:c0a8:1']) {
+      expect(allowlist.verdict(mapped), mapped).toBe('denied');
+      expect(allowlist.allowsAddress(mapped), mapped).toBe(false);
+    }
+    // Not mapped: IPv4-compatible (::a.b.c.d) and IPv4-translated (::ffff:0:a.b.c.d) forms are plain IPv6.
+    expect(allowlist.verdict('::10.1.2.3')).toBe('denied');
+    expect(allowlist.verdict('::ffff:0:10.1.2.3')).toBe('denied');
+  });
+
+  it('does not let an IPv6 entry open IPv4 through the mapped forms', () => {
+    const allowlist = parseAllowlist('::/0');
+    expect(allowlist.verdict('2001:db8::1')).toBe('allowed');
+    expect(allowlist.verdict('::ffff:10.1.2.3')).toBe('denied');
+    expect(allowlist.verdict('::ffff:a01:203')).toBe('denied');
+    expect(allowlist.verdict('10.1.2.3')).toBe('denied');
+    expect(allowlist.allowsAddress('10.1.2.3')).toBe(false);
+  });
+
+  it('takes an IPv4-mapped entry as the IPv4 CIDR it carries', () => {
+    const allowlist = parseAllowlist('::ffff:10.0.0.0/104, ::ffff:c0a8:105');
+    expect(allowlist.verdict('10.200.0.1')).toBe('allowed');
+    expect(allowlist.verdict('::ffff:10.200.0.1')).toBe('allowed');
+    expect(allowlist.verdict('11.0.0.1')).toBe('denied');
+    expect(allowlist.verdict('192.168.1.5')).toBe('allowed');
+    expect(allowlist.verdict('192.168.1.6')).toBe('denied');
+  });
+
+  it('extracts the IPv4 address of mapped forms only', () => {
+    expect(mappedIpv4('::ffff:10.1.2.3')).toBe('10.1.2.3');
+    expect(mappedIpv4('::ffff:a01:203')).toBe('10.1.2.3');
+    expect(mappedIpv4('::ffff:ffff:ffff')).toBe('255.255.255.255');
+    expect(mappedIpv4('ffff::1')).toBeNull();
+    expect(mappedIpv4('::ffff')).toBeNull();
+    expect(mappedIpv4('fd00::1')).toBeNull();
+    expect(mappedIpv4('not:an:address:ffff')).toBeNull();
   });
 
   it('matches host patterns: * any run of characters, ? one, case-insensitive, trailing dot ignored, anchored', () => {

@@ -19,6 +19,8 @@ const zone: Zone = {
   'host.example.test': { A: ['127.0.0.1'] },
   'dual.example.test': { A: ['192.0.2.10'], AAAA: ['2001:db8::10'] },
   'v6only.example.test': { AAAA: ['::1'] },
+  'v4only.example.test': { A: ['192.0.2.20'] },
+  'dual-cname.example.test': { CNAME: 'dual.example.test' },
   'empty.example.test': {},
   'loop-a.example.test': { CNAME: 'loop-b.example.test' },
   'loop-b.example.test': { CNAME: 'loop-a.example.test' },
@@ -162,6 +164,44 @@ describe('resolver with DNS servers', () => {
   });
 });
 
+describe('resolver with DNS servers: ipVersion', () => {
+  it('asks only for A records with ipVersion 4, and only for AAAA with 6', async () => {
+    const queriesBefore = dns.queries.length;
+    expect(await resolver.resolve('dual.example.test', 2000, '4')).toMatchObject({ address: '192.0.2.10', family: 4 });
+    expect(dns.queries.slice(queriesBefore)).toEqual(['CNAME dual.example.test', 'A dual.example.test']);
+    const v6Before = dns.queries.length;
+    expect(await resolver.resolve('dual.example.test', 2000, '6')).toMatchObject({ address: '2001:db8::10', family: 6 });
+    expect(dns.queries.slice(v6Before)).toEqual(['CNAME dual.example.test', 'AAAA dual.example.test']);
+  });
+
+  it('follows CNAMEs to the address of the family asked for', async () => {
+    expect(await resolver.resolve('dual-cname.example.test', 2000, '6')).toMatchObject({
+      address: '2001:db8::10', family: 6, actualHost: 'dual.example.test',
+    });
+  });
+
+  it('keeps auto as before: IPv4 first, else IPv6', async () => {
+    expect(await resolver.resolve('dual.example.test', 2000, 'auto')).toMatchObject({ address: '192.0.2.10' });
+    expect(await resolver.resolve('v6only.example.test', 2000, 'auto')).toMatchObject({ address: '::1' });
+  });
+
+  it('reports a name without an address of the family asked for', async () => {
+    expect((await failure(resolver.resolve('v4only.example.test', 2000, '6'))).message).toBe('v4only.example.test has no IPv6 address (AAAA)');
+    expect((await failure(resolver.resolve('v6only.example.test', 2000, '4'))).message).toBe('v6only.example.test has no IPv4 address (A)');
+    // Other failures keep their own message.
+    expect((await failure(resolver.resolve('missing.example.test', 2000, '6'))).message).toBe('missing.example.test: name not found (NXDOMAIN)');
+  });
+
+  it('takes a literal of the family asked for, and refuses one of the other family without asking DNS', async () => {
+    const queriesBefore = dns.queries.length;
+    expect(await resolver.resolve('::1', 2000, '6')).toEqual({ address: '::1', family: 6, actualHost: '::1', dnsMs: null });
+    expect(await resolver.resolve('192.0.2.7', 2000, '4')).toMatchObject({ address: '192.0.2.7', family: 4 });
+    expect((await failure(resolver.resolve('192.0.2.7', 2000, '6'))).message).toBe('192.0.2.7 is an IPv4 address, but ipVersion is 6');
+    expect((await failure(resolver.resolve('2001:db8::7', 2000, '4'))).message).toBe('2001:db8::7 is an IPv6 address, but ipVersion is 4');
+    expect(dns.queries.length).toBe(queriesBefore);
+  });
+});
+
 describe('resolver with DNS servers and a hosts file', () => {
   const dir = fs.mkdtempSync(join(tmpdir(), 'probekit-hosts-'));
   const hostsPath = join(dir, 'hosts');
@@ -196,6 +236,19 @@ describe('resolver with DNS servers and a hosts file', () => {
     expect(dns.queries.length).toBeGreaterThan(queriesBefore);
   });
 
+  it('answers from the hosts file with the family asked for; a listed name without it is a DnsError, DNS not asked', async () => {
+    fs.writeFileSync(hostsPath, ['192.0.2.70 both.example.test', '2001:db8::70 both.example.test', '2001:db8::71 v6.example.test', '192.0.2.72 v4.example.test'].join('\n'));
+    const withHosts = createResolver({ servers: [dns.server], hostsFile: new HostsFile({ path: hostsPath }) });
+    const queriesBefore = dns.queries.length;
+    expect(await withHosts.resolve('both.example.test', 2000, '6')).toMatchObject({ address: '2001:db8::70', family: 6 });
+    expect(await withHosts.resolve('both.example.test', 2000, '4')).toMatchObject({ address: '192.0.2.70', family: 4 });
+    expect(await withHosts.resolve('both.example.test', 2000)).toMatchObject({ address: '192.0.2.70', family: 4 });
+    expect(await withHosts.resolve('v6.example.test', 2000)).toMatchObject({ address: '2001:db8::71', family: 6 });
+    expect((await failure(withHosts.resolve('v6.example.test', 2000, '4'))).message).toBe('v6.example.test has no IPv4 address in the hosts file');
+    expect((await failure(withHosts.resolve('v4.example.test', 2000, '6'))).message).toBe('v4.example.test has no IPv6 address in the hosts file');
+    expect(dns.queries.length).toBe(queriesBefore);
+  });
+
   it('reads the file again when it changes, looking at most once per recheck interval, and treats a missing file as empty', () => {
     let now = 0;
     fs.writeFileSync(hostsPath, '192.0.2.1 moving.example.test\n');
@@ -227,6 +280,10 @@ describe('system resolver', () => {
     const resolution = await createResolver().resolve('localhost', 2000);
     expect(resolution).toMatchObject({ address: '127.0.0.1', family: 4, actualHost: 'localhost' });
     expect(resolution.dnsMs).toBeGreaterThan(0);
+  });
+
+  it('filters getaddrinfo\'s answer by ipVersion', async () => {
+    expect(await createResolver().resolve('localhost', 2000, '4')).toMatchObject({ address: '127.0.0.1', family: 4 });
   });
 });
 
