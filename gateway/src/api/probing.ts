@@ -7,6 +7,8 @@ import { DEFAULT_CONNECT_TIMEOUT_MS } from '../schemas/server.js';
 import { ValidationError } from '../domain/errors.js';
 import { HOST_RULE, ruleMessage } from '../domain/field-rules.js';
 import { isValidHost } from '../domain/targets.js';
+import { deepCheckProblems } from '../domain/validate.js';
+import { dialogueValues, tlsValues } from '../domain/values.js';
 import type { ProbeEngine } from '../engine/probe-engine.js';
 import type { ApiOptions } from './context.js';
 
@@ -21,13 +23,22 @@ export const probingRoutes: FastifyPluginAsyncTypebox<ApiOptions & { engine: Pro
     if (service.allowlist.verdict(host) === 'denied') {
       throw new ValidationError([{ field: 'host', message: `"${host}" is outside the targets this gateway may probe (GATEWAY_ALLOWED_TARGETS=${service.allowlist.spec})` }]);
     }
+    // The rules of a probe's fields, so what tests fine here saves fine.
+    const tls = tlsValues(request.body.tls);
+    const dialogue = dialogueValues(request.body.dialogue);
+    const ipVersion = request.body.ipVersion ?? 'auto';
+    const problems = deepCheckProblems({ host, tls, ipVersion });
+    if (problems.length > 0) throw new ValidationError(problems);
     const server = serverId === undefined ? null : service.store.servers.get(serverId);
     return engine.checkOnce({
       host,
       port,
       timeoutMs: timeoutMs ?? server?.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       networkInterface: networkInterface !== undefined ? networkInterface : server?.networkInterface ?? null,
-    });
+      ipVersion,
+      tls,
+      dialogue,
+    }, server?.sharedAccount ?? null);
   });
 
   app.post('/probes/:id/run', {

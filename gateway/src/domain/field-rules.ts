@@ -54,6 +54,14 @@ export const NETWORK_INTERFACE_RULE = {
   rule: 'be an interface name such as eth0 or a local IP address',
 } satisfies TextRule;
 
+/** SNI and the name a probe's certificate must carry: a DNS name, never an IP literal. */
+export const SERVER_NAME_RULE = { minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.-]+$', rule: 'be a DNS name (RFC 1123)' } satisfies TextRule;
+
+/** A send/expect dialogue: bounded so one probe cannot make the gateway send or buffer much. */
+export const DIALOGUE_MAX_STEPS = 16;
+export const SEND_MAX_BYTES = 4096;
+export const EXPECT_MAX_LENGTH = 1024;
+
 // The API's words for a broken rule; a 400 names the field before them ("port must be between 1 and 65535").
 
 export const betweenMessage = ({ minimum, maximum }: Range): string => `must be between ${minimum} and ${maximum}`;
@@ -89,4 +97,80 @@ export function timeoutIntervalProblem(timeoutMs: number | null, intervalSeconds
   return timeoutMs === null
     ? { field: 'intervalSeconds', message: `must be longer than the server's connect timeout (${effectiveMs} ms) that this probe inherits` }
     : { field: 'timeoutMs', message: `must be below the interval (${intervalSeconds * 1000} ms)` };
+}
+
+/** The shape of a dialogue step as a form or a body may send it: each field optional, exactly one kind expected. */
+export interface DialogueStepFields {
+  send?: string;
+  encoding?: 'utf8' | 'hex';
+  expect?: string;
+  startTls?: boolean;
+}
+
+/**
+ * What is wrong with the steps of a dialogue, each problem naming its step (`dialogue[2].expect`): exactly one of send,
+ * expect and startTls a step; a send at most SEND_MAX_BYTES once encoded (hex: an even number of hex digits); an expect
+ * a regular expression that compiles; at most one startTls step.
+ */
+export function dialogueProblems(steps: readonly DialogueStepFields[], field = 'dialogue'): FieldRuleProblem[] {
+  const problems: FieldRuleProblem[] = [];
+  if (steps.length > DIALOGUE_MAX_STEPS) problems.push({ field, message: `must have at most ${DIALOGUE_MAX_STEPS} steps` });
+  let startTlsAt = -1;
+  steps.forEach((step, index) => {
+    const at = `${field}[${index}]`;
+    const kinds = (['send', 'expect', 'startTls'] as const).filter((kind) => step[kind] !== undefined);
+    if (kinds.length !== 1) {
+      problems.push({ field: at, message: `must have exactly one of send, expect or startTls${kinds.length > 1 ? `, not ${kinds.join(' and ')}` : ''}` });
+      return;
+    }
+    if (step.encoding !== undefined && step.send === undefined) problems.push({ field: `${at}.encoding`, message: 'applies only to a send step' });
+    if (step.send !== undefined) {
+      const problem = sendProblem(step.send, step.encoding ?? 'utf8');
+      if (problem !== null) problems.push({ field: `${at}.send`, message: problem });
+    } else if (step.expect !== undefined) {
+      const problem = expectProblem(step.expect);
+      if (problem !== null) problems.push({ field: `${at}.expect`, message: problem });
+    } else if (step.startTls !== true) {
+      problems.push({ field: `${at}.startTls`, message: 'must be true' });
+    } else if (startTlsAt >= 0) {
+      problems.push({ field: `${at}.startTls`, message: `may appear once; step ${startTlsAt} already upgrades the connection` });
+    } else {
+      startTlsAt = index;
+    }
+  });
+  return problems;
+}
+
+function sendProblem(text: string, encoding: 'utf8' | 'hex'): string | null {
+  if (text.length === 0) return 'must not be empty';
+  if (encoding === 'hex') {
+    if (!/^([0-9a-fA-F]{2})+$/.test(text)) return 'must be an even number of hex digits (0-9, a-f) with encoding hex';
+    return text.length / 2 > SEND_MAX_BYTES ? `must be at most ${SEND_MAX_BYTES} bytes (it is ${text.length / 2})` : null;
+  }
+  const bytes = new TextEncoder().encode(text).length;
+  return bytes > SEND_MAX_BYTES ? `must be at most ${SEND_MAX_BYTES} bytes in UTF-8 (it is ${bytes})` : null;
+}
+
+function expectProblem(pattern: string): string | null {
+  if (pattern.length === 0) return 'must not be empty (.* accepts any line)';
+  if (pattern.length > EXPECT_MAX_LENGTH) return maxLengthMessage(EXPECT_MAX_LENGTH);
+  try {
+    new RegExp(pattern);
+    return null;
+  } catch (error) {
+    return `must be a valid regular expression: ${(error as Error).message}`;
+  }
+}
+
+/** "4" or "6" of an IP literal, null for a name; the host has passed HOST_RULE (a colon only in IPv6 literals). */
+export function literalFamily(host: string): '4' | '6' | null {
+  if (host.includes(':')) return '6';
+  return /^[0-9]{1,3}(\.[0-9]{1,3}){3}$/.test(host) ? '4' : null;
+}
+
+/** A probe that connects over one family cannot target a literal of the other. */
+export function ipVersionProblem(host: string, ipVersion: 'auto' | '4' | '6'): FieldRuleProblem | null {
+  const family = literalFamily(host);
+  if (ipVersion === 'auto' || family === null || family === ipVersion) return null;
+  return { field: 'ipVersion', message: `must be "auto" or "${family}" for the IPv${family} address ${host}` };
 }

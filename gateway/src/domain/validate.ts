@@ -4,9 +4,11 @@ import type { Threshold } from '../schemas/threshold.js';
 import type { ServerValues } from '../store/servers.js';
 import type { ProbeValues } from '../store/probes.js';
 import type { ScheduleValues } from '../store/schedules.js';
+import { isIP } from 'node:net';
 import { isValidTimeZone } from '../probing/windows.js';
+import type { IpVersion, TlsSettings } from '../probing/types.js';
 import { isValidHost, type TargetAllowlist } from './targets.js';
-import { timeoutIntervalProblem, windowPairProblem } from './field-rules.js';
+import { SERVER_NAME_RULE, ipVersionProblem, ruleMessage, timeoutIntervalProblem, windowPairProblem } from './field-rules.js';
 
 /**
  * `gatewayCount`: how many locations the probes run from; a quorum above it could never be met. Unknown (undefined)
@@ -27,6 +29,10 @@ export function thresholdProblems(thresholds: readonly Threshold[], gatewayCount
     } else if (threshold.kind === 'connectTime') {
       if (threshold.value === undefined || threshold.value <= 0 || threshold.value > 60000) {
         problems.push({ field: `${at}.value`, message: 'must be milliseconds above 0 and at most 60000 for connectTime' });
+      }
+    } else if (threshold.kind === 'certExpiry') {
+      if (threshold.value === undefined || threshold.value <= 0 || threshold.value > 3650) {
+        problems.push({ field: `${at}.value`, message: 'must be days above 0 and at most 3650 for certExpiry' });
       }
     } else if (threshold.value !== undefined) {
       problems.push({ field: `${at}.value`, message: 'is not used by kind availability; leave it out' });
@@ -96,10 +102,27 @@ export function probeProblems(values: ProbeValues, facts: ProbeFacts): FieldProb
     timeoutIntervalProblem(values.timeoutMs, values.intervalSeconds, facts.serverConnectTimeoutMs),
   ];
   problems.push(...crossField.filter((problem) => problem !== null));
+  problems.push(...deepCheckProblems(values));
   if (values.scheduleId !== null && !facts.scheduleExists(values.scheduleId)) {
     problems.push({ field: 'scheduleId', message: `refers to schedule ${values.scheduleId}, which does not exist` });
   }
   problems.push(...thresholdProblems(values.thresholds, facts.serverGatewayCount));
+  return problems;
+}
+
+/**
+ * The rules of a probe's (or a Test connection's) TLS settings and IP version beyond their schemas: a server name is
+ * a DNS name, never an IP literal; an IP version that matches the literal host. The dialogue is checked as it becomes
+ * a value (dialogueValues).
+ */
+export function deepCheckProblems(values: { host: string; tls: TlsSettings | null; ipVersion: IpVersion }): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const serverName = values.tls?.serverName;
+  if (serverName != null && (isIP(serverName) !== 0 || !isValidHost(serverName))) {
+    problems.push({ field: 'tls.serverName', message: `${ruleMessage(SERVER_NAME_RULE.rule)}, not an IP address: labels of 1-63 letters, digits and hyphens` });
+  }
+  const family = isValidHost(values.host) ? ipVersionProblem(values.host, values.ipVersion) : null;
+  if (family !== null) problems.push(family);
   return problems;
 }
 

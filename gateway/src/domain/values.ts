@@ -1,11 +1,13 @@
 // Turns API input (create, full replace or patch) into complete values, defaults applied: pure.
 import { DEFAULT_CONNECT_TIMEOUT_MS, type ServerInput, type ServerPatch } from '../schemas/server.js';
-import { DEFAULT_INTERVAL_SECONDS, type ProbeInput, type ProbePatch } from '../schemas/probe.js';
+import { DEFAULT_INTERVAL_SECONDS, type DialogueStepInput, type ProbeInput, type ProbePatch, type TlsSettingsInput } from '../schemas/probe.js';
 import type { ScheduleInput } from '../schemas/schedule.js';
 import type { ServerValues } from '../store/servers.js';
 import type { ProbeValues } from '../store/probes.js';
 import type { ScheduleValues } from '../store/schedules.js';
 import { ValidationError } from './errors.js';
+import { dialogueProblems, type FieldRuleProblem } from './field-rules.js';
+import { linearRegExp } from '../probing/linear-regexp.js';
 
 /** Who is editing and which gateway this is: the defaults that are not constants. */
 export interface EditContext {
@@ -66,12 +68,59 @@ export function probeValues(input: ProbeInput, context: EditContext): ProbeValue
     timeoutMs: input.timeoutMs ?? null,
     enabled: input.enabled ?? true,
     thresholds: input.thresholds ?? [],
+    tls: tlsValues(input.tls),
+    dialogue: dialogueValues(input.dialogue),
+    ipVersion: input.ipVersion ?? 'auto',
   };
 }
 
 export function patchedProbeValues(current: ProbeValues, patch: ProbePatch, context: EditContext): ProbeValues {
-  const merged = { ...current, ...withoutVersion(patch) };
-  return { ...merged, owner: merged.owner ?? context.user };
+  const { tls, dialogue, ...fields } = withoutVersion(patch);
+  const merged = { ...current, ...fields };
+  return {
+    ...merged,
+    owner: merged.owner ?? context.user,
+    // A patch replaces the TLS settings or the dialogue as a whole.
+    tls: tls === undefined ? current.tls : tlsValues(tls),
+    dialogue: dialogue === undefined ? current.dialogue : dialogueValues(dialogue),
+  };
+}
+
+/** TLS settings with every field present; null (or absent): plain TCP. */
+export function tlsValues(tls: TlsSettingsInput | null | undefined): ProbeValues['tls'] {
+  if (tls == null) return null;
+  return { serverName: tls.serverName ?? null, verify: tls.verify ?? true, minVersion: tls.minVersion ?? null };
+}
+
+/**
+ * The steps as stored, each of one kind, a send with its encoding; steps that break a rule are a 400 naming the step
+ * (`dialogue[2].expect`): a step of unclear kind has no value to check the other rules on.
+ */
+export function dialogueValues(steps: DialogueStepInput[] | null | undefined): ProbeValues['dialogue'] {
+  // No steps is no dialogue: the probe stays a plain connect check.
+  if (steps == null || steps.length === 0) return null;
+  const problems = dialogueProblems(steps);
+  // The forms share dialogueProblems; only the gateway knows which patterns its linear-time engine takes.
+  if (problems.length === 0) problems.push(...linearExpectProblems(steps));
+  if (problems.length > 0) throw new ValidationError(problems);
+  return steps.map((step) => {
+    if (step.send !== undefined) return { send: step.send, encoding: step.encoding ?? 'utf8' };
+    if (step.expect !== undefined) return { expect: step.expect };
+    return { startTls: true as const };
+  });
+}
+
+function linearExpectProblems(steps: DialogueStepInput[]): FieldRuleProblem[] {
+  const problems: FieldRuleProblem[] = [];
+  steps.forEach((step, index) => {
+    if (step.expect === undefined) return;
+    try {
+      linearRegExp(step.expect);
+    } catch (error) {
+      problems.push({ field: `dialogue[${index}].expect`, message: `must be a regular expression that ${(error as Error).message}` });
+    }
+  });
+  return problems;
 }
 
 export function scheduleValues(input: ScheduleInput): ScheduleValues {
@@ -96,5 +145,5 @@ export const SERVER_VALUE_KEYS = [
 
 export const PROBE_VALUE_KEYS = [
   'name', 'description', 'owner', 'scheduleId', 'windowBegin', 'windowEnd', 'intervalSeconds', 'host', 'port', 'timeoutMs',
-  'enabled', 'thresholds',
+  'enabled', 'thresholds', 'tls', 'dialogue', 'ipVersion',
 ] as const satisfies readonly (keyof ProbeValues)[];

@@ -6,10 +6,11 @@ import type { ProbeMetrics, ProbeMetricLabels } from '../metrics/index.js';
 import { isGatewayOnline } from '../api/gateways.js';
 import type { Resolver } from '../probing/resolve.js';
 import { Scheduler, SOON_SLOT_MARGIN_MS } from '../probing/scheduler.js';
-import { checkTcp } from '../probing/tcp.js';
+import { checkProbe } from '../probing/check.js';
+import type { AccountMaterialSource } from '../secrets/account-material.js';
 import type { CheckOutcome, CheckRequest, CheckResult, MissedSlotReason } from '../probing/types.js';
 import { isActive, nextActiveAt, type ScheduleSpec, type TimeWindow } from '../probing/windows.js';
-import type { CheckResultView, LocationStatus, ProbeStatus } from '../schemas/check.js';
+import { withDeepDefaults, type CheckResultView, type LocationStatus, type ProbeStatus, type ReportedCheckResult } from '../schemas/check.js';
 import type { Probe } from '../schemas/probe.js';
 import type { Server } from '../schemas/server.js';
 import type { ServerMove } from '../store/index.js';
@@ -31,6 +32,11 @@ export interface ProbeEngineOptions {
   /** How often the latest results are written to the store (default 30 s: they are for restarts and other gateways' views). */
   persistIntervalMs?: number;
   check?: (request: CheckRequest, deps: { resolver: Resolver }) => Promise<CheckResult>;
+  /**
+   * The shared accounts' material (CA bundle, client certificate) for TLS and dialogue checks, read at each check, so
+   * an edited account applies from the next one. Without it such checks run with no account.
+   */
+  accounts?: AccountMaterialSource;
 }
 
 /**
@@ -69,7 +75,8 @@ type SlotLookup = (serverId: number, gateway: string) => number | undefined;
 export interface ProbeReport {
   probeId: number;
   active: boolean;
-  result: CheckResultView | null;
+  /** An agent from before deeper checks leaves out their keys. */
+  result: ReportedCheckResult | null;
 }
 
 interface Waiter {
@@ -123,7 +130,7 @@ export class ProbeEngine {
     this.service = options.service;
     this.metrics = options.metrics;
     this.resolver = guardedResolver(options.resolver, options.service.allowlist);
-    this.check = options.check ?? checkTcp;
+    this.check = options.check ?? checkProbe;
     this.histories = new ResultHistories(options.historySize ?? 10);
     this.scheduler = new Scheduler({
       maxInFlight: options.maxInFlight,
@@ -200,22 +207,33 @@ export class ProbeEngine {
       });
       // False means a run is already going or queued: its result is the one to wait for.
       this.scheduler.runNow(String(probeId));
-      return resultView(await next, this.gatewayId);
+      return resultView(await next, this.gatewayId, { withTranscript: true });
     }
     // Disabled, or this gateway is not one of its locations: check it from here once, without scheduling or metrics;
     // the result is kept as this gateway's (its results list shows it).
     const { store } = this.service;
     const probe = store.probes.get(probeId);
     const server = store.servers.get(probe.serverId);
-    const result = await this.check(requestFor(probe, server), { resolver: this.resolver });
-    const view = resultView(result, this.gatewayId);
-    store.probes.saveResults([{ probeId, result: view }]);
-    return view;
+    const result = await this.check(this.withAccount(requestFor(probe, server), server.sharedAccount), { resolver: this.resolver });
+    store.probes.saveResults([{ probeId, result: resultView(result, this.gatewayId) }]);
+    return resultView(result, this.gatewayId, { withTranscript: true });
   }
 
-  /** One check that is not stored: the wizard's "Test connection". */
-  async checkOnce(request: CheckRequest): Promise<CheckResultView> {
-    return resultView(await this.check(request, { resolver: this.resolver }), this.gatewayId);
+  /** One check that is not stored: the wizard's "Test connection", with the account of `sharedAccount` if it names one. */
+  async checkOnce(request: CheckRequest, sharedAccount: string | null = null): Promise<CheckResultView> {
+    const result = await this.check(this.withAccount(request, sharedAccount), { resolver: this.resolver });
+    return resultView(result, this.gatewayId, { withTranscript: true });
+  }
+
+  /**
+   * The request with the shared account's material, looked up now (a cache read), for checks that may use it (TLS or
+   * a dialogue); a plain connect check goes as it is, without an allocation.
+   */
+  private withAccount(request: CheckRequest, sharedAccount: string | null): CheckRequest {
+    const accounts = this.options.accounts;
+    if (!accounts || sharedAccount === null || (!request.tls && !request.dialogue)) return request;
+    const { host, port, timeoutMs, networkInterface, ipVersion, tls, dialogue } = request;
+    return { host, port, timeoutMs, networkInterface, ipVersion, tls, dialogue, account: accounts.materialFor(sharedAccount) };
   }
 
   /**
@@ -428,6 +446,7 @@ export class ProbeEngine {
       missedSlotAt: previous?.missedSlotAt ?? 0,
       missedSlotReason: previous?.missedSlotReason ?? null,
     };
+    withDeepSettings(entry, probe);
     this.running.set(probe.id, entry);
     if (previous && previous.server.id !== server.id) this.byServer.get(previous.server.id)?.delete(probe.id);
     let ofServer = this.byServer.get(server.id);
@@ -478,7 +497,7 @@ export class ProbeEngine {
     if (!entry) return;
     // The scheduler reports a late start just before this call, for the same due time.
     if (entry.missedSlotAt !== dueAt) entry.timeliness = 'on_time';
-    const result = await this.check(entry, { resolver: this.resolver });
+    const result = await this.check(this.withAccount(entry, entry.server.sharedAccount), { resolver: this.resolver });
     // The probe may have been removed while the check ran (then nothing is recorded) or changed (the new entry keeps the history).
     const current = this.running.get(probeId);
     if (!current) return;
@@ -588,7 +607,7 @@ export class ProbeEngine {
       let active = this.remoteActive.get(report.probeId);
       if (!active) this.remoteActive.set(report.probeId, (active = new Map()));
       active.set(gateway, report.active);
-      if (report.result) accepted.push({ probeId: report.probeId, result: { ...report.result, gateway } });
+      if (report.result) accepted.push({ probeId: report.probeId, result: { ...withDeepDefaults(report.result), gateway } });
       count++;
     }
     store.probes.saveResults(accepted);
@@ -637,7 +656,18 @@ function isoOrNull(ms: number | null): string | null {
 }
 
 function requestFor(probe: Probe, server: Server): CheckRequest {
-  return { host: probe.host, port: probe.port, timeoutMs: probe.effectiveTimeoutMs, networkInterface: server.networkInterface };
+  return withDeepSettings({ host: probe.host, port: probe.port, timeoutMs: probe.effectiveTimeoutMs, networkInterface: server.networkInterface }, probe);
+}
+
+/**
+ * Adds a probe's IP version, TLS settings and dialogue to its request, each only when set: a plain probe's request
+ * (its RunningProbe, 50,000 of them) keeps its shape and size.
+ */
+function withDeepSettings<T extends CheckRequest>(request: T, probe: Probe): T {
+  if (probe.ipVersion !== 'auto') request.ipVersion = probe.ipVersion;
+  if (probe.tls !== null) request.tls = probe.tls;
+  if (probe.dialogue !== null) request.dialogue = probe.dialogue;
+  return request;
 }
 
 function labelsOf(probe: Probe, server: Server, gateway: string): ProbeMetricLabels {

@@ -67,5 +67,11 @@ export function wantsCheckAtOnce(facts: PlacementFacts): boolean {
 
 /** Whether two checks go to the same place the same way: what a "target change" is, for the check at once. */
 export function sameTarget(a: CheckRequest, b: CheckRequest): boolean {
-  return a.host === b.host && a.port === b.port && a.timeoutMs === b.timeoutMs && (a.networkInterface ?? null) === (b.networkInterface ?? null);
+  return a.host === b.host && a.port === b.port && a.timeoutMs === b.timeoutMs && (a.networkInterface ?? null) === (b.networkInterface ?? null)
+    && (a.ipVersion ?? 'auto') === (b.ipVersion ?? 'auto') && sameJson(a.tls, b.tls) && sameJson(a.dialogue, b.dialogue);
+}
+
+/** TLS settings and dialogues are small values built in one key order (domain/values.ts); absent is none. */
+function sameJson(a: unknown, b: unknown): boolean {
+  return (a ?? null) === (b ?? null) || JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }

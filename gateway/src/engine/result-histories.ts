@@ -1,5 +1,5 @@
 // The recent check results of every running probe, kept in columns: a few hundred bytes a probe however full.
-import { CHECK_OUTCOMES, outcomeIndex, type CheckResult } from '../probing/types.js';
+import { CHECK_OUTCOMES, outcomeIndex, type CheckResult, type TlsDetails } from '../probing/types.js';
 
 /**
  * DNS and connect times are kept in whole microseconds, all the API shows of them (resultView rounds to µs), in
@@ -33,6 +33,11 @@ export class ResultHistories {
   /** By entry, only where there is one: most checks succeed and connect over IPv4. */
   private readonly error = new Map<number, string>();
   private readonly actualAddressIfNotIpv4 = new Map<number, string>();
+  /**
+   * By entry, only for results of deeper checks (TLS, dialogue): their handshake and response time. Never the
+   * transcript, which only the one who ran a check on demand sees.
+   */
+  private readonly deep = new Map<number, DeepFields>();
 
   constructor(private readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1 || capacity > 255) throw new RangeError(`history capacity must be 1-255, not ${capacity}`);
@@ -55,6 +60,7 @@ export class ResultHistories {
     for (let at = first; at < first + this.capacity; at++) {
       this.error.delete(at);
       this.actualAddressIfNotIpv4.delete(at);
+      this.deep.delete(at);
     }
     this.free.push(slot);
   }
@@ -74,6 +80,9 @@ export class ResultHistories {
     this.actualIpv4[at] = shared(result.actualIpv4, previous === -1 ? null : this.actualIpv4[previous]!);
     setOrDelete(this.error, at, result.error);
     setOrDelete(this.actualAddressIfNotIpv4, at, result.actualAddress === result.actualIpv4 ? null : result.actualAddress);
+    // A plain check's result has neither key (see CheckResult): it reads back without them.
+    if (result.tls === undefined && result.responseMs === undefined) this.deep.delete(at);
+    else this.deep.set(at, { tls: result.tls ?? null, responseMs: result.responseMs ?? null });
   }
 
   latest(slot: number): CheckResult | null {
@@ -94,7 +103,8 @@ export class ResultHistories {
   }
 
   private read(at: number): CheckResult {
-    return {
+    const deep = this.deep.get(at);
+    const result: CheckResult = {
       outcome: CHECK_OUTCOMES[this.outcome[at]!]!,
       error: this.error.get(at) ?? null,
       startedAt: this.startedAt[at]!,
@@ -104,6 +114,11 @@ export class ResultHistories {
       actualIpv4: this.actualIpv4[at]!,
       actualAddress: this.actualAddressIfNotIpv4.get(at) ?? this.actualIpv4[at]!,
     };
+    if (deep) {
+      result.tls = deep.tls;
+      result.responseMs = deep.responseMs;
+    }
+    return result;
   }
 
   /** Grows the columns by half (at least 64 slots) and returns the first new slot; the rest go to the free list. */
@@ -122,6 +137,11 @@ export class ResultHistories {
     for (let slot = this.slots - 1; slot > first; slot--) this.free.push(slot);
     return first;
   }
+}
+
+interface DeepFields {
+  tls: TlsDetails | null;
+  responseMs: number | null;
 }
 
 function resized<T extends Float64Array | Uint32Array | Uint8Array>(column: T, length: number): T {

@@ -1,9 +1,16 @@
 // How a check result is shown by the API: pure conversions.
-import type { CheckResult } from '../probing/types.js';
-import type { CheckResultView } from '../schemas/check.js';
+import type { CheckResult, TlsDetails } from '../probing/types.js';
+import type { CheckResultView, TlsDetailsView } from '../schemas/check.js';
 
-export function resultView(result: CheckResult, gateway: string): CheckResultView {
-  return {
+const DAY_MS = 86_400_000;
+
+/**
+ * `withTranscript`: for the answer of a check run on demand. Results that are kept (histories, the store, reports
+ * to the control plane) leave the dialogue's transcript out: it is up to 64 entries a probe, and only the one who
+ * ran the check looks at it.
+ */
+export function resultView(result: CheckResult, gateway: string, options: { withTranscript?: boolean } = {}): CheckResultView {
+  const view: CheckResultView = {
     outcome: result.outcome,
     available: result.outcome === 'success',
     error: result.error,
@@ -14,6 +21,26 @@ export function resultView(result: CheckResult, gateway: string): CheckResultVie
     actualIpv4: result.actualIpv4,
     actualAddress: result.actualAddress,
     gateway,
+    actualIp: result.actualAddress,
+    tls: result.tls ? tlsView(result.tls, result.startedAt) : null,
+    responseMs: result.responseMs == null ? null : round3(result.responseMs),
+  };
+  if (options.withTranscript) view.transcript = result.transcript ?? null;
+  return view;
+}
+
+function tlsView(tls: TlsDetails, checkedAt: number): TlsDetailsView {
+  return {
+    handshakeMs: round3(tls.handshakeMs),
+    protocol: tls.protocol,
+    cipher: tls.cipher,
+    subject: tls.subject,
+    issuer: tls.issuer,
+    fingerprintSha256: tls.fingerprintSha256,
+    notBefore: new Date(tls.notBefore).toISOString(),
+    notAfter: new Date(tls.notAfter).toISOString(),
+    chainExpiresAt: new Date(tls.chainExpiresAt).toISOString(),
+    expiresInDays: Math.round(((tls.chainExpiresAt - checkedAt) / DAY_MS) * 10) / 10,
   };
 }
 

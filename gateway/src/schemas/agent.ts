@@ -1,10 +1,10 @@
 // What agents and the control plane exchange: heartbeats with results, and configuration snapshots.
 import { Type, type Static } from 'typebox';
-import { CheckResultSchema } from './check.js';
+import { ReportedCheckResultSchema } from './check.js';
 import { Id } from './common.js';
 
 export const ProbeReportSchema = Type.Object(
-  { probeId: Id, active: Type.Boolean(), result: Type.Union([CheckResultSchema, Type.Null()]) },
+  { probeId: Id, active: Type.Boolean(), result: Type.Union([ReportedCheckResultSchema, Type.Null()]) },
   { additionalProperties: false },
 );
 

@@ -5,6 +5,38 @@ import { Id } from './common.js';
 
 export const Outcome = Type.Enum(CHECK_OUTCOMES);
 
+const DateTime = Type.String({ format: 'date-time' });
+
+/** What a TLS handshake showed; also on cert_* failures, where the certificate was seen but did not pass. */
+export const TlsDetailsView = Type.Object({
+  handshakeMs: Type.Number(),
+  protocol: Type.String({ description: 'e.g. TLSv1.3' }),
+  cipher: Type.String({ description: 'e.g. TLS_AES_256_GCM_SHA384' }),
+  subject: Type.String({ description: 'Of the leaf certificate, e.g. "CN=db.example.com, O=Example"' }),
+  issuer: Type.String(),
+  fingerprintSha256: Type.String({ description: 'Of the leaf, lower-case hex without colons' }),
+  notBefore: DateTime,
+  notAfter: DateTime,
+  chainExpiresAt: Type.String({ format: 'date-time', description: 'The earliest notAfter in the chain the target presented' }),
+  expiresInDays: Type.Number({ description: 'Days from the check to chainExpiresAt, one decimal; negative once expired' }),
+});
+export type TlsDetailsView = Static<typeof TlsDetailsView>;
+
+export const TranscriptEntryView = Type.Object({
+  atMs: Type.Number({ description: 'Milliseconds since connected' }),
+  direction: Type.Union([Type.Literal('sent'), Type.Literal('received'), Type.Literal('tls')]),
+  text: Type.String({ description: 'Printable, truncated' }),
+});
+
+const deepResultFields = {
+  actualIp: Type.Union([Type.String(), Type.Null()], { description: 'The address used, IPv4 or IPv6 (= actualAddress)' }),
+  tls: Type.Union([TlsDetailsView, Type.Null()], { description: 'The TLS handshake; null without one (plain TCP, or failed before it)' }),
+  responseMs: Type.Union([Type.Number(), Type.Null()], { description: 'From connected to the last expect matched; null when none matched or none was asked' }),
+  transcript: Type.Optional(Type.Union([Type.Array(TranscriptEntryView), Type.Null()], {
+    description: 'The dialogue as it went (null: no dialogue); only in the answer of a check run on demand, never kept with stored results',
+  })),
+};
+
 export const CheckResultSchema = Type.Object({
   outcome: Outcome,
   available: Type.Boolean(),
@@ -16,8 +48,26 @@ export const CheckResultSchema = Type.Object({
   actualIpv4: Type.Union([Type.String(), Type.Null()]),
   actualAddress: Type.Union([Type.String(), Type.Null()]),
   gateway: Type.String(),
+  ...deepResultFields,
 });
 export type CheckResultView = Static<typeof CheckResultSchema>;
+
+/**
+ * A result as an agent reports it: one from before deeper checks lacks their keys (they read as null), so an agent
+ * not yet upgraded keeps reporting.
+ */
+export const ReportedCheckResultSchema = Type.Object({
+  ...CheckResultSchema.properties,
+  actualIp: Type.Optional(deepResultFields.actualIp),
+  tls: Type.Optional(deepResultFields.tls),
+  responseMs: Type.Optional(deepResultFields.responseMs),
+});
+export type ReportedCheckResult = Static<typeof ReportedCheckResultSchema>;
+
+/** A result from before deeper checks (an older agent's report, a stored row) with their keys as none. */
+export function withDeepDefaults(result: ReportedCheckResult): CheckResultView {
+  return { ...result, actualIp: result.actualIp ?? result.actualAddress ?? null, tls: result.tls ?? null, responseMs: result.responseMs ?? null };
+}
 
 /** Why a probe has no up or down state; the UI words each one. */
 export const NoDataReason = Type.Union(

@@ -2,7 +2,7 @@
 import { Type, type Static } from 'typebox';
 import { Id } from './common.js';
 import { CheckResultSchema, ProbeStatus } from './check.js';
-import { Host, Port, TimeoutMs } from './probe.js';
+import { ProbeInput, Host, Port, TimeoutMs } from './probe.js';
 
 export const CheckInput = Type.Object(
   {
@@ -10,7 +10,10 @@ export const CheckInput = Type.Object(
     port: Port,
     timeoutMs: Type.Optional(TimeoutMs),
     networkInterface: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()])),
-    serverId: Type.Optional(Type.Union([Id], { description: "Take the connect timeout and network interface from this server" })),
+    serverId: Type.Optional(Type.Union([Id], { description: "Take the connect timeout, network interface and shared account from this server" })),
+    tls: ProbeInput.properties.tls,
+    dialogue: ProbeInput.properties.dialogue,
+    ipVersion: ProbeInput.properties.ipVersion,
   },
   { additionalProperties: false },
 );

@@ -221,4 +221,36 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    description: 'deeper checks: a probe\'s TLS settings, send/expect dialogue and IP version',
+    sql: `
+      ALTER TABLE probes ADD COLUMN tls_json TEXT;
+      ALTER TABLE probes ADD COLUMN dialogue_json TEXT;
+      ALTER TABLE probes ADD COLUMN ip_version TEXT NOT NULL DEFAULT 'auto';
+      -- The address the last check used whatever its family (actualIp); until a check runs, the IPv4 one known.
+      ALTER TABLE probes ADD COLUMN actual_ip TEXT;
+      UPDATE probes SET actual_ip = actual_ipv4;
+    `,
+  },
+  {
+    version: 6,
+    description: 'shared accounts: credential sets servers name, their material encrypted (AES-256-GCM)',
+    // The material (CA bundle, client certificate and key, username, password) is one encrypted JSON document;
+    // the *_set flags say what is configured without decrypting, the certificate summaries what to show.
+    sql: `
+      CREATE TABLE shared_accounts (
+        id             INTEGER PRIMARY KEY,
+        name           TEXT NOT NULL UNIQUE,
+        description    TEXT,
+        material_enc   TEXT NOT NULL,
+        configured_json TEXT NOT NULL,
+        version        INTEGER NOT NULL,
+        created_at     TEXT NOT NULL,
+        created_by     TEXT NOT NULL,
+        updated_at     TEXT NOT NULL,
+        updated_by     TEXT NOT NULL
+      );
+    `,
+  },
 ];

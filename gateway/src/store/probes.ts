@@ -2,13 +2,13 @@
 import { statementCache, type Db, type Statement } from './database.js';
 import { assertVersion, auditView, likePattern, withUniqueName, pageOf, type AuditRow } from './rows.js';
 import { NotFoundError } from '../domain/errors.js';
-import type { CheckResultView } from '../schemas/check.js';
+import { withDeepDefaults, type CheckResultView, type ReportedCheckResult } from '../schemas/check.js';
 import type { Probe, ProbeQuery } from '../schemas/probe.js';
 import type { Threshold } from '../schemas/threshold.js';
 
 /** Every configurable field of a probe, defaults applied. */
 export type ProbeValues = Omit<Probe,
-  'id' | 'serverId' | 'effectiveTimeoutMs' | 'actualHost' | 'actualIpv4' | 'lastResult' | 'version' | 'createdAt' | 'createdBy' | 'updatedAt' | 'updatedBy'>;
+  'id' | 'serverId' | 'effectiveTimeoutMs' | 'actualHost' | 'actualIpv4' | 'actualIp' | 'lastResult' | 'version' | 'createdAt' | 'createdBy' | 'updatedAt' | 'updatedBy'>;
 
 interface ProbeRow extends AuditRow {
   id: number;
@@ -25,8 +25,12 @@ interface ProbeRow extends AuditRow {
   timeout_ms: number | null;
   enabled: number;
   thresholds_json: string;
+  tls_json: string | null;
+  dialogue_json: string | null;
+  ip_version: string;
   actual_host: string | null;
   actual_ipv4: string | null;
+  actual_ip: string | null;
   last_result_json: string | null;
   server_connect_timeout_ms: number;
 }
@@ -50,9 +54,13 @@ function toProbe(row: ProbeRow): Probe {
     effectiveTimeoutMs: row.timeout_ms ?? row.server_connect_timeout_ms,
     enabled: row.enabled === 1,
     thresholds: JSON.parse(row.thresholds_json) as Threshold[],
+    tls: row.tls_json === null ? null : (JSON.parse(row.tls_json) as Probe['tls']),
+    dialogue: row.dialogue_json === null ? null : (JSON.parse(row.dialogue_json) as Probe['dialogue']),
+    ipVersion: row.ip_version as Probe['ipVersion'],
     actualHost: row.actual_host,
     actualIpv4: row.actual_ipv4,
-    lastResult: row.last_result_json === null ? null : (JSON.parse(row.last_result_json) as CheckResultView),
+    actualIp: row.actual_ip,
+    lastResult: row.last_result_json === null ? null : storedResult(row.last_result_json),
     ...auditView(row),
   };
 }
@@ -71,7 +79,15 @@ function columns(values: ProbeValues) {
     timeout_ms: values.timeoutMs,
     enabled: values.enabled ? 1 : 0,
     thresholds_json: JSON.stringify(values.thresholds),
+    tls_json: values.tls === null ? null : JSON.stringify(values.tls),
+    dialogue_json: values.dialogue === null ? null : JSON.stringify(values.dialogue),
+    ip_version: values.ipVersion,
   };
+}
+
+/** A stored result; one written before deeper checks lacks their keys, which read as none. */
+function storedResult(json: string): CheckResultView {
+  return withDeepDefaults(JSON.parse(json) as ReportedCheckResult);
 }
 
 export class ProbeRepository {
@@ -128,9 +144,9 @@ export class ProbeRepository {
     const result = withUniqueName(() =>
       this.sql(`
         INSERT INTO probes (server_id, name, description, owner, schedule_id, window_begin, window_end, interval_seconds, host, port,
-          timeout_ms, enabled, thresholds_json, version, created_at, created_by, updated_at, updated_by)
+          timeout_ms, enabled, thresholds_json, tls_json, dialogue_json, ip_version, version, created_at, created_by, updated_at, updated_by)
         VALUES (@server_id, @name, @description, @owner, @schedule_id, @window_begin, @window_end, @interval_seconds, @host, @port,
-          @timeout_ms, @enabled, @thresholds_json, 1, @now, @user, @now, @user)`).run({ ...columns(values), server_id: serverId, now, user }),
+          @timeout_ms, @enabled, @thresholds_json, @tls_json, @dialogue_json, @ip_version, 1, @now, @user, @now, @user)`).run({ ...columns(values), server_id: serverId, now, user }),
     values.name, 'another probe of this server');
     return this.get(Number(result.lastInsertRowid));
   }
@@ -142,6 +158,7 @@ export class ProbeRepository {
         UPDATE probes SET name = @name, description = @description, owner = @owner, schedule_id = @schedule_id,
           window_begin = @window_begin, window_end = @window_end, interval_seconds = @interval_seconds, host = @host, port = @port,
           timeout_ms = @timeout_ms, enabled = @enabled, thresholds_json = @thresholds_json,
+          tls_json = @tls_json, dialogue_json = @dialogue_json, ip_version = @ip_version,
           version = version + 1, updated_at = @now, updated_by = @user
         WHERE id = @id`).run({ ...columns(values), id, now, user }),
     values.name, 'another probe of this server');
@@ -155,7 +172,7 @@ export class ProbeRepository {
   /** The latest result of each location that reported one for the probe. */
   latestResults(probeId: number): CheckResultView[] {
     return (this.sql('SELECT result_json FROM probe_results WHERE probe_id = ?').pluck().all(probeId) as string[])
-      .map((json) => JSON.parse(json) as CheckResultView);
+      .map(storedResult);
   }
 
   /**
@@ -170,7 +187,8 @@ export class ProbeRepository {
     // ISO times of one format compare as text.
     const newest = this.sql(`
       UPDATE probes SET last_result_json = @json,
-        actual_host = COALESCE(@actualHost, actual_host), actual_ipv4 = COALESCE(@actualIpv4, actual_ipv4)
+        actual_host = COALESCE(@actualHost, actual_host), actual_ipv4 = COALESCE(@actualIpv4, actual_ipv4),
+        actual_ip = COALESCE(@actualIp, actual_ip)
       WHERE id = @probeId AND (last_result_json IS NULL OR json_extract(last_result_json, '$.checkedAt') <= @checkedAt)`);
     // Results are rewritten by the next check, so they need not reach the disk before the transaction returns:
     // NORMAL spares an fsync per batch. Configuration writes keep FULL.
@@ -178,9 +196,13 @@ export class ProbeRepository {
     try {
       this.db.transaction(() => {
         for (const { probeId, result } of results) {
-          const json = JSON.stringify(result);
+          // A transcript is for the one who ran the check on demand, not for keeping.
+          const json = JSON.stringify(result.transcript === undefined ? result : { ...result, transcript: undefined });
           perLocation.run({ probeId, gateway: result.gateway, json });
-          newest.run({ probeId, json, checkedAt: result.checkedAt, actualHost: result.actualHost, actualIpv4: result.actualIpv4 });
+          newest.run({
+            probeId, json, checkedAt: result.checkedAt, actualHost: result.actualHost, actualIpv4: result.actualIpv4,
+            actualIp: result.actualIp ?? result.actualAddress,
+          });
         }
       })();
     } finally {

@@ -40,7 +40,7 @@ export class SnapshotRepository {
     const serverIds = new Set(servers.map((s) => s.id));
     // Results are not configuration: leaving them out keeps the snapshot (and its ETag) still while probes run.
     const probes = this.probes.all().filter((p) => serverIds.has(p.serverId))
-      .map((p) => ({ ...p, actualHost: null, actualIpv4: null, lastResult: null }));
+      .map((p) => ({ ...p, actualHost: null, actualIpv4: null, actualIp: null, lastResult: null }));
     const scheduleIds = new Set(probes.map((p) => p.scheduleId).filter((id): id is number => id !== null));
     const schedules = this.schedules.all().filter((s) => scheduleIds.has(s.id));
     const allLocations = this.servers.locations();
@@ -96,19 +96,24 @@ export class SnapshotRepository {
 
       const upsertProbe = this.db.prepare(`
         INSERT INTO probes (id, server_id, name, description, owner, schedule_id, window_begin, window_end, interval_seconds, host, port,
-          timeout_ms, enabled, thresholds_json, version, created_at, created_by, updated_at, updated_by)
+          timeout_ms, enabled, thresholds_json, tls_json, dialogue_json, ip_version, version, created_at, created_by, updated_at, updated_by)
         VALUES (@id, @serverId, @name, @description, @owner, @scheduleId, @windowBegin, @windowEnd, @intervalSeconds, @host, @port,
-          @timeoutMs, @enabled, @thresholds, @version, @createdAt, @createdBy, @updatedAt, @updatedBy)
+          @timeoutMs, @enabled, @thresholds, @tls, @dialogue, @ipVersion, @version, @createdAt, @createdBy, @updatedAt, @updatedBy)
         ON CONFLICT (id) DO UPDATE SET server_id = excluded.server_id, name = excluded.name, description = excluded.description,
           owner = excluded.owner, schedule_id = excluded.schedule_id, window_begin = excluded.window_begin, window_end = excluded.window_end,
           interval_seconds = excluded.interval_seconds, host = excluded.host, port = excluded.port, timeout_ms = excluded.timeout_ms,
-          enabled = excluded.enabled, thresholds_json = excluded.thresholds_json, version = excluded.version,
+          enabled = excluded.enabled, thresholds_json = excluded.thresholds_json, tls_json = excluded.tls_json,
+          dialogue_json = excluded.dialogue_json, ip_version = excluded.ip_version, version = excluded.version,
           updated_at = excluded.updated_at, updated_by = excluded.updated_by`);
       for (const p of snapshot.probes) {
+        // A control plane older than deeper checks sends none of their fields: plain checks, any address family.
+        const deep = p as Partial<Pick<Probe, 'tls' | 'dialogue' | 'ipVersion'>>;
         upsertProbe.run({
           id: p.id, serverId: p.serverId, name: p.name, description: p.description, owner: p.owner, scheduleId: p.scheduleId,
           windowBegin: p.windowBegin, windowEnd: p.windowEnd, intervalSeconds: p.intervalSeconds, host: p.host, port: p.port,
-          timeoutMs: p.timeoutMs, enabled: p.enabled ? 1 : 0, thresholds: JSON.stringify(p.thresholds), version: p.version,
+          timeoutMs: p.timeoutMs, enabled: p.enabled ? 1 : 0, thresholds: JSON.stringify(p.thresholds),
+          tls: deep.tls ? JSON.stringify(deep.tls) : null, dialogue: deep.dialogue ? JSON.stringify(deep.dialogue) : null,
+          ipVersion: deep.ipVersion ?? 'auto', version: p.version,
           createdAt: p.createdAt, createdBy: p.createdBy, updatedAt: p.updatedAt, updatedBy: p.updatedBy,
         });
       }

@@ -6,6 +6,7 @@ import type { CheckResultView, LocationStatus } from '../../src/schemas/check.js
 const result = (gateway: string, checkedAt: string, available = true): CheckResultView => ({
   outcome: available ? 'success' : 'refused', available, error: available ? null : 'connection refused', checkedAt,
   dnsMs: null, connectMs: available ? 1.5 : null, actualHost: null, actualIpv4: '10.0.0.1', actualAddress: '10.0.0.1', gateway,
+  actualIp: '10.0.0.1', tls: null, responseMs: null,
 });
 
 let clock = 0;

@@ -48,6 +48,15 @@ describe('wantsCheckAtOnce', () => {
     expect(placed({ previous: { ...target, networkInterface: undefined }, next: target })).toBe(false);
   });
 
+  it('checks again when the IP version, TLS settings or dialogue change; absent is the same as their default', () => {
+    const deep = { ...target, ipVersion: '6' as const, tls: { serverName: null, verify: true, minVersion: null }, dialogue: [{ expect: '^220 ' }] };
+    expect(placed({ previous: deep, next: { ...deep, tls: { ...deep.tls }, dialogue: [{ expect: '^220 ' }] } })).toBe(false);
+    for (const change of [{ ipVersion: '4' as const }, { tls: { ...deep.tls, verify: false } }, { tls: null }, { dialogue: [{ expect: '^250 ' }] }, { dialogue: null }]) {
+      expect(placed({ previous: deep, next: { ...deep, ...change } }), JSON.stringify(change)).toBe(true);
+    }
+    expect(placed({ previous: target, next: { ...target, ipVersion: 'auto', tls: null, dialogue: null } })).toBe(false);
+  });
+
   it('does not check a server moved here: the old gateway ran its slots until the hand-over', () => {
     expect(placed({ serverSavedAt: STARTED + 9000, movedHereAt: STARTED + 9000 })).toBe(false);
     // Created on the server after it moved here: a new probe like any other.

@@ -89,6 +89,28 @@ describe('ResultHistories', () => {
     expect(histories.list(slot)).toEqual([success(4), success(3)]);
   });
 
+  it('keeps a deep check\'s handshake and response time but not its transcript; a plain result after it has neither key', () => {
+    const histories = new ResultHistories(2);
+    const slot = histories.open();
+    const tls = {
+      handshakeMs: 2.5, protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', subject: 'CN=db.example.test', issuer: 'CN=CA',
+      fingerprintSha256: '00'.repeat(32), notBefore: 0, notAfter: 1e12, chainExpiresAt: 1e12,
+    };
+    const deep: CheckResult = { ...success(1000), tls, responseMs: 4.25, transcript: [{ atMs: 4.25, direction: 'received', text: '+PONG' }] };
+    const failedBeforeHandshake: CheckResult = { ...refused(2000), tls: null, responseMs: null, transcript: [] };
+    histories.add(slot, deep);
+    histories.add(slot, failedBeforeHandshake);
+    expect(histories.list(slot)).toEqual([{ ...refused(2000), tls: null, responseMs: null }, { ...success(1000), tls, responseMs: 4.25 }]);
+    // The ring reuses the deep entry's place: a plain result there reads back as plain (no tls key: metrics drop the series).
+    histories.add(slot, success(3000));
+    expect(histories.latest(slot)).toEqual(success(3000));
+    expect(histories.latest(slot)).not.toHaveProperty('tls');
+    histories.close(slot);
+    const again = histories.open();
+    histories.add(again, success(4000));
+    expect(histories.latest(again)).not.toHaveProperty('responseMs');
+  });
+
   it('refuses a capacity it cannot index', () => {
     expect(() => new ResultHistories(0)).toThrow(/1-255/);
     expect(() => new ResultHistories(256)).toThrow(/1-255/);

@@ -10,7 +10,7 @@ export async function exportText(api: ApiClient, query = ''): Promise<string> {
 }
 
 /** Fields the probe engine writes as checks run; they are results, not configuration. */
-const RUN_TIME_FIELDS = ['lastResult', 'actualHost', 'actualIpv4'];
+const RUN_TIME_FIELDS = ['lastResult', 'actualHost', 'actualIpv4', 'actualIp'];
 
 /** Every server, probe and schedule with all its configuration fields (versions, audit stamps), as one JSON string. */
 export async function storeState(api: ApiClient): Promise<string> {
@@ -32,6 +32,6 @@ export async function snapshot(api: ApiClient): Promise<{ exported: string; stat
 }
 
 /** A probe without the fields the engine writes as checks run, for comparing configuration. */
-export function probeConfig<T extends Record<string, unknown>>(probe: T): Omit<T, 'lastResult' | 'actualHost' | 'actualIpv4'> {
-  return Object.fromEntries(Object.entries(probe).filter(([key]) => !RUN_TIME_FIELDS.includes(key))) as Omit<T, 'lastResult' | 'actualHost' | 'actualIpv4'>;
+export function probeConfig<T extends Record<string, unknown>>(probe: T): Omit<T, 'lastResult' | 'actualHost' | 'actualIpv4' | 'actualIp'> {
+  return Object.fromEntries(Object.entries(probe).filter(([key]) => !RUN_TIME_FIELDS.includes(key))) as Omit<T, 'lastResult' | 'actualHost' | 'actualIpv4' | 'actualIp'>;
 }
