@@ -12,12 +12,16 @@ import { gatewayRoutes } from './api/gateways.js';
 import { configRoutes } from './api/config.js';
 import { alertRuleRoutes } from './api/alert-rules.js';
 import { healthRoutes } from './api/health.js';
+import { sharedAccountRoutes } from './api/shared-accounts.js';
 import type { ConfigService } from './domain/config-service.js';
+import type { SharedAccountService } from './secrets/shared-account-service.js';
 import { GATEWAY_VERSION } from './version.js';
 
 export interface AppDependencies {
   service: ConfigService;
   apiToken: string;
+  /** Shared accounts need the secret key, so the API for them comes with the service that holds it. */
+  sharedAccounts?: SharedAccountService;
   logger?: FastifyServerOptions['logger'];
   bodyLimitBytes?: number;
   /** /readyz answers 503 until this returns true. */
@@ -57,6 +61,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     await api.register(gatewayRoutes, options);
     await api.register(configRoutes, options);
     await api.register(alertRuleRoutes, options);
+    if (deps.sharedAccounts) await api.register(sharedAccountRoutes, { ...options, accounts: deps.sharedAccounts });
   }, { prefix: '/api/v1' });
   if (deps.extend) await deps.extend(app);
 

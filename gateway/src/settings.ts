@@ -14,6 +14,8 @@ export interface Settings {
   dataDir: string;
   apiToken: string | undefined;
   apiTokenFile: string | undefined;
+  /** The key shared-account material is encrypted with; undefined: secret.key in dataDir, generated when absent. */
+  secretKeyFile: string | undefined;
   gatewayId: string;
   allowlist: TargetAllowlist;
   /** DNS servers (ip or ip:port) for probes; empty uses the system resolver. */
@@ -39,6 +41,7 @@ const FLAGS = {
   port: 'GATEWAY_PORT',
   db: 'GATEWAY_DB',
   'api-token-file': 'GATEWAY_API_TOKEN_FILE',
+  'secret-key-file': 'GATEWAY_SECRET_KEY_FILE',
   'gateway-id': 'GATEWAY_ID',
   'allowed-targets': 'GATEWAY_ALLOWED_TARGETS',
   'dns-servers': 'GATEWAY_DNS_SERVERS',
@@ -92,6 +95,7 @@ export function readSettings(env: Env = process.env, argv: string[] = process.ar
     dataDir: dirname(dbFile),
     apiToken: get('GATEWAY_API_TOKEN'),
     apiTokenFile: get('GATEWAY_API_TOKEN_FILE'),
+    secretKeyFile: get('GATEWAY_SECRET_KEY_FILE'),
     gatewayId,
     allowlist,
     dnsServers: (get('GATEWAY_DNS_SERVERS') ?? '').split(/[\s,]+/).filter(Boolean),

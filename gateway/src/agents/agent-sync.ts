@@ -2,7 +2,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ConfigService } from '../domain/config-service.js';
 import type { ProbeEngine } from '../engine/probe-engine.js';
-import type { GatewaySnapshot } from '../store/index.js';
+import { agentKey } from '../secrets/cipher.js';
+import { agentAccountValues, type AgentSnapshot } from './agent-snapshot.js';
 import { signedHeaders } from './signature.js';
 
 export interface AgentSyncOptions {
@@ -26,12 +27,16 @@ const MAX_BACKOFF_MS = 5_000;
 export class AgentSync {
   private readonly abort = new AbortController();
   private etag: string | null = null;
+  /** What the control plane seals this agent's account material with; derived, never sent. */
+  private readonly accountKey: Buffer;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private pollLoop: Promise<void> | null = null;
   /** Time of the last successful exchange with the control plane, for /readyz-style status. */
   lastContactAt: number | null = null;
 
-  constructor(private readonly options: AgentSyncOptions) {}
+  constructor(private readonly options: AgentSyncOptions) {
+    this.accountKey = agentKey(options.token, options.gatewayId);
+  }
 
   start(): void {
     this.pollLoop = this.poll();
@@ -56,7 +61,7 @@ export class AgentSync {
         const path = `/api/v1/agent/config?wait=${this.options.pollWaitSeconds ?? 25}`;
         const response = await this.request('GET', path, '', this.etag ? { 'if-none-match': this.etag } : {});
         if (response.status === 200) {
-          this.applySnapshot((await response.json()) as GatewaySnapshot);
+          this.applySnapshot((await response.json()) as AgentSnapshot);
           this.etag = response.headers.get('etag');
         } else if (response.status !== 304) {
           throw new Error(`control plane answered ${response.status}: ${await response.text()}`);
@@ -74,11 +79,19 @@ export class AgentSync {
   }
 
   /** Writes the snapshot to the local store (the cache an agent restarts from) and lets the engine follow. */
-  private applySnapshot(snapshot: GatewaySnapshot): void {
-    const { service } = this.options;
-    const diff = service.store.snapshots.apply(snapshot);
+  private applySnapshot(snapshot: AgentSnapshot): void {
+    const { service, log } = this.options;
+    const { accounts: sealedAccounts, ...config } = snapshot;
+    const accounts = sealedAccounts && agentAccountValues(sealedAccounts, this.accountKey);
+    // The accounts' material stays sealed on disk; it is opened in memory when a check needs it.
+    const diff = service.store.transaction(() => {
+      const applied = service.store.snapshots.apply(config);
+      if (accounts) service.store.sharedAccounts.replaceAll(accounts.values, 'control plane', new Date().toISOString());
+      return applied;
+    });
     service.announce({ serverIds: diff.serverIds, removedProbeIds: diff.removedProbeIds });
-    this.options.log.info({ servers: snapshot.servers.length, probes: snapshot.probes.length }, 'configuration from the control plane applied');
+    for (const { name, reason } of accounts?.refused ?? []) log.warn({ account: name }, `shared account "${name}" from the control plane is not usable: ${reason}`);
+    log.info({ servers: snapshot.servers.length, probes: snapshot.probes.length, accounts: accounts?.values.length }, 'configuration from the control plane applied');
   }
 
   private async heartbeat(): Promise<void> {

@@ -2,11 +2,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createHash } from 'node:crypto';
 import { SignatureVerifier } from '../agents/signature.js';
+import type { AgentSnapshot } from '../agents/agent-snapshot.js';
+import { agentKey } from '../secrets/cipher.js';
+import type { SharedAccountService } from '../secrets/shared-account-service.js';
 import type { ProbeEngine } from '../engine/probe-engine.js';
 import { HANDOVER_MS } from '../engine/probe-engine.js';
 import { ApiError } from '../domain/errors.js';
 import { ConfigPollQuery, Heartbeat } from '../schemas/agent.js';
-import type { GatewaySnapshot } from '../store/index.js';
 import { errorBody } from './errors.js';
 import type { ApiOptions } from './context.js';
 
@@ -21,16 +23,18 @@ export interface AgentApiOptions extends ApiOptions {
   engine: ProbeEngine;
   /** The shared agent token (GATEWAY_CONTROL_PLANE_TOKEN on the control plane). */
   agentToken: string;
+  /** The material of the accounts an agent's servers name goes to it sealed under a key derived for that agent. */
+  accounts?: SharedAccountService;
 }
 
 /** Moves older than this are no longer interesting to anyone: both sides have switched. */
 const MOVE_MEMORY_MS = HANDOVER_MS + 60_000;
 
-export function snapshotTag(snapshot: GatewaySnapshot): string {
+export function snapshotTag(snapshot: object): string {
   return `"${createHash('sha256').update(JSON.stringify(snapshot)).digest('base64url').slice(0, 27)}"`;
 }
 
-export const agentRoutes: FastifyPluginAsyncTypebox<AgentApiOptions> = async (app, { service, engine, agentToken }) => {
+export const agentRoutes: FastifyPluginAsyncTypebox<AgentApiOptions> = async (app, { service, engine, agentToken, accounts }) => {
   const verifier = new SignatureVerifier(agentToken);
   // Wakes long polls on every committed change; each poll then checks whether its own snapshot changed.
   const waiters = new Set<() => void>();
@@ -61,7 +65,14 @@ export const agentRoutes: FastifyPluginAsyncTypebox<AgentApiOptions> = async (ap
     request.agentId = verdict.gateway;
   });
 
-  const snapshotOf = (gateway: string) => service.store.snapshots.snapshotFor(gateway, new Date(Date.now() - MOVE_MEMORY_MS).toISOString());
+  /** The snapshot, and its tag: over the configuration and the accounts' stored state, not their freshly sealed copies. */
+  const snapshotOf = (gateway: string): { snapshot: AgentSnapshot; tag: string } => {
+    const config = service.store.snapshots.snapshotFor(gateway, new Date(Date.now() - MOVE_MEMORY_MS).toISOString());
+    if (!accounts) return { snapshot: config, tag: snapshotTag(config) };
+    const names = config.servers.map((s) => s.sharedAccount).filter((name): name is string => name !== null);
+    const sealed = accounts.forAgent(names, agentKey(agentToken, gateway));
+    return { snapshot: { ...config, accounts: sealed.accounts }, tag: snapshotTag({ ...config, accountsStamp: sealed.stamp }) };
+  };
 
   app.get('/agent/config', {
     schema: { tags: ['agents'], summary: "The configuration an agent runs (long-poll with If-None-Match and ?wait=seconds)", querystring: ConfigPollQuery },
@@ -70,8 +81,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox<AgentApiOptions> = async (ap
     const known = request.headers['if-none-match'];
     const deadline = Date.now() + (request.query.wait ?? 0) * 1000;
     for (;;) {
-      const snapshot = snapshotOf(gateway);
-      const tag = snapshotTag(snapshot);
+      const { snapshot, tag } = snapshotOf(gateway);
       if (tag !== known) return reply.header('etag', tag).send(snapshot);
       const remaining = deadline - Date.now();
       if (remaining <= 0 || closing || request.raw.destroyed) return reply.status(304).header('etag', tag).send();

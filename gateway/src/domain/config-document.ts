@@ -2,9 +2,10 @@
 import { CONFIG_API_VERSION, type ConfigDocument, type ImportSummary, type ProbeDocument, type ServerDocument } from '../schemas/config-document.js';
 import type { FieldProblem } from '../schemas/common.js';
 import { DEFAULT_INTERVAL_SECONDS, type Probe } from '../schemas/probe.js';
-import type { ServerValues } from '../store/index.js';
+import type { ProbeValues, ServerValues } from '../store/index.js';
 import type { ConfigService } from './config-service.js';
 import { ValidationError } from './errors.js';
+import { missingAccountProblem } from '../secrets/shared-account-service.js';
 import { highestProbeQuorum, probeProblems, scheduleProblems, serverProblems } from './validate.js';
 import { PROBE_VALUE_KEYS, SERVER_VALUE_KEYS, pick, probeValues, scheduleValues, serverValues } from './values.js';
 
@@ -127,6 +128,9 @@ function applyDocument(service: ConfigService, document: ConfigDocument, options
       }
     }
     const found = serverProblems(values, { shortestInheritingIntervalSeconds: shortest, highestProbeQuorum: highestProbeQuorum(untouchedProbes) });
+    // Accounts are not exported (their secrets stay here), so the document can name one this gateway lacks.
+    const account = missingAccountProblem(values.sharedAccount, (name) => store.sharedAccounts.exists(name));
+    if (account) found.unshift({ ...account, message: `${account.message} (server "${doc.name}")` });
     if (found.length > 0) return void problems.push(...at(prefix, found));
     let serverId: number;
     if (!existing) {
@@ -182,7 +186,13 @@ function importProbes(
     const { schedule, ...probeDoc } = doc;
     const scheduleId = schedule == null ? null : scheduleIds.get(schedule);
     if (scheduleId === undefined) return void problems.push({ field: `${prefix}.schedule`, message: `names schedule "${schedule}", which is neither stored nor in the document` });
-    const values = probeValues({ ...probeDoc, scheduleId }, service.context(options.user));
+    let values: ProbeValues;
+    try {
+      values = probeValues({ ...probeDoc, scheduleId }, service.context(options.user));
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return void problems.push(...error.problems.map((p) => ({ field: `${prefix}.${p.field}`, message: p.message })));
+    }
     const found = probeProblems(values, {
       serverConnectTimeoutMs: server.connectTimeoutMs,
       serverGatewayCount: server.gateways.length,

@@ -5,6 +5,7 @@ import type { ServerInput, ServerPatch } from '../schemas/server.js';
 import type { ProbeInput, ProbePatch } from '../schemas/probe.js';
 import type { ScheduleInput } from '../schemas/schedule.js';
 import { ApiError, ValidationError } from './errors.js';
+import { missingAccountProblem } from '../secrets/shared-account-service.js';
 import type { TargetAllowlist } from './targets.js';
 import { highestProbeQuorum, probeProblems, scheduleProblems, serverProblems } from './validate.js';
 import {
@@ -88,7 +89,8 @@ export class ConfigService {
   private checkServer(values: ServerValues, id: number | null): void {
     const shortest = id === null ? null : this.store.probes.shortestInheritingInterval(id);
     const quorum = id === null ? null : highestProbeQuorum(this.store.probes.ofServer(id));
-    throwIfAny(serverProblems(values, { shortestInheritingIntervalSeconds: shortest, highestProbeQuorum: quorum }));
+    const account = missingAccountProblem(values.sharedAccount, (name) => this.store.sharedAccounts.exists(name));
+    throwIfAny([...(account ? [account] : []), ...serverProblems(values, { shortestInheritingIntervalSeconds: shortest, highestProbeQuorum: quorum })]);
   }
 
   // --- probes

@@ -4,6 +4,7 @@ import { GatewayRepository } from './gateways.js';
 import { ProbeRepository } from './probes.js';
 import { ScheduleRepository } from './schedules.js';
 import { ServerRepository } from './servers.js';
+import { SharedAccountRepository } from './shared-accounts.js';
 import { SnapshotRepository } from './snapshots.js';
 
 export class ConfigStore {
@@ -12,6 +13,7 @@ export class ConfigStore {
   readonly schedules: ScheduleRepository;
   readonly gateways: GatewayRepository;
   readonly snapshots: SnapshotRepository;
+  readonly sharedAccounts: SharedAccountRepository;
 
   constructor(readonly db: Db) {
     this.servers = new ServerRepository(db);
@@ -19,6 +21,7 @@ export class ConfigStore {
     this.schedules = new ScheduleRepository(db);
     this.gateways = new GatewayRepository(db);
     this.snapshots = new SnapshotRepository(db, this.servers, this.probes, this.schedules);
+    this.sharedAccounts = new SharedAccountRepository(db);
   }
 
   static open(file: string): ConfigStore {
@@ -45,3 +48,4 @@ export type { ScheduleValues } from './schedules.js';
 export type { GatewayRecord } from './gateways.js';
 export type { ServerMove } from './servers.js';
 export type { GatewaySnapshot, SnapshotDiff } from './snapshots.js';
+export type { SealedAccount, SharedAccountValues } from './shared-accounts.js';

@@ -199,6 +199,14 @@ export class ServerRepository {
       .all({ gateway, since: sinceIso }) as MoveRow[]).map(toMove);
   }
 
+  /** Points the servers that use shared account `from` at its new name `to`; returns their ids. */
+  renameSharedAccount(from: string, to: string, user: string, now: string): number[] {
+    const ids = this.sql('SELECT id FROM servers WHERE shared_account = ?').pluck().all(from) as number[];
+    this.sql('UPDATE servers SET shared_account = @to, version = version + 1, updated_at = @now, updated_by = @user WHERE shared_account = @from')
+      .run({ from, to, now, user });
+    return ids;
+  }
+
   /** Deletes the server; its probes go with it through ON DELETE CASCADE in the same statement. */
   delete(id: number): { probeIds: number[] } {
     const probeIds = this.sql('SELECT id FROM probes WHERE server_id = ?').pluck().all(id) as number[];

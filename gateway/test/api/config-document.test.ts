@@ -8,6 +8,8 @@ const started: TestGateway[] = [];
 async function gateway(env: Record<string, string> = {}): Promise<TestGateway> {
   const gw = await startTestGateway(env);
   started.push(gw);
+  // Shared accounts are not exported (their secrets stay on each gateway): every gateway here has the one the seed names.
+  await ok(gw.api.post('/api/v1/shared-accounts', { name: 'svc-erp' }));
   return gw;
 }
 afterAll(async () => { await Promise.all(started.map((gw) => gw.dispose())); });
@@ -64,7 +66,7 @@ describe('export', () => {
     expect(erp.probes.map((p: any) => [p.name, p.schedule])).toEqual([['dispatcher', 'office'], ['gateway', null], ['message-server', null]]);
     expect(erp.probes[0]).toEqual({
       name: 'dispatcher', description: null, owner: 'api', windowBegin: null, windowEnd: null, intervalSeconds: 60, host: '127.0.0.1',
-      port: 3200, timeoutMs: null, enabled: true, thresholds: [], schedule: 'office',
+      port: 3200, timeoutMs: null, enabled: true, thresholds: [], tls: null, dialogue: null, ipVersion: 'auto', schedule: 'office',
     });
     expect(exported.servers[1].probes).toEqual([]);
     const text = JSON.stringify(exported);
