@@ -5,9 +5,9 @@ import type { Threshold } from '../schemas/threshold.js';
 import { parseDurationMs } from './durations.js';
 import { locationAlerts, type GatewayTeams } from './location-rules.js';
 import {
-  availabilityRatioQuery, connectTimeMsQuery, downSeries, gatewayDownQuery, gatewaySaturationQuery, scopeMatchers, type Comparison, type ProbeScope,
+  availabilityRatioQuery, certExpiryDaysQuery, connectTimeMsQuery, downSeries, gatewayDownQuery, gatewaySaturationQuery, scopeMatchers, type Comparison, type ProbeScope,
 } from './promql.js';
-import { DEFAULT_RATIO_WINDOW, effectiveThresholds, follows, type SourcedThreshold } from './thresholds.js';
+import { DEFAULT_RATIO_WINDOW, effectiveThresholds, follows, overrides, type SourcedThreshold } from './thresholds.js';
 import {
   ALERT_NAMES, gatewayAnnotations, gatewayLabels, gatewaySaturationAnnotations, ruleTitle, thresholdAnnotations, thresholdLabels, type TemplateDialect,
   type ThresholdText,
@@ -84,7 +84,7 @@ function serverGroup(server: AlertingServer, probes: AlertingProbe[], teams: Gat
     const excludedProbeIds: number[] = [];
     for (const { probe, thresholds } of effective.probes) {
       if (follows(thresholds, entry)) coveredIntervals.push(probe.intervalSeconds);
-      else excludedProbeIds.push(probe.id);
+      else if (overrides(probe, thresholds, entry)) excludedProbeIds.push(probe.id);
     }
     return thresholdAlerts(server, null, { serverId: server.id, excludedProbeIds }, entry, coveredIntervals, teams);
   });
@@ -154,6 +154,7 @@ function measurement(threshold: Threshold, scope: ProbeScope, windowMs: number):
     case 'availability': return downSeries(threshold.consecutiveChecks ?? 1, scopeMatchers(scope));
     case 'availabilityRatio': return { query: availabilityRatioQuery(scope, windowMs), condition: { operator: '<', value: requiredValue(threshold) } };
     case 'connectTime': return { query: connectTimeMsQuery(scope), condition: { operator: '>', value: requiredValue(threshold) } };
+    case 'certExpiry': return { query: certExpiryDaysQuery(scope), condition: { operator: '<', value: requiredValue(threshold) } };
   }
 }
 

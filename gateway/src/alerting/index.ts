@@ -1,11 +1,12 @@
 // Threshold overrides -> alert rules, for Grafana (the plugin) and Prometheus (the gateway's export). Pure: no I/O.
 export type { AlertingConfig, AlertingGateway, AlertingProbe, AlertingServer, RuleOptions } from './types.js';
 export {
-  DEFAULT_RATIO_WINDOW, DEFAULT_THRESHOLD, effectiveThresholds, follows, probeThresholds, quorumOf, serverThresholds, thresholdKey,
+  DEFAULT_CERT_EXPIRY_THRESHOLDS, DEFAULT_RATIO_WINDOW, DEFAULT_THRESHOLD, effectiveThresholds, follows, overrides, probeThresholds, quorumOf,
+  serverThresholds, thresholdKey, usesTls,
   type EffectiveThresholds, type SourcedThreshold, type ThresholdKind, type ThresholdLevel, type ThresholdSource,
 } from './thresholds.js';
 export {
-  alertExpr, availabilityQuery, availabilityRatioQuery, connectTimeMsQuery, consecutiveFailuresQuery, gatewayDownQuery, scopeMatchers,
+  alertExpr, availabilityQuery, availabilityRatioQuery, certExpiryDaysQuery, connectTimeMsQuery, consecutiveFailuresQuery, gatewayDownQuery, scopeMatchers,
   type Comparison, type ProbeScope,
 } from './promql.js';
 export {

@@ -1,10 +1,9 @@
 // PromQL for servers probed from several gateways (locations): each location exports its own series, labelled with
 // its `gateway`; these builders count, compare and name the locations per probe.
 import { formatDuration } from './durations.js';
-import { alertExpr, downSeries, scopeMatchers, type ProbeScope } from './promql.js';
+import { PROBE_LABELS, alertExpr, downSeries, scopeMatchers, type ProbeScope } from './promql.js';
 
-/** The labels that name a probe whatever the location: one alert instance per probe, not per probe and location. */
-export const PROBE_LABELS = ['server', 'server_id', 'probe', 'probe_id', 'target', 'role', 'site'] as const;
+export { PROBE_LABELS };
 const BY_PROBE = `(${PROBE_LABELS.join(', ')})`;
 
 /** A location's state as the per-location queries give it: down (after the threshold's checks), up (latest check connected), else 0. */

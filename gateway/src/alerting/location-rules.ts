@@ -51,6 +51,9 @@ export function locationAlerts(input: LocationRuleInput): AlertDefinition[] {
     case 'connectTime':
       // Latency belongs to the path: an instance per probe and location, and the annotation names the gateway.
       return [alert];
+    case 'certExpiry':
+      // Its query already takes the earliest expiry over the locations: one instance per probe.
+      return [alert];
   }
 }
 

@@ -55,6 +55,21 @@ export function downSeries(consecutiveChecks: number, matchers: string): { query
     : { query: `tcpprobe_availability{${matchers}}`, condition: { operator: '<', value: 1 } };
 }
 
+/** The labels that name a probe whatever the location: one alert instance per probe, not per probe and location. */
+export const PROBE_LABELS = ['server', 'server_id', 'probe', 'probe_id', 'target', 'role', 'site'] as const;
+
+/**
+ * Days until the probe's certificate chain expires: its earliest notAfter at the latest handshake, the earliest of its
+ * locations (they may reach different backends), so one instance per probe. Negative once expired. Parenthesised,
+ * though division binds tighter than the comparison appended to it, for the reader.
+ */
+export function certExpiryDaysQuery(scope: ProbeScope): string {
+  return `((min by (${PROBE_LABELS.join(', ')}) (tcpprobe_tls_cert_expiry_timestamp_seconds{${scopeMatchers(scope)}}) - time()) / 86400)`;
+}
+
+/** The protocol, cipher and leaf certificate of the probe's latest handshake, from any location (`%q` is the probe id). */
+export const TLS_INFO_QUERY_FORMAT = 'tcpprobe_tls_info{probe_id=%q}';
+
 /** Connect time of the latest successful check, in milliseconds like the threshold. */
 export function connectTimeMsQuery(scope: ProbeScope): string {
   return `tcpprobe_connect_seconds{${scopeMatchers(scope)}} * 1000`;

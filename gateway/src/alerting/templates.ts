@@ -1,7 +1,8 @@
 // What an alert says: its labels (for routing) and annotations (for the human paged), for both rule engines.
 import type { Threshold } from '../schemas/threshold.js';
 import { formatDuration, parseDurationMs } from './durations.js';
-import { PROBE_INFO_QUERY_FORMAT, frequentFailureQueryFormat } from './promql.js';
+import { PROBE_INFO_QUERY_FORMAT, TLS_INFO_QUERY_FORMAT, frequentFailureQueryFormat } from './promql.js';
+import { DEFAULT_CERT_EXPIRY_THRESHOLDS } from './thresholds.js';
 import type { AlertingServer } from './types.js';
 
 /** The one template difference that matters here: how the value is named, and whether a template may query. */
@@ -26,6 +27,7 @@ export const ALERT_NAMES: Record<Threshold['kind'] | 'pathDown' | 'gatewayDown' 
   pathDown: 'TcpProbePathDown',
   availabilityRatio: 'TcpProbeAvailabilityLow',
   connectTime: 'TcpProbeConnectSlow',
+  certExpiry: 'TcpProbeCertExpiring',
   gatewayDown: 'TcpProbeGatewayDown',
   gatewaySaturated: 'TcpProbeGatewaySaturated',
 };
@@ -103,6 +105,14 @@ export function thresholdAnnotations(text: ThresholdText, dialect: TemplateDiale
         dialect.canQuery ? resolvedTarget() : '',
       ]);
       break;
+    case 'certExpiry':
+      summary = `${probe}: its TLS certificate {{ if lt ${dialect.value} 0.0 }}has expired{{ else }}expires in {{ printf "%.1f" ${dialect.value} }} days{{ end }}`;
+      description = details([
+        `The first certificate to expire in the chain {{ $labels.target }} presents expires in less than the ${threshold.level} threshold of ${threshold.value} days${forText(text.forMs)}.`,
+        ' Renew it, or see why its automatic renewal did not.',
+        dialect.canQuery ? tlsCertificate() : '',
+      ]);
+      break;
   }
   return { summary, description, ...linkAnnotations(threshold, grafanaUrl) };
 }
@@ -118,8 +128,12 @@ export function linkAnnotations(threshold: Threshold, grafanaUrl: string | undef
   });
 }
 
-export function defaultNote(text: Pick<ThresholdText, 'isDefault'>): string {
-  return text.isDefault ? ' This is the built-in default; set an availability threshold on the server or probe to change it.' : '';
+export function defaultNote(text: Pick<ThresholdText, 'isDefault' | 'threshold'>): string {
+  if (!text.isDefault) return '';
+  return text.threshold.kind === 'certExpiry'
+    ? ` This is the built-in default of probes with TLS (${DEFAULT_CERT_EXPIRY_THRESHOLDS.map((d) => `${d.level} ${d.value} days`).join(', ')} ahead);` +
+      ` set a certExpiry threshold at level ${text.threshold.level} on the server or probe to change it.`
+    : ' This is the built-in default; set an availability threshold on the server or probe to change it.';
 }
 
 export function gatewayAnnotations(forMs: number): Record<string, string> {
@@ -170,6 +184,12 @@ export function frequentFailure(lookbackMs: number): string {
 export function resolvedTarget(): string {
   return `{{ with printf \`${PROBE_INFO_QUERY_FORMAT}\` $labels.probe_id | query }}{{ with first . }}` +
     ' Last resolved to {{ label "actual_host" . }}{{ with label "actual_ipv4" . }} ({{ . }}){{ end }}.{{ end }}{{ end }}';
+}
+
+/** The leaf certificate of the latest handshake; the chain's first expiry may be an intermediate's. */
+export function tlsCertificate(): string {
+  return `{{ with printf \`${TLS_INFO_QUERY_FORMAT}\` $labels.probe_id | query }}{{ with first . }}` +
+    ' Leaf certificate: {{ label "subject" . }}, issued by {{ label "issuer" . }} (SHA-256 {{ label "fingerprint_sha256" . }}).{{ end }}{{ end }}';
 }
 
 export function probePageHint(dialect: TemplateDialect, grafanaUrl: string | undefined): string {

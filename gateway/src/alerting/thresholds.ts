@@ -21,37 +21,60 @@ export interface SourcedThreshold {
  */
 export const DEFAULT_THRESHOLD: Readonly<Threshold> = Object.freeze({ kind: 'availability', level: 'critical', for: '5m', consecutiveChecks: 2 });
 
+/**
+ * Every probe that uses TLS has these certificate-expiry monitors, each unless its server or itself sets certExpiry at
+ * that level: a warning two weeks ahead (time to renew in working hours, also through a slow change process) and a
+ * critical alert three days ahead (automatic renewal has failed; a weekend fits in before it expires).
+ */
+export const DEFAULT_CERT_EXPIRY_THRESHOLDS: readonly Readonly<Threshold>[] = Object.freeze([
+  Object.freeze<Threshold>({ kind: 'certExpiry', level: 'warning', value: 14 }),
+  Object.freeze<Threshold>({ kind: 'certExpiry', level: 'critical', value: 3 }),
+]);
+
 /** availabilityRatio without a window. */
 export const DEFAULT_RATIO_WINDOW = '1h';
 
 /** Rule order: stable, so that the same configuration always gives the same payloads. */
-const KIND_ORDER: Record<ThresholdKind, number> = { availability: 0, availabilityRatio: 1, connectTime: 2 };
+const KIND_ORDER: Record<ThresholdKind, number> = { availability: 0, availabilityRatio: 1, connectTime: 2, certExpiry: 3 };
 const LEVEL_ORDER: Record<ThresholdLevel, number> = { warning: 0, critical: 1 };
 
 export function thresholdKey(threshold: Pick<Threshold, 'kind' | 'level'>): string {
   return `${threshold.kind}/${threshold.level}`;
 }
 
+/** A TLS handshake after the connect or at a startTls step of the dialogue: the probe has a certificate to watch. */
+export function usesTls(probe: Pick<AlertingProbe, 'tls' | 'dialogue'>): boolean {
+  return (probe.tls ?? null) !== null || (probe.dialogue ?? []).some((step) => 'startTls' in step);
+}
+
 /**
  * What the server's own rules check: its thresholds, plus the default when it sets no availability threshold.
  * A server that sets availability thresholds gets exactly those: a default critical page after 5 minutes must not
- * overtake the warning it asked for after 10.
+ * overtake the warning it asked for after 10. The certExpiry defaults are there while any of `probes` (its probes)
+ * uses TLS: a server of plain probes has no certificate to watch, and no rule for one.
  */
-export function serverThresholds(server: Pick<AlertingServer, 'thresholds'>): SourcedThreshold[] {
-  return withDefault(server.thresholds.map((threshold) => ({ threshold, source: 'server' })));
+export function serverThresholds(server: Pick<AlertingServer, 'thresholds'>, probes: readonly Pick<AlertingProbe, 'tls' | 'dialogue'>[] = []): SourcedThreshold[] {
+  return withDefaults(server.thresholds.map((threshold) => ({ threshold, source: 'server' })), probes.some(usesTls));
 }
 
 /**
  * Everything that applies to one probe: its own thresholds, the server's of the other kinds and levels, and the
  * default when neither sets an availability threshold (so a probe with its own availability warning is not also
- * paged by the default).
+ * paged by the default). The server's certExpiry thresholds and the certExpiry defaults apply only to a probe that
+ * uses TLS; its own apply as it sets them.
  */
-export function probeThresholds(server: Pick<AlertingServer, 'thresholds'>, probe: Pick<AlertingProbe, 'thresholds'>): SourcedThreshold[] {
+export function probeThresholds(
+  server: Pick<AlertingServer, 'thresholds'>,
+  probe: Pick<AlertingProbe, 'thresholds' | 'tls' | 'dialogue'>,
+): SourcedThreshold[] {
   const own = new Set(probe.thresholds.map(thresholdKey));
-  return withDefault([
-    ...server.thresholds.filter((threshold) => !own.has(thresholdKey(threshold))).map((threshold) => ({ threshold, source: 'server' as const })),
+  const tls = usesTls(probe);
+  return withDefaults([
+    ...server.thresholds
+      .filter((threshold) => !own.has(thresholdKey(threshold)) && (tls || threshold.kind !== 'certExpiry'))
+      .map((threshold) => ({ threshold, source: 'server' as const })),
     ...probe.thresholds.map((threshold) => ({ threshold, source: 'probe' as const })),
-  ]);
+  ], tls);
 }
 
 export interface EffectiveThresholds<P> {
@@ -61,12 +84,12 @@ export interface EffectiveThresholds<P> {
   probes: { probe: P; thresholds: SourcedThreshold[] }[];
 }
 
-export function effectiveThresholds<P extends Pick<AlertingProbe, 'thresholds'>>(
+export function effectiveThresholds<P extends Pick<AlertingProbe, 'thresholds' | 'tls' | 'dialogue'>>(
   server: Pick<AlertingServer, 'thresholds'>,
   probes: readonly P[],
 ): EffectiveThresholds<P> {
   return {
-    server: serverThresholds(server),
+    server: serverThresholds(server, probes),
     probes: probes.map((probe) => ({ probe, thresholds: probeThresholds(server, probe) })),
   };
 }
@@ -79,10 +102,27 @@ export function follows(probeEffective: readonly SourcedThreshold[], serverThres
   return probeEffective.some((entry) => entry.source !== 'probe' && entry.threshold === serverThreshold.threshold);
 }
 
-function withDefault(thresholds: SourcedThreshold[]): SourcedThreshold[] {
-  const all = thresholds.some((entry) => entry.threshold.kind === 'availability')
-    ? thresholds
-    : [...thresholds, { threshold: DEFAULT_THRESHOLD, source: 'default' as const }];
+/**
+ * Whether the probe brings its own rule in place of a server-level threshold, so that the server's rule must leave it
+ * out. A certExpiry threshold does not concern a probe without TLS: the probe neither follows nor overrides it.
+ */
+export function overrides(
+  probe: Pick<AlertingProbe, 'tls' | 'dialogue'>,
+  probeEffective: readonly SourcedThreshold[],
+  serverThreshold: SourcedThreshold,
+): boolean {
+  if (serverThreshold.threshold.kind === 'certExpiry' && !usesTls(probe)) return false;
+  return !follows(probeEffective, serverThreshold);
+}
+
+function withDefaults(thresholds: SourcedThreshold[], tls: boolean): SourcedThreshold[] {
+  const set = new Set(thresholds.map((entry) => thresholdKey(entry.threshold)));
+  const defaults = [
+    ...(thresholds.some((entry) => entry.threshold.kind === 'availability') ? [] : [DEFAULT_THRESHOLD]),
+    // Per level: a server that moves the warning to 30 days keeps the critical default of 3.
+    ...(tls ? DEFAULT_CERT_EXPIRY_THRESHOLDS.filter((threshold) => !set.has(thresholdKey(threshold))) : []),
+  ];
+  const all = [...thresholds, ...defaults.map((threshold) => ({ threshold, source: 'default' as const }))];
   return all.toSorted((a, b) => KIND_ORDER[a.threshold.kind] - KIND_ORDER[b.threshold.kind] || LEVEL_ORDER[a.threshold.level] - LEVEL_ORDER[b.threshold.level]);
 }
 

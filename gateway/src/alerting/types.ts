@@ -1,10 +1,18 @@
 // What the alert-rule mapping reads: the stored servers and probes, as the gateway API returns them.
 import type { Server } from '../schemas/server.js';
 import type { Probe } from '../schemas/probe.js';
+import type { DialogueStep, TlsSettings } from '../probing/types.js';
 
 /** Type-only imports: this folder stays free of runtime dependencies so the Grafana plugin can bundle it. */
 export type AlertingServer = Pick<Server, 'id' | 'name' | 'role' | 'site' | 'gateways' | 'thresholds'>;
-export type AlertingProbe = Pick<Probe, 'id' | 'serverId' | 'name' | 'intervalSeconds' | 'thresholds'>;
+/**
+ * `tls` and `dialogue` say whether the probe uses TLS, which gives it the certExpiry defaults; left out, the probe is
+ * plain. (Declared here rather than picked from Probe, so that callers with older probe objects still fit.)
+ */
+export type AlertingProbe = Pick<Probe, 'id' | 'serverId' | 'name' | 'intervalSeconds' | 'thresholds'> & {
+  tls?: TlsSettings | null;
+  dialogue?: readonly DialogueStep[] | null;
+};
 
 /** A location's owner: its path alerts (TcpProbePathDown) go to this team rather than the service's. */
 export interface AlertingGateway {

@@ -9,7 +9,7 @@ export const RULE_UID_MAX_LENGTH = 40;
 export const RULE_UID_PATTERN = /^[a-zA-Z0-9-_]+$/;
 
 /** Short codes keep "probekit-p<16-digit id>-connect-warn" within 40 characters. */
-const KIND_CODE: Record<ThresholdKind, string> = { availability: 'down', availabilityRatio: 'ratio', connectTime: 'connect' };
+const KIND_CODE: Record<ThresholdKind, string> = { availability: 'down', availabilityRatio: 'ratio', connectTime: 'connect', certExpiry: 'cert' };
 const LEVEL_CODE: Record<ThresholdLevel, string> = { warning: 'warn', critical: 'crit' };
 
 export type RuleOwner = { serverId: number } | { probeId: number };

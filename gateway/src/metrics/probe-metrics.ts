@@ -15,7 +15,9 @@ import {
   type MetricProducer,
   type SumMetricData,
 } from '@opentelemetry/sdk-metrics';
-import { CHECK_OUTCOMES, MISSED_SLOT_REASONS, outcomeIndex, type CheckOutcome, type CheckResult, type MissedSlotReason } from '../probing/types.js';
+import {
+  CHECK_OUTCOMES, MISSED_SLOT_REASONS, outcomeIndex, type CheckOutcome, type CheckResult, type MissedSlotReason, type TlsDetails,
+} from '../probing/types.js';
 import { ADDED_LABELS, LABEL_BLOCK, prerenderLabels, SharedLabelParts } from './prometheus-text.js';
 
 export interface ProbeMetricLabels {
@@ -95,6 +97,22 @@ class HistogramPoint implements LivePoint<BucketCounts> {
   }
 }
 
+/**
+ * The series only deeper checks (TLS, dialogue) have. One object a probe that has them, null for a plain probe, whose
+ * state so grows by one field, not five. Each series goes when a plain result says the probe no longer has it, and
+ * stays through a deeper check that failed before producing it (null in the result): its last value is still true.
+ */
+interface DeepState {
+  /** The latest handshake's; hidden outside the probe's window and reset on entering one, like connectSeconds. */
+  tlsHandshakeSeconds: LivePoint<number> | null;
+  /** The earliest notAfter of the chain last presented; shown inside and outside windows, like info: it stays true. */
+  certExpiry: LivePoint<number> | null;
+  /** The latest handshake's protocol, cipher and leaf certificate; one series, replaced when any of them changes. */
+  tlsInfo: LivePoint<number> | null;
+  /** Connected to the last expect matched; like tlsHandshakeSeconds. */
+  responseSeconds: LivePoint<number> | null;
+}
+
 interface ProbeState {
   /** The probe's labels; replaced on a label change, never modified, as its label block is prerendered. */
   attributes: Attributes;
@@ -117,6 +135,8 @@ interface ProbeState {
   actualHost: string | null;
   actualIpv4: string | null;
   connectDuration: LivePoint<BucketCounts>;
+  /** null for a probe whose results carry no TLS or dialogue data: most probes. */
+  deep: DeepState | null;
   /**
    * By CHECK_OUTCOMES index: success (index 0) from the start, a failure reason from its first occurrence. Starts as
    * a one-element array: most probes never fail, and six empty slots a probe were ~50 bytes at 50k probes.
@@ -192,6 +212,7 @@ export class ProbeMetrics implements MetricProducer {
         actualHost: null,
         actualIpv4: null,
         connectDuration: new HistogramPoint(startTime, this.collectedAt, attributes, this.connectBoundaries),
+        deep: null,
         checks,
       });
       this.gateway.configured.value = this.probes.size;
@@ -224,6 +245,10 @@ export class ProbeMetrics implements MetricProducer {
       probe.consecutiveFailures = null;
       probe.connectSeconds = null;
       probe.dnsSeconds = null;
+      if (probe.deep !== null) {
+        probe.deep.tlsHandshakeSeconds = null;
+        probe.deep.responseSeconds = null;
+      }
     }
   }
 
@@ -264,6 +289,44 @@ export class ProbeMetrics implements MetricProducer {
       if (probe.info !== null) this.labelParts.release(probe.info.attributes);
       probe.info = this.livePoint(startTime, this.infoAttributes(probe), 1);
     }
+    if (probe.deep !== null || result.tls != null || result.responseMs != null) this.recordDeep(probe, result);
+  }
+
+  /**
+   * The TLS and response series: undefined in the result (a plain check) drops them, null (a deeper check that failed
+   * before getting that far) keeps the last values, a value sets them. A successful check with null has no handshake
+   * or no expect to make: the probe no longer asks for it (say, a dialogue without TLS now), so that series goes too.
+   */
+  private recordDeep(probe: ProbeState, { tls, responseMs, outcome }: CheckResult): void {
+    const { startTime, attributes } = probe;
+    const deep = (probe.deep ??= { tlsHandshakeSeconds: null, certExpiry: null, tlsInfo: null, responseSeconds: null });
+    const succeeded = outcome === 'success';
+    if (tls === undefined || (tls === null && succeeded)) {
+      this.dropTls(deep);
+    } else if (tls !== null) {
+      deep.tlsHandshakeSeconds ??= this.livePoint(startTime, attributes, 0);
+      deep.tlsHandshakeSeconds.value = tls.handshakeMs / 1000;
+      deep.certExpiry ??= this.livePoint(startTime, attributes, 0);
+      deep.certExpiry.value = tls.chainExpiresAt / 1000;
+      if (deep.tlsInfo === null || !sameTlsInfo(deep.tlsInfo.attributes, tls)) {
+        if (deep.tlsInfo !== null) this.labelParts.release(deep.tlsInfo.attributes);
+        deep.tlsInfo = this.livePoint(startTime, this.tlsInfoAttributes(attributes, tlsInfoLabels(tls)), 1);
+      }
+    }
+    if (responseMs === undefined || (responseMs === null && succeeded)) {
+      deep.responseSeconds = null;
+    } else if (responseMs !== null) {
+      deep.responseSeconds ??= this.livePoint(startTime, attributes, 0);
+      deep.responseSeconds.value = responseMs / 1000;
+    }
+    if (deep.tlsHandshakeSeconds === null && deep.certExpiry === null && deep.tlsInfo === null && deep.responseSeconds === null) probe.deep = null;
+  }
+
+  private dropTls(deep: DeepState): void {
+    if (deep.tlsInfo !== null) this.labelParts.release(deep.tlsInfo.attributes);
+    deep.tlsHandshakeSeconds = null;
+    deep.certExpiry = null;
+    deep.tlsInfo = null;
   }
 
   observeSchedulerLag(lagMs: number): void {
@@ -299,12 +362,20 @@ export class ProbeMetrics implements MetricProducer {
       if (point !== undefined) point.attributes = this.checkAttributes(attributes, CHECK_OUTCOMES[outcome]!);
     });
     if (probe.info !== null) probe.info.attributes = this.infoAttributes(probe);
+    const deep = probe.deep;
+    if (deep !== null) {
+      for (const point of [deep.tlsHandshakeSeconds, deep.certExpiry, deep.responseSeconds]) {
+        if (point !== null) point.attributes = attributes;
+      }
+      if (deep.tlsInfo !== null) deep.tlsInfo.attributes = this.tlsInfoAttributes(attributes, deep.tlsInfo.attributes as unknown as TlsInfoLabels);
+    }
   }
 
   /** Every shared label part the probe's series hold, once each (see SharedLabelParts). */
   private releaseParts(probe: ProbeState): void {
     for (const point of probe.checks) if (point !== undefined) this.labelParts.release(point.attributes);
     if (probe.info !== null) this.labelParts.release(probe.info.attributes);
+    if (probe.deep?.tlsInfo != null) this.labelParts.release(probe.deep.tlsInfo.attributes);
   }
 
   private checkAttributes(attributes: Attributes, result: CheckOutcome): Attributes {
@@ -343,6 +414,28 @@ export class ProbeMetrics implements MetricProducer {
     }, probe.attributes, this.labelParts);
   }
 
+  /** The probe's labels and the handshake's; the added part is shared by the probes of one certificate and cipher. */
+  private tlsInfoAttributes(attributes: Attributes, tls: TlsInfoLabels): Attributes {
+    const labels = attributes as unknown as ProbeMetricLabels;
+    return prerenderLabels({
+      gateway: labels.gateway,
+      server: labels.server,
+      server_id: labels.server_id,
+      probe: labels.probe,
+      probe_id: labels.probe_id,
+      target: labels.target,
+      role: labels.role,
+      site: labels.site,
+      tls_version: tls.tls_version,
+      cipher: tls.cipher,
+      subject: tls.subject,
+      issuer: tls.issuer,
+      fingerprint_sha256: tls.fingerprint_sha256,
+      [LABEL_BLOCK]: undefined,
+      [ADDED_LABELS]: undefined,
+    }, attributes, this.labelParts);
+  }
+
   /**
    * MetricProducer: the current state as OTel metric data.
    *
@@ -362,6 +455,10 @@ export class ProbeMetrics implements MetricProducer {
     const checks: DataPoint<number>[] = [];
     const lastCheck: DataPoint<number>[] = [];
     const info: DataPoint<number>[] = [];
+    const tlsHandshakeSeconds: DataPoint<number>[] = [];
+    const certExpiry: DataPoint<number>[] = [];
+    const tlsInfo: DataPoint<number>[] = [];
+    const responseSeconds: DataPoint<number>[] = [];
     const add = <T>(points: DataPoint<T>[], point: LivePoint<T> | null | undefined) => {
       if (point != null) points.push(point);
     };
@@ -383,6 +480,15 @@ export class ProbeMetrics implements MetricProducer {
       for (const point of probe.checks) add(checks, point);
       add(lastCheck, probe.lastCheck);
       add(info, probe.info);
+      const deep = probe.deep;
+      if (deep !== null) {
+        if (probe.active) {
+          add(tlsHandshakeSeconds, deep.tlsHandshakeSeconds);
+          add(responseSeconds, deep.responseSeconds);
+        }
+        add(certExpiry, deep.certExpiry);
+        add(tlsInfo, deep.tlsInfo);
+      }
     }
     const gateway = this.gateway;
 
@@ -395,6 +501,10 @@ export class ProbeMetrics implements MetricProducer {
       counter('tcpprobe_checks_total', 'Checks run, by result: success or the failure reason (each reason from its first occurrence).', checks),
       gauge('tcpprobe_last_check_timestamp_seconds', 'Start of the latest check, Unix time.', lastCheck),
       gauge('tcpprobe_info', 'The name (after CNAMEs) and IPv4 address the latest resolving check connected to.', info),
+      gauge('tcpprobe_tls_handshake_seconds', "TLS handshake time of the latest check that completed one; absent outside the probe's window and for probes without TLS.", tlsHandshakeSeconds),
+      gauge('tcpprobe_tls_cert_expiry_timestamp_seconds', 'When the first certificate of the chain the target presented at the latest handshake expires (earliest notAfter), Unix time.', certExpiry),
+      gauge('tcpprobe_tls_info', 'The TLS version, cipher and leaf certificate (subject, issuer, SHA-256 fingerprint) of the latest handshake; 1.', tlsInfo),
+      gauge('tcpprobe_response_seconds', "Time from connected to the last expect of the dialogue matched, of the latest check that matched them all; absent outside the probe's window.", responseSeconds),
       histogram('tcpprobe_scheduler_lag_seconds', 'How late checks started after they were due.', [gateway.schedulerLag]),
       gauge('tcpprobe_checks_in_flight', 'Checks running now.', [gateway.inFlight]),
       gauge('tcpprobe_checks_in_flight_limit', 'Checks that may run at once (GATEWAY_MAX_IN_FLIGHT, or sized to the open-file limit and memory); due checks beyond it wait.', [gateway.inFlightLimit]),
@@ -431,6 +541,24 @@ function labelAttributes(labels: ProbeMetricLabels): Attributes {
     [LABEL_BLOCK]: undefined,
     [ADDED_LABELS]: undefined,
   });
+}
+
+/** The added labels of tcpprobe_tls_info, as its attributes hold them. */
+interface TlsInfoLabels {
+  tls_version: string;
+  cipher: string;
+  subject: string;
+  issuer: string;
+  fingerprint_sha256: string;
+}
+
+function tlsInfoLabels(tls: TlsDetails): TlsInfoLabels {
+  return { tls_version: tls.protocol, cipher: tls.cipher, subject: tls.subject, issuer: tls.issuer, fingerprint_sha256: tls.fingerprintSha256 };
+}
+
+function sameTlsInfo(attributes: Attributes, tls: TlsDetails): boolean {
+  return attributes.tls_version === tls.protocol && attributes.cipher === tls.cipher && attributes.subject === tls.subject
+    && attributes.issuer === tls.issuer && attributes.fingerprint_sha256 === tls.fingerprintSha256;
 }
 
 function sameLabels(attributes: Attributes, labels: ProbeMetricLabels): boolean {

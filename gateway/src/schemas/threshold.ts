@@ -2,7 +2,7 @@
 import { Type, type Static } from 'typebox';
 import { Duration, RULE } from './common.js';
 
-export const THRESHOLD_KINDS = ['availability', 'availabilityRatio', 'connectTime'] as const;
+export const THRESHOLD_KINDS = ['availability', 'availabilityRatio', 'connectTime', 'certExpiry'] as const;
 export const THRESHOLD_LEVELS = ['warning', 'critical'] as const;
 
 /** A `team` label value: what notification policies and Alertmanager routes match on. */
@@ -11,10 +11,10 @@ export const Team = Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_.:-]*$', 
 export const Threshold = Type.Object(
   {
     kind: Type.Enum(THRESHOLD_KINDS, {
-      description: 'availability: down for `for` and/or `consecutiveChecks`; availabilityRatio: percent up over `window` below `value`; connectTime: above `value` ms for `for`',
+      description: 'availability: down for `for` and/or `consecutiveChecks`; availabilityRatio: percent up over `window` below `value`; connectTime: above `value` ms for `for`; certExpiry: the TLS certificate chain expires in less than `value` days (probes with TLS have warning 14 and critical 3 by default)',
     }),
     level: Type.Enum(THRESHOLD_LEVELS),
-    value: Type.Optional(Type.Number({ minimum: 0, description: 'percent for availabilityRatio, milliseconds for connectTime; unused for availability' })),
+    value: Type.Optional(Type.Number({ minimum: 0, description: 'percent for availabilityRatio, milliseconds for connectTime, days for certExpiry; unused for availability' })),
     for: Type.Optional(Duration),
     consecutiveChecks: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'availability: down for this many checks in a row; with `for`, both must hold' })),
     minFailingLocations: Type.Optional(Type.Integer({

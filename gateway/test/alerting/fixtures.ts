@@ -17,6 +17,11 @@ export const availability = (extra: Partial<Threshold> = {}): Threshold => ({ ki
 export const ratio = (extra: Partial<Threshold> = {}): Threshold => ({ kind: 'availabilityRatio', level: 'warning', value: 99, ...extra });
 export const connect = (extra: Partial<Threshold> = {}): Threshold => ({ kind: 'connectTime', level: 'warning', value: 250, ...extra });
 
+export const cert = (extra: Partial<Threshold> = {}): Threshold => ({ kind: 'certExpiry', level: 'warning', value: 30, ...extra });
+/** A probe's fields for a TLS handshake right after the connect, and for an SMTP dialogue that upgrades with STARTTLS. */
+export const TLS: Partial<AlertingProbe> = { tls: { verify: true } };
+export const STARTTLS: Partial<AlertingProbe> = { dialogue: [{ expect: '^220 ' }, { send: 'STARTTLS\r\n' }, { expect: '^220 ' }, { startTls: true }] };
+
 export const GRAFANA = { folderUid: 'probekit', datasourceUid: 'prometheus-uid', grafanaUrl: 'https://grafana.example/' };
 
 /**

@@ -1,7 +1,7 @@
 // Test helpers for the metrics module: check results, probe labels, and a Prometheus text parser.
 
 import type { ProbeMetricLabels } from '../../src/metrics/probe-metrics.js';
-import type { CheckResult } from '../../src/probing/types.js';
+import type { CheckResult, TlsDetails } from '../../src/probing/types.js';
 
 export function labelsFor(id: string, overrides: Partial<ProbeMetricLabels> = {}): ProbeMetricLabels {
   return {
@@ -29,6 +29,27 @@ export function success(overrides: Partial<CheckResult> = {}): CheckResult {
     actualAddress: '10.0.0.7',
     ...overrides,
   };
+}
+
+/** What a TLS handshake to db.example.com showed, as probing/tls.ts reports it. */
+export function tlsDetails(overrides: Partial<TlsDetails> = {}): TlsDetails {
+  return {
+    handshakeMs: 8,
+    protocol: 'TLSv1.3',
+    cipher: 'TLS_AES_256_GCM_SHA384',
+    subject: 'CN=db.example.com',
+    issuer: 'CN=Example CA, O=Example',
+    fingerprintSha256: 'ab'.repeat(32),
+    notBefore: 1_690_000_000_000,
+    notAfter: 1_710_000_000_000,
+    chainExpiresAt: 1_705_000_000_000,
+    ...overrides,
+  };
+}
+
+/** A deeper check's success: a handshake and, unless overridden, a dialogue whose expects matched. */
+export function deepSuccess(overrides: Partial<CheckResult> = {}): CheckResult {
+  return success({ tls: tlsDetails(), responseMs: 40, transcript: [], ...overrides });
 }
 
 export function failure(outcome: CheckResult['outcome'], overrides: Partial<CheckResult> = {}): CheckResult {

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMetrics, type GatewayMetrics } from '../../src/metrics/metrics.js';
 import { CHECK_OUTCOMES } from '../../src/probing/types.js';
-import { failure, labelsFor, parseSamples, samplesOf, success } from './helpers.js';
+import { deepSuccess, failure, labelsFor, parseSamples, samplesOf, success, tlsDetails } from './helpers.js';
 
 const PER_PROBE_METRICS = [
   'tcpprobe_availability',
@@ -237,6 +237,146 @@ describe('configuration changes', () => {
     expect(text).not.toContain('otel_metric_overflow');
     for (const name of PER_PROBE_METRICS) expect(new Set(samplesOf(text, name).map((s) => s.labels.probe_id)).size, name).toBe(5_000);
     expect(samplesOf(text, 'tcpprobe_probes_configured')[0]?.value).toBe(5_000);
+  });
+});
+
+describe('TLS and dialogue series', () => {
+  const DEEP_METRICS = ['tcpprobe_tls_handshake_seconds', 'tcpprobe_tls_cert_expiry_timestamp_seconds', 'tcpprobe_tls_info', 'tcpprobe_response_seconds'];
+  const deepSamples = (text: string) => DEEP_METRICS.flatMap((name) => samplesOf(text, name));
+  const tlsInfo = { tls_version: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', subject: 'CN=db.example.com', issuer: 'CN=Example CA, O=Example', fingerprint_sha256: 'ab'.repeat(32) };
+
+  it('are absent for plain probes, whatever their results', async () => {
+    const { probeMetrics, render } = setup();
+    probeMetrics.upsertProbe('p1', labelsFor('p1'));
+    probeMetrics.record('p1', success());
+    probeMetrics.record('p1', failure('refused'));
+    const text = await render();
+    expect(deepSamples(text)).toEqual([]);
+    expect(text).not.toMatch(/tcpprobe_(tls|response)_/);
+  });
+
+  it('report the handshake time, the chain expiry, the TLS info and the response time of a deeper check', async () => {
+    const { probeMetrics, render } = setup();
+    probeMetrics.upsertProbe('p1', labelsFor('p1'));
+    probeMetrics.record('p1', deepSuccess({ tls: tlsDetails({ handshakeMs: 12.5, chainExpiresAt: 1_705_000_000_250 }), responseMs: 42 }));
+    const text = await render();
+    const labels = labelsFor('p1');
+    expect(samplesOf(text, 'tcpprobe_tls_handshake_seconds')).toEqual([{ name: 'tcpprobe_tls_handshake_seconds', labels, value: 0.0125 }]);
+    expect(samplesOf(text, 'tcpprobe_tls_cert_expiry_timestamp_seconds')).toEqual([
+      { name: 'tcpprobe_tls_cert_expiry_timestamp_seconds', labels, value: 1_705_000_000.25 },
+    ]);
+    expect(samplesOf(text, 'tcpprobe_tls_info')).toEqual([{ name: 'tcpprobe_tls_info', labels: { ...labels, ...tlsInfo }, value: 1 }]);
+    expect(samplesOf(text, 'tcpprobe_response_seconds')).toEqual([{ name: 'tcpprobe_response_seconds', labels, value: 0.042 }]);
+    expect(text).toContain('# TYPE tcpprobe_tls_cert_expiry_timestamp_seconds gauge\n');
+  });
+
+  it('keep their last values through a deeper check that failed before its handshake (tls null)', async () => {
+    const { probeMetrics, render } = setup();
+    probeMetrics.upsertProbe('p1', labelsFor('p1'));
+    probeMetrics.record('p1', deepSuccess());
+    const before = deepSamples(await render());
+    probeMetrics.record('p1', failure('timeout', { tls: null, responseMs: null, transcript: [] }));
+    expect(deepSamples(await render())).toEqual(before);
+    // A handshake that worked, and a dialogue that then did not match: TLS values move on, the response time stays.
+    probeMetrics.record('p1', failure('unexpected_response', { tls: tlsDetails({ handshakeMs: 30 }), responseMs: null, transcript: [] }));
+    const text = await render();
+    expect(samplesOf(text, 'tcpprobe_tls_handshake_seconds')[0]?.value).toBe(0.03);
+    expect(samplesOf(text, 'tcpprobe_response_seconds')[0]?.value).toBe(0.04);
+  });
+
+  it('keep the certificate of a handshake whose certificate failed verification', async () => {
+    const { probeMetrics, render } = setup();
+    probeMetrics.upsertProbe('p1', labelsFor('p1'));
+    probeMetrics.record('p1', failure('cert_expired', { tls: tlsDetails({ chainExpiresAt: 1_600_000_000_000 }), responseMs: null, transcript: null }));
+    const text = await render();
+    expect(samplesOf(text, 'tcpprobe_tls_cert_expiry_timestamp_seconds')[0]?.value).toBe(1_600_000_000);
+    expect(samplesOf(text, 'tcpprobe_checks_total', { result: 'cert_expired' })[0]?.value).toBe(1);
+  });
+
+  it('go with a plain result (tls and responseMs undefined): the probe is plain now', async () => {
+    const { probeMetrics, render } = setup();
+    probeMetrics.upsertProbe('p1', labelsFor('p1'));
+    probeMetrics.record('p1', deepSuccess());
+    expect(probeMetrics.sharedLabelParts).toBe(3); // result="success"; the address; the TLS info
+    probeMetrics.record('p1', success());
+    expect(deepSamples(await render())).toEqual([]);
+    expect(probeMetrics.sharedLabelParts).toBe(2);
+  });
+
+  it('go with a successful deeper check that had no handshake, or no expect, to make: the probe no longer asks for it', async () => {
+    const { probeMetrics, render } = setup();
+    probeMetrics.upsertProbe('p1', labelsFor('p1'));
+    probeMetrics.record('p1', deepSuccess());
+    // TLS without a dialogue now: the response series goes, TLS stays.
+    probeMetrics.record('p1', deepSuccess({ responseMs: null, transcript: null }));
+    let text = await render();
+    expect(samplesOf(text, 'tcpprobe_response_seconds')).toEqual([]);
+    expect(samplesOf(text, 'tcpprobe_tls_info')).toHaveLength(1);
+    // A banner check without TLS now: the TLS series go, the response time is back.
+    probeMetrics.record('p1', deepSuccess({ tls: null, responseMs: 5 }));
+    text = await render();
+    expect(deepSamples(text).map((s) => s.name)).toEqual(['tcpprobe_response_seconds']);
+    expect(probeMetrics.sharedLabelParts).toBe(2);
+  });
+
+  it('keep one tcpprobe_tls_info series a probe, replaced when the certificate, version or cipher changes', async () => {
+    const { probeMetrics, render } = setup();
+    probeMetrics.upsertProbe('p1', labelsFor('p1'));
+    probeMetrics.record('p1', deepSuccess());
+    probeMetrics.record('p1', deepSuccess({ tls: tlsDetails({ fingerprintSha256: 'cd'.repeat(32), subject: 'CN=db.example.com, O="Renewed, Inc."' }) }));
+    probeMetrics.record('p1', deepSuccess({ tls: tlsDetails({ fingerprintSha256: 'cd'.repeat(32), subject: 'CN=db.example.com, O="Renewed, Inc."', protocol: 'TLSv1.2', cipher: 'ECDHE-RSA-AES128-GCM-SHA256' }) }));
+    expect(samplesOf(await render(), 'tcpprobe_tls_info').map((s) => [s.labels.fingerprint_sha256, s.labels.subject, s.labels.tls_version, s.labels.cipher])).toEqual([
+      ['cd'.repeat(32), 'CN=db.example.com, O="Renewed, Inc."', 'TLSv1.2', 'ECDHE-RSA-AES128-GCM-SHA256'],
+    ]);
+    expect(probeMetrics.sharedLabelParts).toBe(3);
+  });
+
+  it('share the TLS info of probes on one certificate, and let it go with its last series', async () => {
+    const { probeMetrics } = setup();
+    for (const id of ['p1', 'p2']) {
+      probeMetrics.upsertProbe(id, labelsFor(id));
+      probeMetrics.record(id, deepSuccess());
+    }
+    expect(probeMetrics.sharedLabelParts).toBe(3);
+    probeMetrics.removeProbe('p1');
+    expect(probeMetrics.sharedLabelParts).toBe(3);
+    probeMetrics.removeProbe('p2');
+    expect(probeMetrics.sharedLabelParts).toBe(0);
+  });
+
+  it('move to new labels on a config change, and go with a deleted probe', async () => {
+    const { probeMetrics, render } = setup();
+    probeMetrics.upsertProbe('p1', labelsFor('p1'));
+    probeMetrics.upsertProbe('p2', labelsFor('p2'));
+    probeMetrics.record('p1', deepSuccess());
+    probeMetrics.record('p2', deepSuccess());
+    probeMetrics.upsertProbe('p1', labelsFor('p1', { probe: 'renamed', target: 'db.example.com:6432' }));
+    expect(probeMetrics.sharedLabelParts).toBe(3); // result="success"; the address; the TLS info, still shared
+    let text = await render();
+    for (const name of DEEP_METRICS) {
+      expect(samplesOf(text, name, { probe_id: 'p1' }).map((s) => [s.labels.probe, s.labels.target]), name).toEqual([['renamed', 'db.example.com:6432']]);
+    }
+    expect(samplesOf(text, 'tcpprobe_tls_info', { probe_id: 'p1' })[0]?.labels).toEqual({ ...labelsFor('p1', { probe: 'renamed', target: 'db.example.com:6432' }), ...tlsInfo });
+    probeMetrics.removeProbe('p1');
+    probeMetrics.record('p1', deepSuccess());
+    text = await render();
+    expect(deepSamples(text).filter((s) => s.labels.probe_id === 'p1')).toEqual([]);
+    expect(deepSamples(text)).toHaveLength(4);
+    probeMetrics.removeProbe('p2');
+    expect(probeMetrics.sharedLabelParts).toBe(0);
+  });
+
+  it("hide the handshake and response times outside the probe's window, keeping the certificate's expiry and info", async () => {
+    const { probeMetrics, render } = setup();
+    probeMetrics.upsertProbe('p1', labelsFor('p1'));
+    probeMetrics.record('p1', deepSuccess());
+    probeMetrics.setActive('p1', false);
+    const names = async () => [...new Set(deepSamples(await render()).map((s) => s.name))];
+    expect(await names()).toEqual(['tcpprobe_tls_cert_expiry_timestamp_seconds', 'tcpprobe_tls_info']);
+    probeMetrics.setActive('p1', true);
+    expect(await names()).toEqual(['tcpprobe_tls_cert_expiry_timestamp_seconds', 'tcpprobe_tls_info']);
+    probeMetrics.record('p1', deepSuccess());
+    expect(await names()).toEqual(DEEP_METRICS);
   });
 });
 

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/metrics/metrics.js';
-import { failure, labelsFor, parseSamples, success } from './helpers.js';
+import { deepSuccess, failure, labelsFor, parseSamples, success, tlsDetails } from './helpers.js';
 
 const PROMTOOL = '/usr/bin/promtool';
 
@@ -33,6 +33,7 @@ describe('promtool check metrics', () => {
       labelsFor('p2', { probe: 'two\nlines', site: '' }),
       labelsFor('p3', { probe: 'Zürich 東京 🚀', target: '[2001:db8::1]:443' }),
       labelsFor('p4'),
+      labelsFor('p5', { probe: 'smtp "mail"', target: 'mail.example.com:25' }),
     ];
     weird.forEach((labels) => probeMetrics.upsertProbe(labels.probe_id, labels));
     probeMetrics.record('p1', success());
@@ -40,6 +41,9 @@ describe('promtool check metrics', () => {
     probeMetrics.record('p2', failure('dns_error', { actualHost: null, actualIpv4: null, dnsMs: null }));
     probeMetrics.record('p3', success({ actualIpv4: null, actualAddress: '2001:db8::1', connectMs: 25_000 }));
     probeMetrics.setActive('p4', false);
+    // TLS and dialogue series, with a subject as certificates have them: quotes, commas, backslashes, non-ASCII.
+    probeMetrics.record('p5', deepSuccess({ tls: tlsDetails({ subject: 'CN=mail.example.com, O="Müller \\ Söhne, GmbH"', issuer: 'CN=東京 CA' }) }));
+    probeMetrics.record('p5', failure('unexpected_response', { tls: null, responseMs: null, transcript: [] }));
     probeMetrics.observeSchedulerLag(40);
     probeMetrics.setInFlight(2);
     probeMetrics.setInFlightLimit(512);
