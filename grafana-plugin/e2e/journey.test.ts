@@ -3,8 +3,8 @@
 // Grafana's alerting API as provisioned. Check the configuration, create a probe server, add a probe to a loopback
 // listener, watch it turn up, point it at a closed port and see its alert go pending, compare the alert rules, add a
 // probe outside its window, delete; then a server on several locations (this gateway, an agent registered with it that
-// may not reach the target, and a name not seen yet) and its probe's state at each. A screenshot of each page lands in
-// e2e/screenshots/.
+// may not reach the target, and a name not seen yet) and its probe's state at each; last a shared account with a CA
+// and a TLS probe verified through it. A screenshot of each page lands in e2e/screenshots/.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -12,7 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { testCertificates, type TestCertificates } from '../../gateway/test/helpers/certs';
 import { spawnGateway, type GatewayProcess } from '../../gateway/test/helpers/gateway-process';
+import { startTlsServer, type TestTlsServer } from '../../gateway/test/helpers/tls-servers';
 import { OVERVIEW_PATH } from '../preview/paths';
 import { startPreview, type Preview } from '../preview/host';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, requireChromium } from '../src/test/chromium';
@@ -30,6 +32,9 @@ let agentDir: string;
 /** A second location: an agent of the preview's gateway whose GATEWAY_ALLOWED_TARGETS keeps it from loopback targets. */
 let agent: GatewayProcess;
 let listener: Server;
+/** A TLS service on loopback whose certificate the test CA signed; a shared account makes it trusted. */
+let tlsServer: TestTlsServer;
+let certificates: TestCertificates;
 let listenerPort: number;
 let closedPort: number;
 const pageErrors: string[] = [];
@@ -48,6 +53,8 @@ beforeAll(async () => {
   closedPort = await listen(probeClosed);
   await new Promise<void>((resolve) => probeClosed.close(() => resolve()));
 
+  certificates = await testCertificates();
+  tlsServer = await startTlsServer({ certificate: certificates.leaf, banner: '* OK ready\r\n' });
   preview = await startPreview({ user: { login: 'alice', orgRole: 'Admin' }, gatewayEnv: { GATEWAY_CONTROL_PLANE_TOKEN: AGENT_TOKEN } });
   agentDir = mkdtempSync(join(tmpdir(), 'probekit-agent-'));
   agent = await spawnGateway({
@@ -74,6 +81,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close();
   await agent?.stop();
+  await tlsServer?.close();
   await preview?.close();
   if (agentDir) rmSync(agentDir, { recursive: true, force: true });
   await new Promise<void>((resolve) => (listener ? listener.close(() => resolve()) : resolve()));
@@ -328,6 +336,37 @@ async function journey(): Promise<void> {
   await containsText(page.getByRole('region', { name: 'Probe summary' }), 'down at 1 of 3 locations, up at 1, no data from 1');
   await containsText(page.getByRole('region', { name: 'Thresholds and alerts' }), 'alerts when 2 of 3 locations see it down');
   await shot('14-probe-locations', { fullPage: true });
+
+  // Shared accounts (admins): one holding the test CA, a server that uses it, and a TLS probe to a loopback TLS
+  // server verified through it, tested before saving: the handshake and the certificate's expiry in days.
+  await page.getByRole('link', { name: 'Shared accounts', exact: true }).first().click();
+  await visible(page.getByText('No shared accounts yet'));
+  await page.getByRole('button', { name: 'Create shared account' }).first().click();
+  await field('Name').fill('test-ca');
+  await field('CA bundle').fill(certificates.ca.cert);
+  await page.getByRole('button', { name: 'Create shared account' }).click();
+  await containsText(page.getByRole('table', { name: 'Shared accounts' }), 'CN=probekit test CA (self-signed), expires in');
+  await shot('15-shared-accounts');
+  await page.goto(`${preview.url}${APP}/servers/new`);
+  await field('Name').fill('mail');
+  await field('Shared account').click();
+  await page.getByRole('option', { name: 'test-ca' }).click();
+  await page.getByRole('button', { name: 'Create probe server' }).click();
+  await rowOf('mail').getByRole('link', { name: 'mail', exact: true }).click();
+  await page.getByRole('link', { name: 'Add probe' }).first().click();
+  await field('Name').fill('mail-tls');
+  await field('Host').fill('127.0.0.1');
+  await field('Port').fill(String(tlsServer.port));
+  await field('Use TLS').check({ force: true });
+  await field('Server name').fill('localhost');
+  await field('Preset').click();
+  await page.getByRole('option', { name: /^Generic banner/ }).click();
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  const tested = page.getByLabel('Connection test');
+  await containsText(tested, /Certificate expires\s*in 36[45]/);
+  await containsText(tested, 'CN=probekit test CA');
+  await containsText(page.getByRole('table', { name: 'Transcript' }), 'ready');
+  await shot('16-probe-form-tls-tested', { fullPage: true });
 
   // Everything went through the Grafana-style proxy to the real gateway.
   expect(preview.server.forwarded).toEqual(

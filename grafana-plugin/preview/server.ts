@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import pluginJson from '../src/plugin.json' with { type: 'json' };
 import { DEFAULT_CONTACT_POINTS, GrafanaAlertingApi } from '../src/test/grafanaAlertingApi';
 import { roleIncludes, servePluginSettings, type OrgRole, type PluginSettings, type RawResponse } from '../src/test/grafanaHttp';
+import { matchRoute } from '../src/pluginRoutes';
 import { provisionedAppJsonData, provisionedContactPoints, provisionedDataSource, type ProvisionedDataSource } from './provisioning';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -157,17 +158,17 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       }
       if (url.pathname.startsWith(proxyPrefix)) {
         const rest = url.pathname.slice(proxyPrefix.length);
-        const route = pluginJson.routes.find((r) => r.method === method && rest.startsWith(r.path.replace(/\*$/, '')));
-        if (!route) return sendJson(response, 404, { message: 'plugin route match not found' });
-        if (!roleIncludes(options.user.orgRole, route.reqRole ?? 'Viewer')) {
+        const matched = matchRoute(pluginJson.routes, method, rest);
+        if (!matched) return sendJson(response, 404, { message: 'plugin route match not found' });
+        if (!roleIncludes(options.user.orgRole, matched.route.reqRole ?? 'Viewer')) {
           return sendJson(response, 403, { message: 'plugin proxy route access denied' });
         }
-        const path = rest.slice(route.path.length - 1);
-        forwarded.push(`${method} /${path}`);
         // As the route's url and header templates: the settings as stored now.
+        const target = `${matched.route.url.replace('{{ .JsonData.gatewayUrl }}', settings.jsonData.gatewayUrl ?? '')}${matched.rest ? `/${matched.rest}` : ''}`;
+        forwarded.push(`${method} ${new URL(target).pathname}`);
         const headers: Record<string, string> = { authorization: `Bearer ${settings.secureJsonData.gatewayToken ?? ''}`, 'x-grafana-user': options.user.login };
         if (request.headers['content-type']) headers['content-type'] = request.headers['content-type'];
-        return forward(request, response, `${settings.jsonData.gatewayUrl}/${path}${url.search}`, headers);
+        return forward(request, response, `${target}${url.search}`, headers);
       }
       const dsPrefix = `/api/datasources/proxy/uid/${prometheus.uid}/`;
       if (url.pathname.startsWith(dsPrefix)) {

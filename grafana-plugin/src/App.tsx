@@ -10,6 +10,8 @@ import { ProbeDetailPage } from './pages/ProbeDetail/ProbeDetailPage';
 import { ProbeEditorPage } from './pages/ProbeEditor/ProbeEditorPage';
 import { ProbeServerPage } from './pages/ProbeServer/ProbeServerPage';
 import { AlertRulesPage } from './pages/AlertRules/AlertRulesPage';
+import { SharedAccountEditorPage } from './pages/SharedAccounts/SharedAccountEditorPage';
+import { SharedAccountsPage } from './pages/SharedAccounts/SharedAccountsPage';
 import type { AppJsonData } from './types';
 
 export function App({ meta }: AppRootProps<AppJsonData>) {
@@ -25,6 +27,9 @@ export function App({ meta }: AppRootProps<AppJsonData>) {
         <Route path={ROUTES.editProbe} element={<ProbeEditorPage />} />
         <Route path={ROUTES.gateways} element={<GatewaysPage />} />
         <Route path={ROUTES.alertRules} element={<AlertRulesPage />} />
+        <Route path={ROUTES.sharedAccounts} element={<SharedAccountsPage />} />
+        <Route path={ROUTES.newSharedAccount} element={<SharedAccountEditorPage />} />
+        <Route path={ROUTES.editSharedAccount} element={<SharedAccountEditorPage />} />
         <Route path="*" element={<Navigate to={links.servers()} replace />} />
       </Routes>
     </AppSettingsProvider>

@@ -23,6 +23,9 @@ export const ROUTES = {
   editProbe: 'probes/:probeId/edit',
   gateways: 'gateways',
   alertRules: 'alert-rules',
+  sharedAccounts: 'shared-accounts',
+  newSharedAccount: 'shared-accounts/new',
+  editSharedAccount: 'shared-accounts/:accountId/edit',
 } as const;
 
 /** Absolute links to the app's pages. */
@@ -36,5 +39,8 @@ export const links = {
   editProbe: (id: number) => `${PLUGIN_BASE_URL}/probes/${id}/edit`,
   gateways: () => `${PLUGIN_BASE_URL}/gateways`,
   alertRules: () => `${PLUGIN_BASE_URL}/alert-rules`,
+  sharedAccounts: () => `${PLUGIN_BASE_URL}/shared-accounts`,
+  newSharedAccount: () => `${PLUGIN_BASE_URL}/shared-accounts/new`,
+  editSharedAccount: (id: number) => `${PLUGIN_BASE_URL}/shared-accounts/${id}/edit`,
   config: () => `/plugins/${PLUGIN_ID}`,
 };

@@ -10,6 +10,16 @@ describe('permissions from plugin.json routes', () => {
     expect(requiredRole('DELETE')).toBe('Admin');
   });
 
+  test('shared accounts: anyone may list them, only admins write them', () => {
+    expect(requiredRole('GET', undefined, 'gateway/api/v1/shared-accounts')).toBe('Viewer');
+    expect(requiredRole('POST', undefined, 'gateway/api/v1/shared-accounts')).toBe('Admin');
+    expect(requiredRole('PUT', undefined, 'gateway/api/v1/shared-accounts/3')).toBe('Admin');
+    expect(requiredRole('DELETE', undefined, 'gateway/api/v1/shared-accounts/3')).toBe('Admin');
+    // Everything else keeps its route: an editor still creates servers, probes and Test connections.
+    expect(requiredRole('POST', undefined, 'gateway/api/v1/check')).toBe('Editor');
+    expect(requiredRole('PUT', undefined, 'gateway/api/v1/servers/3')).toBe('Editor');
+  });
+
   test('higher roles include lower ones; no role includes nothing', () => {
     expect(roleAllows('Admin', 'POST')).toBe(true);
     expect(roleAllows('Editor', 'DELETE')).toBe(false);
@@ -29,8 +39,8 @@ describe('permissions from plugin.json routes', () => {
   });
 
   test('viewers read, editors change, admins also delete', () => {
-    expect(permissionsFor('Viewer')).toEqual({ canEdit: false, canDelete: false });
-    expect(permissionsFor('Editor')).toEqual({ canEdit: true, canDelete: false });
-    expect(permissionsFor('Admin')).toEqual({ canEdit: true, canDelete: true });
+    expect(permissionsFor('Viewer')).toEqual({ canEdit: false, canDelete: false, canManageAccounts: false });
+    expect(permissionsFor('Editor')).toEqual({ canEdit: true, canDelete: false, canManageAccounts: false });
+    expect(permissionsFor('Admin')).toEqual({ canEdit: true, canDelete: true, canManageAccounts: true });
   });
 });

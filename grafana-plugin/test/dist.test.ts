@@ -85,15 +85,17 @@ describe('dist/plugin.json', () => {
 
   test('routes gateway/* to the configured gateway, one verb per route with its Grafana role', () => {
     const routes = plugin().routes as Array<Record<string, unknown>>;
-    expect(routes.map((route) => [route.path, route.method, route.reqRole])).toEqual([
-      ['gateway/*', 'GET', 'Viewer'],
-      ['gateway/*', 'POST', 'Editor'],
-      ['gateway/*', 'PUT', 'Editor'],
-      ['gateway/*', 'PATCH', 'Editor'],
-      ['gateway/*', 'DELETE', 'Admin'],
+    expect(routes.map((route) => [route.path, route.method, route.reqRole, route.url])).toEqual([
+      // Shared accounts hold credentials: only admins write them (first, as Grafana takes the first route that matches).
+      ['gateway/api/v1/shared-accounts', 'POST', 'Admin', '{{ .JsonData.gatewayUrl }}/api/v1/shared-accounts'],
+      ['gateway/api/v1/shared-accounts/*', 'PUT', 'Admin', '{{ .JsonData.gatewayUrl }}/api/v1/shared-accounts'],
+      ['gateway/*', 'GET', 'Viewer', '{{ .JsonData.gatewayUrl }}'],
+      ['gateway/*', 'POST', 'Editor', '{{ .JsonData.gatewayUrl }}'],
+      ['gateway/*', 'PUT', 'Editor', '{{ .JsonData.gatewayUrl }}'],
+      ['gateway/*', 'PATCH', 'Editor', '{{ .JsonData.gatewayUrl }}'],
+      ['gateway/*', 'DELETE', 'Admin', '{{ .JsonData.gatewayUrl }}'],
     ]);
     for (const route of routes) {
-      expect(route.url).toBe('{{ .JsonData.gatewayUrl }}');
       expect(route.headers).toEqual([{ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.gatewayToken }}' }]);
     }
   });

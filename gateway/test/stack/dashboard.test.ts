@@ -84,6 +84,7 @@ describe('the TCP probes overview dashboard', () => {
       ['info', 'tcpprobe_info'],
       ['last_check', 'tcpprobe_last_check_timestamp_seconds'],
       ['checks_total', 'tcpprobe_checks_total'],
+      ['cert_expiry', 'tcpprobe_tls_cert_expiry_timestamp_seconds'],
     ]);
     for (const target of grid[0].targets) expect(target, target.refId).toMatchObject({ instant: true, range: false });
     const panelPlugins = pluginJsons().filter((plugin) => plugin.type === 'panel');

@@ -186,9 +186,9 @@ describe('a real Prometheus running provisioning/prometheus/prometheus.yml', () 
     expect(up[0]!.metric).toMatchObject({ instance: new URL(gw.url).host, probekit_gateway: 'test-gw' });
     const availability = await eventually('the probes\' availability', async () => {
       const result = await query('tcpprobe_availability{job="probekit"}');
-      return result.length === 2 ? result : undefined;
+      return result.length === 3 ? result : undefined;
     });
-    expect(Object.fromEntries(availability.map((s) => [s.metric.probe, s.value[1]]))).toEqual({ open: '1', closed: '0' });
+    expect(Object.fromEntries(availability.map((s) => [s.metric.probe, s.value[1]]))).toEqual({ open: '1', closed: '0', tls: '1' });
     // The probe series keep their own gateway label: no exported_gateway.
     expect(availability[0]!.metric.gateway).toBe('test-gw');
     expect(availability[0]!.metric.exported_gateway).toBeUndefined();

@@ -6,7 +6,9 @@ import { dirname, join, posix, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { TestGateway } from '../helpers/gateway.js';
+import { testCertificates } from '../helpers/certs.js';
 import { startListener, type TestListener } from '../helpers/listeners.js';
+import { startTlsServer } from '../helpers/tls-servers.js';
 import { freePort } from '../helpers/prometheus.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -162,27 +164,34 @@ export function exportedMetricNames(text: string): Set<string> {
 export interface ProbedGateway {
   listener: TestListener;
   serverId: number;
-  probeIds: { open: number; closed: number };
+  probeIds: { open: number; closed: number; tls: number };
   close(): Promise<void>;
 }
 
 /**
- * One probe server ("loopback", role production, site lab) with a probe of an open loopback port and one of a closed
- * port, checked every second, each run once at once: every per-probe family then has series (success and refused).
+ * One probe server ("loopback", role production, site lab) with a probe of an open loopback port, one of a closed
+ * port and one of a loopback TLS server (unverified: its certificate's expiry is recorded all the same), checked every
+ * second, each run once at once: every per-probe family then has series (success, refused, TLS).
  */
 export async function addLoopbackProbes(gw: TestGateway): Promise<ProbedGateway> {
   const listener = await startListener();
+  const tlsServer = await startTlsServer({ certificate: (await testCertificates()).leaf });
   const closedPort = await freePort();
   const server = await gw.api.post('/api/v1/servers', { name: 'loopback', role: 'production', site: 'lab' });
   if (server.status !== 201) throw new Error(`creating the server failed: ${JSON.stringify(server.body)}`);
-  const probeIds = { open: 0, closed: 0 };
-  for (const [name, port] of [['open', listener.port], ['closed', closedPort]] as const) {
-    const probe = await gw.api.post(`/api/v1/servers/${server.body.id}/probes`, { name, host: '127.0.0.1', port, intervalSeconds: 1, timeoutMs: 500 });
+  const probeIds = { open: 0, closed: 0, tls: 0 };
+  const probes = [
+    ['open', { port: listener.port }],
+    ['closed', { port: closedPort }],
+    ['tls', { port: tlsServer.port, tls: { serverName: 'localhost', verify: false } }],
+  ] as const;
+  for (const [name, fields] of probes) {
+    const probe = await gw.api.post(`/api/v1/servers/${server.body.id}/probes`, { name, host: '127.0.0.1', intervalSeconds: 1, timeoutMs: 500, ...fields });
     if (probe.status !== 201) throw new Error(`creating probe ${name} failed: ${JSON.stringify(probe.body)}`);
     probeIds[name] = probe.body.id;
     await gw.api.post(`/api/v1/probes/${probe.body.id}/run`);
   }
-  return { listener, serverId: server.body.id, probeIds, close: () => listener.close() };
+  return { listener, serverId: server.body.id, probeIds, close: async () => { await Promise.all([listener.close(), tlsServer.close()]); } };
 }
 
 export interface AlertInbox {

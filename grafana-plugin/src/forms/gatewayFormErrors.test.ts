@@ -41,6 +41,23 @@ describe('formErrorsFrom', () => {
     expect(formErrorsFrom(error, fields)).toEqual({ fields: [], banner: 'Grafana could not reach the gateway', staleVersion: false });
   });
 
+  test('a form that places paths itself: each step of a list on its own entry, the rest in the banner', () => {
+    const error = new GatewayError('validation', 'x', 400, [
+      { field: 'dialogue[2].expect', message: 'must be a valid regular expression: Invalid regular expression: /(/: Unterminated group' },
+      { field: 'tls.serverName', message: 'must be a DNS name (RFC 1123)' },
+      { field: 'thresholds[0].value', message: 'must be a percentage' },
+    ]);
+    const place = (path: string) => (path.startsWith('dialogue[') ? `dialogue.${path.slice(9, path.indexOf(']'))}.text` : path === 'tls.serverName' ? 'tlsServerName' : undefined);
+    expect(formErrorsFrom(error, place)).toEqual({
+      fields: [
+        { field: 'dialogue.2.text', message: 'Must be a valid regular expression: Invalid regular expression: /(/: Unterminated group' },
+        { field: 'tlsServerName', message: 'Must be a DNS name (RFC 1123)' },
+      ],
+      banner: 'thresholds[0].value must be a percentage',
+      staleVersion: false,
+    });
+  });
+
   test('a stale version is a banner with a reload, never a field error', () => {
     const error = new GatewayError('staleVersion', 'server 1 was changed by someone else', 409, [{ field: 'version', message: 'is stale' }]);
     expect(formErrorsFrom(error, [...fields, 'version'])).toEqual({ fields: [], banner: 'server 1 was changed by someone else', staleVersion: true });

@@ -25,17 +25,25 @@ export function topLevelField(path: string): string {
   return path.split(/[.[]/, 1)[0] ?? path;
 }
 
-export function formErrorsFrom<F extends string>(error: GatewayError, formFields: readonly F[]): FormErrors<F> {
+/**
+ * `formFields`: the top-level fields the form shows; or, for a form whose fields are not the gateway's names (a list's
+ * entries, a nested object), where a gateway path goes in the form, undefined where the form does not show it.
+ */
+export function formErrorsFrom<F extends string>(error: GatewayError, formFields: readonly F[] | ((path: string) => F | undefined)): FormErrors<F> {
   if (error.isStaleVersion) return { fields: [], banner: error.message, staleVersion: true };
+  const place =
+    typeof formFields === 'function'
+      ? formFields
+      : (path: string) => {
+          const field = topLevelField(path) as F;
+          return formFields.includes(field) ? field : undefined;
+        };
   const fields: Array<FieldError<F>> = [];
   const elsewhere: string[] = [];
   for (const problem of error.problems) {
-    const field = topLevelField(problem.field) as F;
-    if (formFields.includes(field) && !fields.some((f) => f.field === field)) {
-      fields.push({ field, message: sentence(problem.message) });
-    } else if (!formFields.includes(field)) {
-      elsewhere.push(`${problem.field} ${problem.message}`);
-    }
+    const field = place(problem.field);
+    if (field === undefined) elsewhere.push(`${problem.field} ${problem.message}`);
+    else if (!fields.some((f) => f.field === field)) fields.push({ field, message: sentence(problem.message) });
   }
   if (fields.length === 0) return { fields, banner: error.message, staleVersion: false };
   return { fields, banner: elsewhere.length > 0 ? elsewhere.join('; ') : null, staleVersion: false };

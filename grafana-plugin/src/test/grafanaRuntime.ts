@@ -26,19 +26,13 @@ import { PanelPlugin, PluginType, type DataSourceInstanceSettings, type DataSour
 import { Observable } from 'rxjs';
 import { backendSrvFromFetch } from './backendSrvFromFetch';
 import pluginJson from '../plugin.json';
+import { matchRoute, type PluginRoute } from '../pluginRoutes';
 import type { AppJsonData, AppSecureJsonData } from '../types';
 import { FakeGrafanaAlerting } from './fakeGrafanaAlerting';
 import { emptyResponse, jsonResponse, roleIncludes, servePluginSettings, type FakeFolder, type OrgRole, type PluginSettings, type RawResponse } from './grafanaHttp';
 
+export type { PluginRoute } from '../pluginRoutes';
 export { emptyResponse, jsonResponse, roleIncludes, type FakeFolder, type OrgRole, type PluginSettings, type RawResponse } from './grafanaHttp';
-
-export interface PluginRoute {
-  path: string;
-  method?: string;
-  reqRole?: string;
-  url?: string;
-  headers?: Array<{ name: string; content: string }>;
-}
 
 /** One request the plugin made through the backend service, with Grafana's answer. */
 export interface RecordedRequest {
@@ -66,15 +60,6 @@ export interface FakeGrafanaOptions {
   folders?: FakeFolder[];
   /** How long the proxy waits for the target before answering 504 (Grafana's dataproxy timeout). */
   proxyTimeoutMs?: number;
-}
-
-/** Grafana's route path syntax: static segments, `:name` for one segment, `*` for the rest. Anchored at both ends. */
-function routePattern(path: string): RegExp {
-  const source = path
-    .split('/')
-    .map((segment) => (segment === '*' ? '(.*)' : segment.startsWith(':') ? '([^/]+)' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-    .join('/');
-  return new RegExp(`^${source}$`);
 }
 
 /** Go's text/template as Grafana uses it on routes: a missing key renders "<no value>". */
@@ -160,16 +145,9 @@ export class FakeGrafana {
   }
 
   private async proxy(method: string, proxyPath: string, search: string, incoming: Headers, body: string | undefined): Promise<RawResponse> {
-    let matched: { route: PluginRoute; rest: string } | undefined;
-    for (const route of this.routes) {
-      if (route.method && route.method !== '*' && route.method !== method) continue;
-      const match = routePattern(route.path).exec(proxyPath);
-      if (!match) continue;
-      if (route.reqRole && !roleIncludes(this.user.orgRole, route.reqRole)) {
-        return jsonResponse(403, { message: 'plugin proxy route access denied' });
-      }
-      matched = { route, rest: route.path.endsWith('*') ? (match[match.length - 1] ?? '') : '' };
-      break;
+    const matched = matchRoute(this.routes, method, proxyPath);
+    if (matched?.route.reqRole && !roleIncludes(this.user.orgRole, matched.route.reqRole)) {
+      return jsonResponse(403, { message: 'plugin proxy route access denied' });
     }
     if (!matched) return jsonResponse(404, { message: 'plugin route match not found' });
 

@@ -1,10 +1,12 @@
 // One check's result as a titled box: outcome, connect and DNS time, where it connected (actual host and IPv4), the
-// error, and which gateway ran it. Used by "Test connection", "Run now" and the probe page.
+// TLS handshake and certificate, the response time, the error, which gateway ran it, and a dialogue's transcript.
+// Used by "Test connection", "Run now" and the probe page.
 import { css } from '@emotion/css';
 import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
 import { Alert, useStyles2 } from '@grafana/ui';
 import type { CheckResult } from '../../api/types';
-import { OUTCOME_LABELS, formatMs } from './format';
+import { OUTCOME_LABELS, expiryInWords, formatMs } from './format';
+import { Transcript } from './Transcript';
 
 interface Props {
   result: CheckResult;
@@ -21,9 +23,20 @@ export function CheckResultDetails({ result, title, onClose }: Props) {
     ['DNS time', result.dnsMs === null ? 'no lookup (IP address)' : formatMs(result.dnsMs)],
     ['Actual host', result.actualHost ?? '–'],
     ['Actual IPv4', result.actualIpv4 ?? (result.actualAddress ? `none (connected to ${result.actualAddress})` : '–')],
-    ['Gateway', result.gateway],
-    ['Checked at', dateTimeFormat(result.checkedAt)],
   ];
+  if (result.actualIp && result.actualIp !== result.actualIpv4) rows.push(['Actual IP', result.actualIp]);
+  const { tls } = result;
+  if (tls) {
+    rows.push(
+      ['TLS', `${tls.protocol}, ${tls.cipher}`],
+      ['Handshake time', formatMs(tls.handshakeMs)],
+      ['Certificate subject', tls.subject],
+      ['Certificate issuer', tls.issuer],
+      ['Certificate expires', `${expiryInWords(tls.expiresInDays)} (${dateTimeFormat(tls.chainExpiresAt)})`],
+    );
+  }
+  if (result.responseMs !== null && result.responseMs !== undefined) rows.push(['Response time', formatMs(result.responseMs)]);
+  rows.push(['Gateway', result.gateway], ['Checked at', dateTimeFormat(result.checkedAt)]);
   if (result.error) rows.push(['Error', result.error]);
   return (
     <Alert
@@ -40,6 +53,7 @@ export function CheckResultDetails({ result, title, onClose }: Props) {
           </div>
         ))}
       </dl>
+      {result.transcript && <Transcript entries={result.transcript} />}
     </Alert>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { failureReason, formatInterval, formatMs, formatSpan, formatWindow } from './format';
+import { daysUntil, expiryInWords, failureReason, formatInterval, formatMs, formatSpan, formatWindow } from './format';
 
 describe('format', () => {
   test('milliseconds', () => {
@@ -40,5 +40,16 @@ describe('format', () => {
     expect(formatWindow('08:00', '18:00')).toBe('08:00–18:00');
     expect(formatWindow('22:00', '06:00')).toBe('22:00–06:00 (overnight)');
     expect(formatWindow(null, null)).toBe('');
+  });
+
+  test('certificate expiry in days, from the result or the metric', () => {
+    expect(expiryInWords(12.5)).toBe('in 12.5 days');
+    expect(expiryInWords(30)).toBe('in 30 days');
+    expect(expiryInWords(1)).toBe('in 1 day');
+    expect(expiryInWords(0.04)).toBe('in 0 days');
+    expect(expiryInWords(-3)).toBe('expired 3 days ago');
+    expect(expiryInWords(-0.5)).toBe('expired 0.5 days ago');
+    expect(daysUntil(Date.UTC(2026, 0, 11, 12), Date.UTC(2026, 0, 1))).toBe(10.5);
+    expect(daysUntil(Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 2))).toBe(-1);
   });
 });

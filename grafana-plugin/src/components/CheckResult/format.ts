@@ -9,6 +9,11 @@ export const OUTCOME_LABELS: Record<CheckResult['outcome'], string> = {
   unreachable: 'Network unreachable',
   interface_error: 'Network interface unusable',
   error: 'Failed',
+  tls_error: 'TLS handshake failed',
+  cert_expired: 'Certificate expired',
+  cert_untrusted: 'Certificate not trusted',
+  cert_name_mismatch: 'Certificate name mismatch',
+  unexpected_response: 'Unexpected response',
 };
 
 export const STATE_LABELS: Record<ProbeState, string> = {
@@ -57,4 +62,17 @@ export function failureReason(result: Pick<CheckResult, 'outcome' | 'error'> | n
 export function formatWindow(begin: string | null, end: string | null): string {
   if (!begin || !end) return '';
   return begin > end ? `${begin}–${end} (overnight)` : `${begin}–${end}`;
+}
+
+/** A certificate's time left in days (one decimal, as the gateway gives it): "in 12.5 days", "expired 3 days ago". */
+export function expiryInWords(expiresInDays: number): string {
+  const days = (value: number) => `${Number.isInteger(value) ? value : value.toFixed(1)} ${value === 1 ? 'day' : 'days'}`;
+  const rounded = Math.round(expiresInDays * 10) / 10;
+  if (rounded < 0) return `expired ${days(-rounded)} ago`;
+  return `in ${days(rounded)}`;
+}
+
+/** Days from `nowMs` to `expiresAtMs`, one decimal: what the gateway's expiresInDays says, from the expiry metric. */
+export function daysUntil(expiresAtMs: number, nowMs: number): number {
+  return Math.round((expiresAtMs - nowMs) / 8_640_000) / 10;
 }

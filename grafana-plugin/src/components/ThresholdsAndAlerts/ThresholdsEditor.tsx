@@ -18,6 +18,7 @@ import {
   KINDS,
   LEVEL_LABELS,
   LEVELS,
+  VALUE_DESCRIPTIONS,
   VALUE_UNITS,
   formFieldOf,
   newThresholdRow,
@@ -128,7 +129,7 @@ export function ThresholdsEditor({ initial, extra = [], defaultTeam = '', contac
                 />
               </Field>
               {unit !== null && (
-                <Field label="Value" description={kind === 'availabilityRatio' ? 'Up less than this share' : 'Slower than this'} {...field('value')}>
+                <Field label="Value" description={VALUE_DESCRIPTIONS[kind]} {...field('value')}>
                   <Input id={id('value')} {...register(`thresholds.${index}.value`)} type="number" suffix={unit} width={16} />
                 </Field>
               )}

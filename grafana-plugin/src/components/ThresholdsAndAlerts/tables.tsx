@@ -82,7 +82,11 @@ export function ThresholdsTable({ rows, defaultTeam, showOverriddenBy, gatewayCo
 }
 
 /** How the other kinds treat several locations (the alerting mapping's rules). */
-const LOCATION_SCOPE = { availabilityRatio: 'the share up over all locations', connectTime: 'each location on its own' } as const;
+const LOCATION_SCOPE = {
+  availabilityRatio: 'the share up over all locations',
+  connectTime: 'each location on its own',
+  certExpiry: 'the earliest expiry over all locations',
+} as const;
 
 function QuorumCell({ quorum }: { quorum: ReturnType<typeof quorumFor> }) {
   const styles = useStyles2(getStyles);

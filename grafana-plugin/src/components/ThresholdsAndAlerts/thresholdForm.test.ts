@@ -42,6 +42,18 @@ describe('thresholds form', () => {
     expect(onThree([row({ minFailingLocations: '4' })])).toEqual([['thresholds.0.minFailingLocations', 'Must be at most 3: the server runs from 3 gateways']]);
   });
 
+  test('certificate expiry: days, at the gateway\'s defaults for a new row, described in days', () => {
+    const taken = ['availability', 'availabilityRatio', 'connectTime'].flatMap((kind) => (['warning', 'critical'] as const).map((level) => ({ kind: kind as Threshold['kind'], level })));
+    expect(newThresholdRow(taken)).toMatchObject({ kind: 'certExpiry', level: 'warning', value: '14', for: '' });
+    expect(newThresholdRow([...taken, { kind: 'certExpiry', level: 'warning' }])).toMatchObject({ kind: 'certExpiry', level: 'critical', value: '3' });
+    expect(toThreshold(row({ kind: 'certExpiry', level: 'critical', value: '7', for: '' }))).toEqual({ kind: 'certExpiry', level: 'critical', value: 7 });
+    expect(problems([row({ kind: 'certExpiry', value: '' }), row({ kind: 'certExpiry', level: 'critical', value: '3651' })])).toEqual([
+      ['thresholds.0.value', 'Must be days above 0 and at most 3650'],
+      ['thresholds.1.value', 'Must be days above 0 and at most 3650'],
+    ]);
+    expect(describeThreshold({ kind: 'certExpiry', level: 'warning', value: 14 })).toBe('certificate expires in less than 14 days');
+  });
+
   test('a new row takes the first free kind and level and the default team', () => {
     expect(newThresholdRow([], 'sre')).toMatchObject({ kind: 'availability', level: 'warning', team: 'sre', for: '5m', consecutiveChecks: '2' });
     expect(newThresholdRow([{ kind: 'availability', level: 'warning' }, { kind: 'availability', level: 'critical' }])).toMatchObject({ kind: 'availabilityRatio', level: 'warning', value: '99' });

@@ -7,25 +7,35 @@ import type { Threshold } from '../../api/types';
 export type ThresholdKind = Threshold['kind'];
 export type ThresholdLevel = Threshold['level'];
 
-export const KINDS: readonly ThresholdKind[] = ['availability', 'availabilityRatio', 'connectTime'];
+export const KINDS = ['availability', 'availabilityRatio', 'connectTime', 'certExpiry'] as const satisfies readonly ThresholdKind[];
 export const LEVELS: readonly ThresholdLevel[] = ['warning', 'critical'];
 
 export const KIND_LABELS: Record<ThresholdKind, string> = {
   availability: 'Availability (down)',
   availabilityRatio: 'Availability ratio',
   connectTime: 'Connect time',
+  certExpiry: 'Certificate expiry',
 };
 
 export const KIND_DESCRIPTIONS: Record<ThresholdKind, string> = {
   availability: 'Alerts once a probe has failed a number of checks in a row and has stayed down for a time after that',
   availabilityRatio: 'Alerts when the share of successful checks over a window drops below a percentage',
   connectTime: 'Alerts when connecting takes longer than a number of milliseconds',
+  certExpiry: 'Alerts when the TLS certificate chain of a probe with TLS expires in fewer than a number of days (by default: warning 14, critical 3)',
 };
 
 export const LEVEL_LABELS: Record<ThresholdLevel, string> = { warning: 'Warning', critical: 'Critical' };
 
 /** The unit of `value`, none for availability. */
-export const VALUE_UNITS: Record<ThresholdKind, string | null> = { availability: null, availabilityRatio: '%', connectTime: 'ms' };
+export const VALUE_UNITS: Record<ThresholdKind, string | null> = { availability: null, availabilityRatio: '%', connectTime: 'ms', certExpiry: 'days' };
+
+/** What the value of a kind that has one means, next to its input. */
+export const VALUE_DESCRIPTIONS: Record<ThresholdKind, string> = {
+  availability: '',
+  availabilityRatio: 'Up less than this share',
+  connectTime: 'Slower than this',
+  certExpiry: 'Expires in fewer days than this',
+};
 
 const DURATION = /^([0-9]+(ms|s|m|h|d|w))+$/;
 const DURATION_HINT = 'Must be a duration such as 30s, 5m or 1h30m';
@@ -54,7 +64,7 @@ export interface ThresholdsFormValues {
 
 const row = z
   .object({
-    kind: z.enum(['availability', 'availabilityRatio', 'connectTime']),
+    kind: z.enum(KINDS),
     level: z.enum(['warning', 'critical']),
     value: z.string().trim(),
     for: z.string().trim().regex(new RegExp(`^$|${DURATION.source}`), DURATION_HINT),
@@ -72,6 +82,9 @@ const row = z
     }
     if (values.kind === 'connectTime' && (values.value === '' || !(value > 0 && value <= 60000))) {
       context.addIssue({ code: 'custom', path: ['value'], message: 'Must be milliseconds above 0 and at most 60000' });
+    }
+    if (values.kind === 'certExpiry' && (values.value === '' || !(value > 0 && value <= 3650))) {
+      context.addIssue({ code: 'custom', path: ['value'], message: 'Must be days above 0 and at most 3650' });
     }
     if (values.kind === 'availability' && values.consecutiveChecks !== '') {
       const checks = Number(values.consecutiveChecks);
@@ -156,6 +169,13 @@ export function toThresholds(values: ThresholdsFormValues): Threshold[] {
   return values.thresholds.map(toThreshold);
 }
 
+/** A new row's value by kind: the gateway's certExpiry defaults per level. */
+const NEW_ROW_VALUES: Partial<Record<ThresholdKind, (level: ThresholdLevel) => string>> = {
+  availabilityRatio: () => '99',
+  connectTime: () => '250',
+  certExpiry: (level) => (level === 'critical' ? '3' : '14'),
+};
+
 /** A new row: the first kind and level the list does not set yet, the app's default team. */
 export function newThresholdRow(existing: ReadonlyArray<Pick<ThresholdRow, 'kind' | 'level'>>, defaultTeam = ''): ThresholdRow {
   const taken = new Set(existing.map((threshold) => `${threshold.kind}/${threshold.level}`));
@@ -163,7 +183,7 @@ export function newThresholdRow(existing: ReadonlyArray<Pick<ThresholdRow, 'kind
   return {
     kind,
     level,
-    value: kind === 'availabilityRatio' ? '99' : kind === 'connectTime' ? '250' : '',
+    value: NEW_ROW_VALUES[kind]?.(level) ?? '',
     for: kind === 'availability' ? '5m' : kind === 'connectTime' ? '10m' : '',
     consecutiveChecks: kind === 'availability' ? '2' : '',
     minFailingLocations: '',
@@ -187,6 +207,8 @@ export function describeThreshold(threshold: Threshold): string {
       return `up less than ${threshold.value}% over ${threshold.window ?? '1h'}${hold}`;
     case 'connectTime':
       return `slower than ${threshold.value} ms${hold}`;
+    case 'certExpiry':
+      return `certificate expires in less than ${threshold.value} days${hold}`;
   }
 }
 

@@ -2,8 +2,9 @@
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
+import { usesTls } from '../../alerting/mapping';
 import type { CheckResult, Probe, ProbeServer, Schedule } from '../../api/types';
-import { failureReason, formatInterval, formatMs, formatWindow } from '../../components/CheckResult/format';
+import { expiryInWords, failureReason, formatInterval, formatMs, formatWindow } from '../../components/CheckResult/format';
 import { nextCheckText, type StatusFacts } from '../../components/ProbeState/explainState';
 import { ProbeStateBadge } from '../../components/ProbeState/ProbeStateBadge';
 import { RelativeTime } from '../../components/RelativeTime/RelativeTime';
@@ -38,6 +39,7 @@ export function ProbeSummary({ probe, server, status, lastResult: last, schedule
     ['Connect time', last?.available ? formatMs(last.connectMs) : '–'],
     ['Actual host', last?.actualHost ?? probe.actualHost ?? '–'],
     ['Actual IPv4', last?.actualIpv4 ?? probe.actualIpv4 ?? '–'],
+    ...deepCheckFields(probe, last),
   ];
   const reason = failureReason(last);
   return (
@@ -59,6 +61,20 @@ export function ProbeSummary({ probe, server, status, lastResult: last, schedule
       )}
     </section>
   );
+}
+
+/** A probe with TLS (or a STARTTLS step): its certificate's expiry, handshake; with a dialogue, its response time. */
+function deepCheckFields(probe: Probe, last: CheckResult | null): Array<[string, string]> {
+  const fields: Array<[string, string]> = [];
+  if (probe.ipVersion !== 'auto') fields.push(['IP version', `IPv${probe.ipVersion} only`]);
+  if (last?.actualIp && last.actualIp !== last.actualIpv4) fields.push(['Actual IP', last.actualIp]);
+  if (usesTls(probe)) {
+    const tls = last?.tls;
+    fields.push(['Certificate expires', tls ? expiryInWords(tls.expiresInDays) : 'unknown: no handshake yet']);
+    if (tls) fields.push(['TLS', `${tls.protocol}, handshake ${formatMs(tls.handshakeMs)}`]);
+  }
+  if (probe.dialogue) fields.push(['Response time', formatMs(last?.responseMs)]);
+  return fields;
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({

@@ -217,7 +217,7 @@ describe('new probe', () => {
     expect(within(result).getAllByText('127.0.0.1')).toHaveLength(2); // actual host and actual IPv4
     expect(within(result).getByText('gw-test')).toBeInTheDocument();
     // Without an own timeout the check uses the server's, as the probe would.
-    expect(grafana.requests.find((r) => r.url.endsWith('/api/v1/check'))?.body).toEqual({ host: '127.0.0.1', port: openPort, serverId: server.id });
+    expect(grafana.requests.find((r) => r.url.endsWith('/api/v1/check'))?.body).toEqual({ host: '127.0.0.1', port: openPort, serverId: server.id, ipVersion: 'auto', tls: null, dialogue: null });
 
     await fill(user, 'Host', 'localhost');
     await fill(user, 'Port', String(closedPort));

@@ -15,10 +15,13 @@ import { INTERVAL_SECONDS_RANGE, PORT_RANGE } from '../../../../gateway/src/doma
 import { AppLinkButton } from '../../components/AppLink/AppLink';
 import { CheckResultDetails } from '../../components/CheckResult/CheckResultDetails';
 import { GatewayErrorAlert } from '../../components/GatewayErrorAlert';
+import { DialogueFields } from './DialogueFields';
+import { TlsFields } from './TlsFields';
 import {
   INTERVAL_CHOICES,
-  PROBE_FORM_FIELDS,
+  IP_VERSION_OPTIONS,
   isIntervalChoice,
+  probeFormFieldOf,
   probeFormSchema,
   timeoutInWords,
   toCheckInput,
@@ -64,11 +67,11 @@ export function ProbeForm({ server, probe, lastResult, schedules, currentUser, o
     watch,
     formState: { errors, isSubmitting },
   } = useForm<ProbeFormValues>({ resolver, defaultValues: defaults });
-  const [timeoutMode, timeoutMs] = watch(['timeoutMode', 'timeoutMs']);
+  const [timeoutMode, timeoutMs, tlsEnabled, dialogue] = watch(['timeoutMode', 'timeoutMs', 'tlsEnabled', 'dialogue']);
 
   /** Puts a gateway error where it belongs: next to the fields it names, the rest in the banner. */
   const showGatewayError = (error: GatewayError): void => {
-    const placed = formErrorsFrom<ProbeFormField>(error, PROBE_FORM_FIELDS);
+    const placed = formErrorsFrom<ProbeFormField>(error, probeFormFieldOf);
     for (const { field, message } of placed.fields) setError(field, { type: 'gateway', message }, { shouldFocus: true });
     if (placed.banner !== null) {
       setBanner(error);
@@ -91,7 +94,7 @@ export function ProbeForm({ server, probe, lastResult, schedules, currentUser, o
   const onTest = async () => {
     setBanner(undefined);
     setCheck({ running: false });
-    if (!(await trigger(['host', 'port']))) return;
+    if (!(await trigger(['host', 'port', 'ipVersion', 'tlsServerName', 'dialogue']))) return;
     setCheck({ running: true });
     try {
       setCheck({ running: false, result: await checkTarget(toCheckInput(getValues(), server.id)) });
@@ -143,6 +146,15 @@ export function ProbeForm({ server, probe, lastResult, schedules, currentUser, o
           <Field label="Port" description={`TCP port, ${PORT_RANGE.minimum}-${PORT_RANGE.maximum}`} invalid={Boolean(errors.port)} error={errors.port?.message} htmlFor="probe-port" required>
             <Input id="probe-port" type="number" {...register('port', { valueAsNumber: true })} placeholder="5432" width={14} />
           </Field>
+          <Field label="IP version" description="Which address family to connect over" invalid={Boolean(errors.ipVersion)} error={errors.ipVersion?.message} htmlFor="probe-ip-version">
+            <Controller
+              name="ipVersion"
+              control={control}
+              render={({ field }) => (
+                <Select inputId="probe-ip-version" options={IP_VERSION_OPTIONS} value={field.value} onChange={(option) => field.onChange(option.value)} width={24} />
+              )}
+            />
+          </Field>
         </Stack>
         <Field
           label="Timeout"
@@ -187,6 +199,17 @@ export function ProbeForm({ server, probe, lastResult, schedules, currentUser, o
             </div>
           </>
         </Field>
+      </FieldSet>
+
+      <FieldSet label="TLS">
+        <TlsFields control={control} register={register} errors={errors} enabled={tlsEnabled} startTls={dialogue.some((step) => step.kind === 'startTls')} />
+      </FieldSet>
+
+      <FieldSet label="Dialogue">
+        <DialogueFields control={control} register={register} errors={errors} />
+      </FieldSet>
+
+      <FieldSet>
         <Stack direction="column" gap={1} alignItems="flex-start">
           <Button type="button" variant="secondary" icon={check.running ? 'spinner' : 'bolt'} disabled={check.running} onClick={onTest}>
             Test connection
@@ -299,6 +322,9 @@ export function ProbeForm({ server, probe, lastResult, schedules, currentUser, o
             </Field>
             <Field label="Actual IPv4" description="The address the check used" htmlFor="probe-actual-ipv4">
               <Input id="probe-actual-ipv4" value={lastResult?.actualIpv4 ?? probe.actualIpv4 ?? ''} placeholder="none" readOnly width={20} />
+            </Field>
+            <Field label="Actual IP address" description="IPv4 or IPv6, whichever the check used" htmlFor="probe-actual-ip">
+              <Input id="probe-actual-ip" value={lastResult?.actualIp ?? probe.actualIp ?? ''} placeholder="none" readOnly width={30} />
             </Field>
           </Stack>
         </FieldSet>

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Probe, ProbeServer } from '../../api/types';
 import { sentence } from '../../forms/gatewayFormErrors';
 import { startTestGateway, type TestGateway } from '../../test/gatewayHarness';
-import { isIntervalChoice, probeFormSchema, timeoutInWords, toCheckInput, toProbeFormValues, toProbeInput, type ProbeFormValues } from './probeForm';
+import { isIntervalChoice, probeFormFieldOf, probeFormSchema, timeoutInWords, toCheckInput, toProbeFormValues, toProbeInput, type ProbeFormValues } from './probeForm';
 
 let gateway: TestGateway;
 let server: ProbeServer;
@@ -37,6 +37,10 @@ const stored: Probe = {
   effectiveTimeoutMs: 2000,
   actualHost: 'db1.example',
   actualIpv4: '10.0.0.5',
+  actualIp: '10.0.0.5',
+  tls: null,
+  dialogue: null,
+  ipVersion: 'auto',
   lastResult: null,
   version: 7,
   createdAt: '2026-01-01T00:00:00.000Z',
@@ -90,13 +94,49 @@ describe('probe form values', () => {
       port: 5432,
       timeoutMs: null,
       enabled: false,
+      ipVersion: 'auto',
+      tls: null,
+      dialogue: null,
     });
     expect(toProbeInput({ ...values, timeoutMode: 'own', timeoutMs: 1500 }).timeoutMs).toBe(1500);
   });
 
-  test('the connection test sends its own timeout only when the probe has one', () => {
-    expect(toCheckInput({ host: ' h ', port: 80, timeoutMode: 'inherit', timeoutMs: 5000 }, 2)).toEqual({ host: 'h', port: 80, serverId: 2 });
-    expect(toCheckInput({ host: 'h', port: 80, timeoutMode: 'own', timeoutMs: 700 }, 2)).toEqual({ host: 'h', port: 80, serverId: 2, timeoutMs: 700 });
+  test('the connection test sends its own timeout only when the probe has one, and the deeper check as typed', () => {
+    const plain = { host: 'h', port: 80, serverId: 2, ipVersion: 'auto', tls: null, dialogue: null };
+    expect(toCheckInput({ ...valid(), host: ' h ', timeoutMode: 'inherit', timeoutMs: 5000 }, 2)).toEqual(plain);
+    expect(toCheckInput({ ...valid(), host: 'h', timeoutMode: 'own', timeoutMs: 700 }, 2)).toEqual({ ...plain, timeoutMs: 700 });
+    const deep = { ...valid(), host: 'h', ipVersion: '6' as const, tlsEnabled: true, tlsServerName: ' mail.example ', tlsVerify: false, tlsMinVersion: 'TLSv1.2' as const };
+    expect(toCheckInput({ ...deep, dialogue: [{ kind: 'send', text: 'EHLO x\\r\\n', encoding: 'utf8' }, { kind: 'startTls', text: '', encoding: 'utf8' }] }, 2)).toEqual({
+      ...plain,
+      ipVersion: '6',
+      tls: { serverName: 'mail.example', verify: false, minVersion: 'TLSv1.2' },
+      dialogue: [{ send: 'EHLO x\r\n', encoding: 'utf8' }, { startTls: true }],
+    });
+  });
+
+  test('a TLS probe with a dialogue loads into the form as it was saved', () => {
+    const deep: Probe = {
+      ...stored,
+      tls: { serverName: null, verify: true, minVersion: null },
+      dialogue: [{ expect: '^220 ' }, { send: '0000', encoding: 'hex' }, { send: 'QUIT\r\n', encoding: 'utf8' }, { startTls: true }],
+      ipVersion: '4',
+    };
+    const values = toProbeFormValues(deep, context);
+    expect(values).toMatchObject({
+      ipVersion: '4',
+      tlsEnabled: true,
+      tlsServerName: '',
+      tlsVerify: true,
+      tlsMinVersion: null,
+      dialogue: [
+        { kind: 'expect', text: '^220 ' },
+        { kind: 'send', text: '0000', encoding: 'hex' },
+        { kind: 'send', text: 'QUIT\\r\\n', encoding: 'utf8' },
+        { kind: 'startTls' },
+      ],
+    });
+    expect(toProbeInput(values)).toMatchObject({ tls: deep.tls, dialogue: deep.dialogue, ipVersion: '4' });
+    expect(toProbeInput(toProbeFormValues(stored, context))).toMatchObject({ tls: null, dialogue: null, ipVersion: 'auto' });
   });
 
   test('interval choices', () => {
@@ -109,7 +149,7 @@ describe('probe form values', () => {
 function formMessages(values: ProbeFormValues): Record<string, string> {
   const parsed = probeFormSchema(SERVER_TIMEOUT_MS).safeParse(values);
   const messages: Record<string, string> = {};
-  for (const issue of parsed.error?.issues ?? []) messages[String(issue.path[0])] ??= issue.message;
+  for (const issue of parsed.error?.issues ?? []) messages[issue.path.join('.')] ??= issue.message;
   return messages;
 }
 
@@ -138,7 +178,17 @@ const refused: Array<[string, Partial<ProbeFormValues>, string]> = [
   ['an own timeout of 100.5 ms', own(100.5), 'timeoutMs'],
   ['an own timeout not below the interval', own(5000, 5), 'timeoutMs'],
   ["an interval not above the server's timeout it inherits", { intervalSeconds: 2 }, 'intervalSeconds'],
+  ['IPv6 only for an IPv4 address', { ipVersion: '6' }, 'ipVersion'],
+  ['a TLS server name with a space', { tlsEnabled: true, tlsServerName: 'mail example' }, 'tls.serverName'],
+  ['an expect that does not compile', { dialogue: [{ kind: 'send', text: 'x', encoding: 'utf8' }, { kind: 'expect', text: '^(220', encoding: 'utf8' }] }, 'dialogue[1].expect'],
+  ['an empty expect', { dialogue: [{ kind: 'expect', text: '', encoding: 'utf8' }] }, 'dialogue[0].expect'],
+  ['an odd number of hex digits', { dialogue: [{ kind: 'send', text: 'abc', encoding: 'hex' }] }, 'dialogue[0].send'],
+  ['a send of 4097 bytes', { dialogue: [{ kind: 'send', text: 'x'.repeat(4097), encoding: 'utf8' }] }, 'dialogue[0].send'],
+  ['two STARTTLS steps', { dialogue: [{ kind: 'startTls', text: '', encoding: 'utf8' }, { kind: 'startTls', text: '', encoding: 'utf8' }] }, 'dialogue[1].startTls'],
 ];
+
+/** The form path a gateway field is shown on, as the form's issues name it. */
+const formPath = (field: string) => probeFormFieldOf(field) ?? field;
 
 describe("the form refuses what the gateway refuses, on the same field, in the gateway's words", () => {
   test.each(refused)('%s', async (_case, change, field) => {
@@ -147,7 +197,7 @@ describe("the form refuses what the gateway refuses, on the same field, in the g
     expect(answer.status).toBe(400);
     const problem = (answer.body.problems as Array<{ field: string; message: string }>).find((p) => p.field === field);
     expect(problem).toBeDefined();
-    expect(formMessages(values)).toEqual({ [field]: sentence(problem!.message) });
+    expect(formMessages(values)).toEqual({ [formPath(field)]: sentence(problem!.message) });
   });
 
   test('every wrong field at once: name, host and port 99999', () => {
@@ -181,6 +231,18 @@ test('what the form accepts the gateway takes: every field at its limit', async 
     timeoutMode: 'own',
     timeoutMs: 60000,
     enabled: false,
+    ipVersion: '4',
+    tlsEnabled: true,
+    tlsServerName: 'mail.example.org',
+    tlsVerify: false,
+    tlsMinVersion: 'TLSv1.3',
+    dialogue: [
+      { kind: 'expect', text: 'e'.repeat(1024), encoding: 'utf8' },
+      { kind: 'send', text: 'ff'.repeat(4096), encoding: 'hex' },
+      { kind: 'send', text: 'x'.repeat(4094) + '\\r\\n', encoding: 'utf8' },
+      ...Array.from({ length: 12 }, () => ({ kind: 'expect' as const, text: '^250 ', encoding: 'utf8' as const })),
+      { kind: 'startTls', text: '', encoding: 'utf8' },
+    ],
   };
   const parsed = probeFormSchema(SERVER_TIMEOUT_MS).parse(values);
   const answer = await gateway.seed.send('POST', `/api/v1/servers/${server.id}/probes`, toProbeInput(parsed));

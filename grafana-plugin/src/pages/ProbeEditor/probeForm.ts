@@ -2,21 +2,27 @@
 // and the requests they become. What only the gateway knows (allowed targets, schedules, RFC 1123 in full) comes
 // back as a 400 and lands next to its field. Pure.
 import { z } from 'zod';
-import type { CheckInput, Probe, ProbeInput } from '../../api/types';
+import type { CheckInput, IpVersion, Probe, ProbeInput } from '../../api/types';
 import {
   DEFAULT_INTERVAL_SECONDS,
   DESCRIPTION_MAX_LENGTH,
+  dialogueProblems,
   HH_MM_RULE,
   HOST_RULE,
   INTERVAL_SECONDS_RANGE,
   NAME_RULE,
+  ipVersionProblem,
   PORT_RANGE,
+  SERVER_NAME_RULE,
   SHORT_TEXT_MAX_LENGTH,
   TIMEOUT_MS_RANGE,
   timeoutIntervalProblem,
   windowPairProblem,
 } from '../../../../gateway/src/domain/field-rules.js';
+import { IP_VERSIONS, TLS_VERSIONS } from '../../../../gateway/src/probing/types.js';
 import { addProblem, integerWithin, textFollowing, whileValid } from '../../forms/fieldRules';
+import { sentence, topLevelField } from '../../forms/gatewayFormErrors';
+import { toDialogueRows, toDialogueSteps } from './dialogueSteps';
 
 /** Repeat intervals offered by name; anything else is "Custom". */
 export const INTERVAL_CHOICES: ReadonlyArray<{ seconds: number; label: string }> = [
@@ -29,6 +35,12 @@ export const INTERVAL_CHOICES: ReadonlyArray<{ seconds: number; label: string }>
   { seconds: 900, label: 'Every 15 minutes' },
   { seconds: 1800, label: 'Every 30 minutes' },
   { seconds: 3600, label: 'Every hour' },
+];
+
+export const IP_VERSION_OPTIONS: Array<{ value: IpVersion; label: string; description: string }> = [
+  { value: 'auto', label: 'Auto', description: 'The first address the name resolves to (IPv4 first)' },
+  { value: '4', label: 'IPv4 only', description: 'A records, IPv4 addresses' },
+  { value: '6', label: 'IPv6 only', description: 'AAAA records, IPv6 addresses' },
 ];
 
 export function isIntervalChoice(seconds: number): boolean {
@@ -48,8 +60,31 @@ export const PROBE_FORM_FIELDS = [
   'port',
   'timeoutMs',
   'enabled',
+  'ipVersion',
+  'tlsEnabled',
+  'tlsServerName',
+  'tlsVerify',
+  'tlsMinVersion',
+  'dialogue',
 ] as const;
-export type ProbeFormField = (typeof PROBE_FORM_FIELDS)[number];
+/** A field of the form: a top-level one, or one step of the dialogue (`dialogue.2.text`). */
+export type ProbeFormField = (typeof PROBE_FORM_FIELDS)[number] | `dialogue.${number}.text`;
+
+/** The form's TLS fields by the gateway's names under `tls`. */
+const TLS_FORM_FIELDS: Record<string, ProbeFormField> = { serverName: 'tlsServerName', verify: 'tlsVerify', minVersion: 'tlsMinVersion' };
+
+/**
+ * Where a field the gateway names sits in the form: `tls.serverName` on the server name, `dialogue[2].expect` (or
+ * `.send`, `.startTls`, the step itself) on step 2; undefined for what the form does not show.
+ */
+export function probeFormFieldOf(path: string): ProbeFormField | undefined {
+  const step = /^dialogue\[(\d+)\]/.exec(path);
+  if (step) return `dialogue.${Number(step[1])}.text`;
+  if (path === 'tls') return 'tlsEnabled';
+  if (path.startsWith('tls.')) return TLS_FORM_FIELDS[path.slice(4)];
+  const field = topLevelField(path);
+  return (PROBE_FORM_FIELDS as readonly string[]).includes(field) ? (field as ProbeFormField) : undefined;
+}
 
 const ownTimeoutMs = integerWithin(TIMEOUT_MS_RANGE, true);
 const orNull = (text: string) => (text.trim() === '' ? null : text.trim());
@@ -71,6 +106,14 @@ const probeFormFields = z.object({
   /** Kept while inheriting, for switching back; judged only as an own timeout (below). NaN: the input is empty. */
   timeoutMs: z.number().or(z.nan()),
   enabled: z.boolean(),
+  ipVersion: z.enum(IP_VERSIONS),
+  /** Off sends tls null: a plain connect (a STARTTLS step then verifies with the defaults). */
+  tlsEnabled: z.boolean(),
+  /** Kept while TLS is off, for switching back; judged only while on (below). */
+  tlsServerName: z.string(),
+  tlsVerify: z.boolean(),
+  tlsMinVersion: z.enum(TLS_VERSIONS).nullable(),
+  dialogue: z.array(z.object({ kind: z.enum(['send', 'expect', 'startTls']), text: z.string(), encoding: z.enum(['utf8', 'hex']) })),
 });
 
 export type ProbeFormValues = z.infer<typeof probeFormFields>;
@@ -90,8 +133,22 @@ export function probeFormSchema(serverConnectTimeoutMs: number) {
     .superRefine(
       (values, ctx) => addProblem(ctx, timeoutIntervalProblem(sentTimeoutMs(values), values.intervalSeconds, serverConnectTimeoutMs)),
       whileValid(['timeoutMs', 'intervalSeconds']),
-    );
+    )
+    .superRefine((values, ctx) => addProblem(ctx, ipVersionProblem(values.host.trim(), values.ipVersion)), whileValid(['host']))
+    .superRefine((values, ctx) => {
+      if (!values.tlsEnabled) return;
+      const serverName = serverNameRule.safeParse(values.tlsServerName);
+      if (!serverName.success) ctx.addIssue({ code: 'custom', path: ['tlsServerName'], message: serverName.error.issues[0]!.message });
+    }, { when: () => true })
+    .superRefine((values, ctx) => {
+      for (const problem of dialogueProblems(toDialogueSteps(values.dialogue) ?? [])) {
+        const field = probeFormFieldOf(problem.field) ?? 'dialogue';
+        ctx.addIssue({ code: 'custom', path: field.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part)), message: sentence(problem.message) });
+      }
+    }, { when: () => true });
 }
+
+const serverNameRule = textFollowing(SERVER_NAME_RULE, { optional: true });
 
 /**
  * The form for editing `probe`, or for a new one on a server with `serverConnectTimeoutMs`: a new probe follows
@@ -112,6 +169,12 @@ export function toProbeFormValues(probe: Probe | undefined, { owner, serverConne
       timeoutMode: 'inherit',
       timeoutMs: serverConnectTimeoutMs,
       enabled: true,
+      ipVersion: 'auto',
+      tlsEnabled: false,
+      tlsServerName: '',
+      tlsVerify: true,
+      tlsMinVersion: null,
+      dialogue: [],
     };
   }
   return {
@@ -127,6 +190,12 @@ export function toProbeFormValues(probe: Probe | undefined, { owner, serverConne
     timeoutMode: probe.timeoutMs === null ? 'inherit' : 'own',
     timeoutMs: probe.effectiveTimeoutMs,
     enabled: probe.enabled,
+    ipVersion: probe.ipVersion,
+    tlsEnabled: probe.tls !== null,
+    tlsServerName: probe.tls?.serverName ?? '',
+    tlsVerify: probe.tls?.verify ?? true,
+    tlsMinVersion: probe.tls?.minVersion ?? null,
+    dialogue: toDialogueRows(probe.dialogue),
   };
 }
 
@@ -151,15 +220,26 @@ export function toProbeInput(values: ProbeFormValues): Required<Omit<ProbeInput,
     port: values.port,
     timeoutMs: sentTimeoutMs(values),
     enabled: values.enabled,
+    ...toDeepCheck(values),
+  };
+}
+
+/** The deeper check as the gateway takes it, for a probe and for Test connection alike. */
+function toDeepCheck(values: Pick<ProbeFormValues, 'ipVersion' | 'tlsEnabled' | 'tlsServerName' | 'tlsVerify' | 'tlsMinVersion' | 'dialogue'>) {
+  return {
+    ipVersion: values.ipVersion,
+    tls: values.tlsEnabled ? { serverName: orNull(values.tlsServerName), verify: values.tlsVerify, minVersion: values.tlsMinVersion } : null,
+    dialogue: toDialogueSteps(values.dialogue),
   };
 }
 
 /** "Test connection": the target as it would be probed, from the server's gateway and network interface. */
-export function toCheckInput(values: Pick<ProbeFormValues, 'host' | 'port' | 'timeoutMode' | 'timeoutMs'>, serverId: number): CheckInput {
+export function toCheckInput(values: ProbeFormValues, serverId: number): CheckInput {
   return {
     host: values.host.trim(),
     port: values.port,
     serverId,
     ...(values.timeoutMode === 'own' ? { timeoutMs: values.timeoutMs } : {}),
+    ...toDeepCheck(values),
   };
 }

@@ -35,6 +35,7 @@ async function allServers(): Promise<ProbeServer[]> {
 
 describe('create a probe server', () => {
   test('every field is sent; owner and gateways start as the signed-in user and this gateway', async () => {
+    await gateway.seed.request('POST', '/api/v1/shared-accounts', { name: 'sap-monitor' });
     const { user, location } = renderAt(NEW_URL);
     expect(await screen.findByRole('heading', { name: 'New probe server' })).toBeInTheDocument();
     expect(await screen.findByLabelText(/owner/i)).toHaveValue('dave');
@@ -47,7 +48,8 @@ describe('create a probe server', () => {
     await user.type(screen.getByLabelText(/^role/i), 'production');
     await user.type(screen.getByLabelText(/^site/i), 'fra');
     await user.type(screen.getByLabelText(/network interface/i), 'lo');
-    await user.type(screen.getByLabelText(/shared account/i), 'sap-monitor');
+    await user.click(screen.getByLabelText(/shared account/i));
+    await user.click(await screen.findByRole('option', { name: 'sap-monitor' }));
     await user.clear(screen.getByLabelText(/connect timeout/i));
     await user.type(screen.getByLabelText(/connect timeout/i), '1500');
     await user.click(screen.getByRole('button', { name: 'Create probe server' }));

@@ -5,6 +5,7 @@ import { PluginPage, config } from '@grafana/runtime';
 import { Alert, LoadingPlaceholder } from '@grafana/ui';
 import { listGateways } from '../../api/gateways';
 import { createServer, getServer, updateServer } from '../../api/servers';
+import { listAllSharedAccounts } from '../../api/sharedAccounts';
 import type { GatewaysResponse, ProbeServer } from '../../api/types';
 import { syncRulesAfterChange } from '../../alerting/sync';
 import { GatewayErrorAlert } from '../../components/GatewayErrorAlert';
@@ -17,6 +18,7 @@ import { newServerFormValues, serverFormValues, toServerInput, type ServerFormVa
 
 interface EditorData {
   gateways: GatewaysResponse['items'];
+  sharedAccounts: string[];
   /** Null when creating. */
   server: ProbeServer | null;
 }
@@ -29,11 +31,12 @@ export function ServerEditorPage() {
   // Saving thresholds below the form gives the server a new version; the form's save then builds on it.
   const [thresholdsVersion, setThresholdsVersion] = useState(0);
   const data = useLoad<EditorData>(async () => {
-    const [gateways, server] = await Promise.all([
+    const [gateways, sharedAccounts, server] = await Promise.all([
       listGateways().then((response) => response.items),
+      listAllSharedAccounts().then((accounts) => accounts.map((account) => account.name)),
       id === null ? Promise.resolve(null) : getServer(id),
     ]);
-    return { gateways, server };
+    return { gateways, sharedAccounts, server };
   }, [id]);
 
   const backToList = () => navigate(links.servers());
@@ -68,6 +71,7 @@ export function ServerEditorPage() {
           key={data.value.server?.version ?? 'new'}
           initialValues={initialValues(data.value)}
           gateways={data.value.gateways}
+          sharedAccounts={data.value.sharedAccounts}
           readOnly={!canEdit}
           submitLabel={id === null ? 'Create probe server' : 'Save changes'}
           onSubmit={save}

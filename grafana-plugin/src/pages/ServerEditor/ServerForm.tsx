@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { Controller, useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
-import { Button, Field, FieldSet, Input, MultiSelect, Stack, Switch, TextArea } from '@grafana/ui';
+import { Button, Field, FieldSet, Input, MultiSelect, Select, Stack, Switch, TextArea } from '@grafana/ui';
 import { toGatewayError, type GatewayError } from '../../api/errors';
 import type { GatewayInfo } from '../../api/types';
 import { GatewayErrorAlert } from '../../components/GatewayErrorAlert';
@@ -15,6 +15,8 @@ import { SERVER_FORM_FIELDS, serverFormSchema, type ServerFormValues } from './s
 interface Props {
   initialValues: ServerFormValues;
   gateways: GatewayInfo[];
+  /** Names of the shared accounts the server may use. */
+  sharedAccounts: string[];
   /** Shows the values without a way to change them. */
   readOnly: boolean;
   submitLabel: string;
@@ -25,7 +27,13 @@ interface Props {
   onReload?: () => void;
 }
 
-export function ServerForm({ initialValues, gateways, readOnly, submitLabel, onSubmit, onCancel, onReload }: Props) {
+/** The accounts to pick from; the stored one stays listed even when it is gone from the gateway's list. */
+function sharedAccountOptions(names: readonly string[], current: string) {
+  const all = current === '' || names.includes(current) ? names : [current, ...names];
+  return all.map((name) => ({ value: name, label: name }));
+}
+
+export function ServerForm({ initialValues, gateways, sharedAccounts, readOnly, submitLabel, onSubmit, onCancel, onReload }: Props) {
   const [failure, setFailure] = useState<{ error: GatewayError; banner: string } | null>(null);
   const {
     control,
@@ -120,8 +128,27 @@ export function ServerForm({ initialValues, gateways, readOnly, submitLabel, onS
               <Input id="server-connectTimeoutMs" type="number" {...register('connectTimeoutMs', { valueAsNumber: true })} suffix="ms" width={20} />
             </Field>
           </Stack>
-          <Field label="Shared account" description="A named credential set shared between servers, for checks that authenticate." {...field('sharedAccount')}>
-            <Input id="server-sharedAccount" {...register('sharedAccount')} width={30} />
+          <Field
+            label="Shared account"
+            description="Its CA bundle and client certificate are what this server's TLS checks trust and present; admins keep them on the Shared accounts page."
+            {...field('sharedAccount')}
+          >
+            <Controller
+              name="sharedAccount"
+              control={control}
+              render={({ field: { value, onChange } }) => (
+                <Select<string>
+                  inputId="server-sharedAccount"
+                  options={sharedAccountOptions(sharedAccounts, value)}
+                  value={value === '' ? null : value}
+                  onChange={(option) => onChange(option?.value ?? '')}
+                  isClearable
+                  disabled={readOnly}
+                  placeholder={sharedAccounts.length === 0 ? 'No shared accounts defined' : 'None'}
+                  width={40}
+                />
+              )}
+            />
           </Field>
           <Field label="Enabled" description="A disabled server's probes do not run." {...field('enabled')}>
             <Controller

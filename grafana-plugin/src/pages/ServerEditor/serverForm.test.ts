@@ -69,6 +69,8 @@ describe('what the form accepts the gateway takes', () => {
       connectTimeoutMs: 60000,
       enabled: false,
     };
+    // A server names a shared account that exists.
+    await gateway.seed.request('POST', '/api/v1/shared-accounts', { name: values.sharedAccount });
     const parsed = serverFormSchema.parse(values);
     const answer = await gateway.seed.send('POST', '/api/v1/servers', toServerInput(parsed));
     expect(answer.status).toBe(201);

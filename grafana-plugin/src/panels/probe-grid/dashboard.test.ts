@@ -58,6 +58,8 @@ function exported(): Series {
     add('tcpprobe_checks_total', id, name, up ? 120 : 80, { result: 'success' });
   }
   add('tcpprobe_connect_seconds', 1, 'db-1', 0.012);
+  // db-1 speaks TLS: its certificate expires in 20 days.
+  add('tcpprobe_tls_cert_expiry_timestamp_seconds', 1, 'db-1', T / 1000 + 20 * 86_400);
   add('tcpprobe_checks_total', 2, 'db-2', 9, { result: 'refused' });
   add('tcpprobe_checks_total', 2, 'db-2', 2, { result: 'timeout' });
   // mq-3: outside its window, checked before.
@@ -99,13 +101,14 @@ const seriesOfFleet = (fleet: FleetSeries): Series => ({
 });
 
 describe('the provisioned dashboard\'s probe grid', () => {
-  test('asks for availability, connect time, info, last check and checks by result, as instant queries', () => {
+  test('asks for availability, connect time, info, last check, checks by result and certificate expiry, as instant queries', () => {
     expect(targets.map(({ expr }) => metricOf(expr))).toEqual([
       'tcpprobe_availability',
       'tcpprobe_connect_seconds',
       'tcpprobe_info',
       'tcpprobe_last_check_timestamp_seconds',
       'tcpprobe_checks_total',
+      'tcpprobe_tls_cert_expiry_timestamp_seconds',
     ]);
     expect(targets.every((target) => target.instant)).toBe(true);
   });
@@ -114,6 +117,12 @@ describe('the provisioned dashboard\'s probe grid', () => {
     const probes = byName(framesToProbes(framesOf(exported())).probes);
     expect(probes['db-2']).toMatchObject({ state: 'down', failureReason: 'refused', actualIpv4: '10.1.2.2', actualHost: 'db-2.internal' });
     expect(probes['db-1']).toMatchObject({ state: 'up', connectSeconds: 0.012, actualIpv4: '10.1.2.1', failureReason: undefined, lastCheckMs: T - 20_000 });
+  });
+
+  test("a TLS probe's tile gets its certificate expiry from the dashboard's own query; a plain one none", () => {
+    const probes = byName(framesToProbes(framesOf(exported())).probes);
+    expect(probes['db-1']!.certExpiresAtMs).toBe(T + 20 * 86_400_000);
+    expect(probes['db-2']!.certExpiresAtMs).toBeUndefined();
   });
 
   test('a no-data tile says why: outside its window when checked before, not checked yet when never', () => {

@@ -209,3 +209,20 @@ describe('a probe over its locations', () => {
     expect(reversed).toEqual(probes['1']);
   });
 });
+
+test("a TLS probe over several locations expires when the soonest location's certificate does", () => {
+  const frames = instantSeriesFrames(
+    'cert_expiry',
+    [
+      { labels: labels(7, 'hq'), value: (T + 30 * 86_400_000) / 1000 },
+      { labels: labels(7, 'aws-eu'), value: (T + 3 * 86_400_000) / 1000 },
+    ],
+    T,
+  );
+  const [merged] = mergeLocations(framesToProbes(frames).probes);
+  expect(merged!.certExpiresAtMs).toBe(T + 3 * 86_400_000);
+  expect(merged!.locations!.map((location) => [location.gateway, location.certExpiresAtMs])).toEqual([
+    ['aws-eu', T + 3 * 86_400_000],
+    ['hq', T + 30 * 86_400_000],
+  ]);
+});

@@ -55,6 +55,7 @@ export function mergeProbe(locations: readonly Probe[]): Probe {
   const up = sorted.filter((location) => location.state === 'up');
   const failing = sorted.find((location) => location.state === 'down' && location.failureReason !== undefined) ?? sorted.find((location) => location.failureReason !== undefined);
   const lastChecks = sorted.map((location) => location.lastCheckMs).filter((ms): ms is number => ms !== undefined);
+  const certExpiries = sorted.map((location) => location.certExpiresAtMs).filter((ms): ms is number => ms !== undefined);
   return {
     key: first.probeId,
     probeId: first.probeId,
@@ -71,6 +72,8 @@ export function mergeProbe(locations: readonly Probe[]): Probe {
     actualHost: distinct(sorted.map((location) => location.actualHost)),
     failureReason: failing?.failureReason,
     lastCheckMs: lastChecks.length > 0 ? Math.max(...lastChecks) : undefined,
+    // The soonest any location saw: what the certExpiry alert rule takes too.
+    certExpiresAtMs: certExpiries.length > 0 ? Math.min(...certExpiries) : undefined,
     noDataReason: state === 'nodata' ? first.noDataReason : undefined,
     sharedId: false,
     locations: sorted,

@@ -279,6 +279,15 @@ describe('stateOf and metricKindOf', () => {
       ),
     ).toEqual(['availability', 'connect', 'info', 'lastCheck', 'checks', 'connect', 'info', undefined, undefined, undefined]);
   });
+
+  test("a TLS probe's certificate expiry, by metric name or refId; its other TLS series are not read as connect times", () => {
+    expect(['tcpprobe_tls_cert_expiry_timestamp_seconds', 'cert_expiry', 'tcpprobe_tls_handshake_seconds', 'tcpprobe_response_seconds'].map(metricKindOf)).toEqual([
+      'certExpiry',
+      'certExpiry',
+      undefined,
+      undefined,
+    ]);
+  });
 });
 
 const probe = (id: number, state: Probe['state'], connectSeconds: number | null, extra: Partial<Probe> = {}): Probe => ({

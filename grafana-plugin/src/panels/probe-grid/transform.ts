@@ -15,7 +15,7 @@ import {
 } from './types';
 
 /** The tcpprobe_* series the grid reads; every other series is ignored. */
-export type MetricKind = 'availability' | 'connect' | 'info' | 'lastCheck' | 'checks';
+export type MetricKind = 'availability' | 'connect' | 'info' | 'lastCheck' | 'checks' | 'certExpiry';
 
 export interface FramesToProbesResult {
   probes: Probe[];
@@ -32,6 +32,9 @@ export function metricKindOf(name: string | undefined): MetricKind | undefined {
     return undefined;
   }
   const lower = name.toLowerCase();
+  if (/cert_?expiry/.test(lower)) {
+    return 'certExpiry';
+  }
   if (lower.includes('availability')) {
     return 'availability';
   }
@@ -290,6 +293,7 @@ export function framesToProbes(frames: readonly DataFrame[]): FramesToProbesResu
         actualHost: undefined,
         failureReason: undefined,
         lastCheckMs: undefined,
+        certExpiresAtMs: undefined,
         noDataReason: undefined,
         sharedId: first !== undefined,
         locations: undefined,
@@ -337,6 +341,11 @@ export function framesToProbes(frames: readonly DataFrame[]): FramesToProbesResu
         lastChecksQueried = true;
         if (finite) {
           probe.lastCheckMs = value * 1000;
+        }
+        break;
+      case 'certExpiry':
+        if (finite) {
+          probe.certExpiresAtMs = value * 1000;
         }
         break;
       case 'info': {

@@ -98,6 +98,8 @@ export interface Probe {
   failureReason?: string;
   /** From tcpprobe_last_check_timestamp_seconds, when queried (epoch ms). */
   lastCheckMs?: number;
+  /** A TLS probe's earliest certificate expiry in its chain, from tcpprobe_tls_cert_expiry_timestamp_seconds when queried (epoch ms). */
+  certExpiresAtMs?: number;
   /** Set when the state is nodata. */
   noDataReason?: NoDataReason;
   /** True when another gateway reports the same probe_id: a tile of this one location then names its gateway. */

@@ -1,4 +1,4 @@
-import { createTheme, getDefaultTimeRange, LoadingState, type DataFrame, type FieldConfigSource, type PanelProps } from '@grafana/data';
+import { createTheme, dateTime, getDefaultTimeRange, LoadingState, type DataFrame, type FieldConfigSource, type PanelProps } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -155,6 +155,18 @@ describe('ProbeGridPanel', () => {
     expect(screen.getByRole('tooltip')).toHaveTextContent('db-2');
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('tooltip')).toBeNull();
+  });
+
+  test("a TLS probe's tooltip says when its certificate expires, in days from the queries' time", async () => {
+    const user = userEvent.setup();
+    const expiresAt = T + 12.5 * 86_400_000;
+    const cert = instantSeriesFrames('cert_expiry', [sample('tcpprobe_tls_cert_expiry_timestamp_seconds', 1, 'erp-prod', expiresAt / 1000)], T);
+    const at = props([...frames(), ...cert]);
+    render(<ProbeGridPanel {...at} data={{ ...at.data, timeRange: { ...at.data.timeRange, to: dateTime(T) } }} />);
+    await user.hover(tile('db-1'));
+    expect(within(screen.getByRole('tooltip')).getByText('Certificate').nextElementSibling).toHaveTextContent('expires in 12.5 days (2026-12-08 00:00:00)');
+    await user.hover(tile('db-2'));
+    expect(within(screen.getByRole('tooltip')).queryByText('Certificate')).toBeNull();
   });
 
   test('the tooltip of a no-data tile says why, as far as the series tell', async () => {

@@ -240,6 +240,7 @@ export function ProbeGridPanel({ data, options, fieldConfig, width, height, time
         connectText={paint.connectText}
         linked={probeUrl(described.probe) !== undefined}
         timeZone={timeZone}
+        atMs={data.timeRange.to.valueOf()}
         style={below ? { left, top: Math.max(SUMMARY_HEIGHT, tileBottom) } : { left, bottom: height - tileTop }}
       />
     );

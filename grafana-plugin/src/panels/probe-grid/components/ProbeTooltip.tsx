@@ -4,6 +4,7 @@ import { css } from '@emotion/css';
 import { dateTimeFormat, type GrafanaTheme2, type TimeZone } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
 import type { CSSProperties } from 'react';
+import { daysUntil, expiryInWords } from '../../../components/CheckResult/format';
 import { LEVEL_BADGE, STATE_GLYPH, stateText, type TilePaint } from '../paint';
 import type { Probe, Tile } from '../types';
 
@@ -17,6 +18,8 @@ interface Props {
   connectText: (seconds: number | null) => string;
   linked: boolean;
   timeZone?: TimeZone;
+  /** When the instant queries were evaluated (the time range's end): what a certificate's days left count from. */
+  atMs: number;
   style: CSSProperties;
 }
 
@@ -29,7 +32,7 @@ function locationLine(location: Probe, connectText: Props['connectText']): strin
   return `${STATE_GLYPH[location.state]} ${stateText(location)}${detail ? ` · ${detail}` : ''}`;
 }
 
-export function ProbeTooltip({ id, tile, paint, connectText, linked, timeZone, style }: Props) {
+export function ProbeTooltip({ id, tile, paint, connectText, linked, timeZone, atMs, style }: Props) {
   const styles = useStyles2(getStyles);
   const { probe, level } = tile;
   const rows: Array<[string, string]> = [
@@ -46,6 +49,9 @@ export function ProbeTooltip({ id, tile, paint, connectText, linked, timeZone, s
   }
   if (probe.failureReason) {
     rows.push([probe.state === 'down' || probe.state === 'partial' ? 'Failure' : 'Recent failure', probe.failureReason]);
+  }
+  if (probe.certExpiresAtMs !== undefined) {
+    rows.push(['Certificate', `expires ${expiryInWords(daysUntil(probe.certExpiresAtMs, atMs))} (${dateTimeFormat(probe.certExpiresAtMs, { timeZone })})`]);
   }
   rows.push(['Last check', probe.lastCheckMs !== undefined ? dateTimeFormat(probe.lastCheckMs, { timeZone }) : 'unknown']);
   rows.push(['Server', [probe.server, probe.role, probe.site].filter(Boolean).join(' · ') || 'unknown']);
