@@ -23,10 +23,11 @@ const CONFIG = `modules:
       preferred_ip_protocol: ip4
 `;
 
-export async function startBlackbox(): Promise<Blackbox> {
+/** `config`: the blackbox.yml text (default: the tcp_connect module above). */
+export async function startBlackbox(config = CONFIG): Promise<Blackbox> {
   if (!existsSync(BLACKBOX_BIN)) throw new Error(`${BLACKBOX_BIN} is missing: apt-get install -y prometheus-blackbox-exporter`);
   const dir = mkdtempSync(join(tmpdir(), 'probekit-blackbox-'));
-  writeFileSync(join(dir, 'blackbox.yml'), CONFIG);
+  writeFileSync(join(dir, 'blackbox.yml'), config);
   const port = await freePort();
   const child = spawn(BLACKBOX_BIN, [`--config.file=${join(dir, 'blackbox.yml')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], {
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -68,7 +69,7 @@ export interface DriveResult {
  * Sends GET /probe?module=tcp_connect&target=... at `rate` for `durationMs`, as Prometheus would, over kept-alive
  * connections (so blackbox is not charged for accepting a new HTTP connection per probe).
  */
-export async function driveBlackbox(url: string, targets: { host: string; port: number }[], rate: number, durationMs: number): Promise<DriveResult> {
+export async function driveBlackbox(url: string, targets: { host: string; port: number }[], rate: number, durationMs: number, module = 'tcp_connect'): Promise<DriveResult> {
   const { Agent, request } = await import('node:http');
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const result: DriveResult = { issued: 0, answeredAt: [], succeeded: 0, failed: 0 };
@@ -76,7 +77,7 @@ export async function driveBlackbox(url: string, targets: { host: string; port: 
   const probe = (i: number) => {
     const target = targets[i % targets.length]!;
     open++;
-    const req = request(`${url}/probe?module=tcp_connect&target=${target.host}:${target.port}`, { agent }, (res) => {
+    const req = request(`${url}/probe?module=${module}&target=${target.host}:${target.port}`, { agent }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => { body += chunk; });
