@@ -519,11 +519,11 @@ export class ProbeMetrics implements MetricProducer {
 if (CHECK_OUTCOMES[0] !== 'success') throw new Error('CHECK_OUTCOMES must start with success');
 
 /**
- * The probe's series attributes (this, and the class's checkAttributes and infoAttributes). Each is made once per
+ * The probe's series attributes (this, and the class's checkAttributes, infoAttributes and tlsInfoAttributes). Each is made once per
  * label change and kept, with its label block prerendered, so scrapes only copy bytes; the variants share the
  * probe's block.
  *
- * All three are written out as literals in a fixed key order (key order is label order), the block's
+ * All four are written out as literals in a fixed key order (key order is label order), the block's
  * slots included: at 50k probes, an object spread (`{ ...attributes, result }`) made a dictionary-mode
  * object of ~500 bytes where the literal takes ~60.
  */

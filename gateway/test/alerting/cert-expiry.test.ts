@@ -12,6 +12,7 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { testCertificates, type TestCertificate } from '../helpers/certs.js';
 import { checkRules, startPrometheus, type RunningPrometheus } from '../helpers/prometheus.js';
 import { startTlsServer, type TestTlsServer } from '../helpers/tls-servers.js';
+import { until } from '../helpers/until.js';
 
 const run = promisify(execFile);
 const DAY_MS = 86_400_000;
@@ -101,16 +102,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Polls until `probe` returns a value; fails after `timeoutMs`. */
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const firing = (alerts: WebhookAlert[], severity: string, probe: string) =>
   alerts.find((a) => a.status === 'firing' && a.labels.alertname === 'TcpProbeCertExpiring' && a.labels.severity === severity && a.labels.probe === probe);

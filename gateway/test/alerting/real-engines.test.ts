@@ -9,6 +9,7 @@ import { checkAlertmanagerConfig, startAlertmanager, startWebhookReceiver, type 
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startListener, type TestListener } from '../helpers/listeners.js';
 import { checkRules, freePort, startPrometheus, type RunningPrometheus } from '../helpers/prometheus.js';
+import { until } from '../helpers/until.js';
 
 let dir: string;
 let gw: TestGateway;
@@ -84,16 +85,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Polls until `probe` returns a value; fails after `timeoutMs`. */
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const firing = (alerts: WebhookAlert[], alertname: string, probe?: string) =>
   alerts.find((a) => a.status === 'firing' && a.labels.alertname === alertname && (probe === undefined || a.labels.probe === probe));

@@ -22,7 +22,9 @@ beforeEach(async () => {
   const { ca } = await testCertificates();
   // The test CA is no system root: the server's shared account makes its certificates trusted.
   await gateway.seed.request('POST', '/api/v1/shared-accounts', { name: 'test-ca', caBundle: ca.cert });
-  server = await gateway.seed.createServer({ name: 'mail', sharedAccount: 'test-ca' });
+  // The SMTP-like server answers from this test's event loop, which rendering keeps busy: a generous timeout keeps a
+  // slow turn of it from reading as the target's.
+  server = await gateway.seed.createServer({ name: 'mail', sharedAccount: 'test-ca', connectTimeoutMs: 5_000 });
 });
 afterEach(async () => {
   await Promise.all([gateway.close(), smtp.close()]);
