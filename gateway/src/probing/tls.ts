@@ -2,7 +2,8 @@
 // the connection before its details could be read), so a cert_* failure still reports the certificate and its expiry.
 import type net from 'node:net';
 import { isIP } from 'node:net';
-import tls, { type DetailedPeerCertificate } from 'node:tls';
+import type { X509Certificate } from 'node:crypto';
+import tls, { type PeerCertificate } from 'node:tls';
 import type { AccountMaterial, FailureReason, TlsDetails, TlsSettings } from './types.js';
 
 export interface HandshakeOptions {
@@ -101,8 +102,10 @@ export function handshake(socket: net.Socket, options: HandshakeOptions): Promis
 
     tlsSocket.once('secureConnect', () => {
       const handshakeMs = performance.now() - started;
-      const certificate = tlsSocket.getPeerCertificate(true);
-      if (certificate.raw === undefined) {
+      // The X509Certificate form parses fields when asked: getPeerCertificate(true) turned the whole chain into
+      // objects, a quarter of a TLS check's CPU (0.45 of 1.86 ms).
+      const certificate = tlsSocket.getPeerX509Certificate();
+      if (certificate === undefined) {
         fail('tls_error', 'the server presented no certificate');
         return;
       }
@@ -139,7 +142,7 @@ const VERDICT_MARGIN_MS = 20;
 function verificationProblem(
   socket: tls.TLSSocket,
   name: string,
-  certificate: DetailedPeerCertificate,
+  certificate: X509Certificate,
 ): { outcome: FailureReason; message: string } | null {
   if (!socket.authorized) {
     // With rejectUnauthorized off Node keeps only OpenSSL's code of the error; its message is looked up from the code.
@@ -147,7 +150,7 @@ function verificationProblem(
     const known = VERIFY_ERRORS[code];
     return { outcome: known?.[0] ?? 'cert_untrusted', message: known?.[1] ?? code };
   }
-  const mismatch = tls.checkServerIdentity(name, certificate);
+  const mismatch = tls.checkServerIdentity(name, identityOf(certificate));
   return mismatch === undefined ? null : { outcome: 'cert_name_mismatch', message: mismatch.message };
 }
 
@@ -176,7 +179,14 @@ const VERIFY_ERRORS: Readonly<Record<string, readonly [FailureReason, string]>> 
   ERROR_IN_CERT_NOT_AFTER_FIELD: ['cert_untrusted', "format error in certificate's notAfter field"],
 };
 
-function detailsOf(socket: tls.TLSSocket, certificate: DetailedPeerCertificate, handshakeMs: number): TlsDetails {
+/** What Node's checkServerIdentity reads of a certificate: its alternative names and, without DNS ones, its CN. */
+function identityOf(certificate: X509Certificate): PeerCertificate {
+  const commonNames = certificate.subject.split('\n').filter((part) => part.startsWith('CN=')).map((part) => part.slice(3));
+  const subject = { CN: commonNames.length > 1 ? commonNames : commonNames[0] } as unknown as PeerCertificate['subject'];
+  return { subject, subjectaltname: certificate.subjectAltName } as PeerCertificate;
+}
+
+function detailsOf(socket: tls.TLSSocket, certificate: X509Certificate, handshakeMs: number): TlsDetails {
   const cipher = socket.getCipher();
   return {
     handshakeMs,
@@ -186,8 +196,8 @@ function detailsOf(socket: tls.TLSSocket, certificate: DetailedPeerCertificate, 
     subject: distinguishedName(certificate.subject),
     issuer: distinguishedName(certificate.issuer),
     fingerprintSha256: certificate.fingerprint256.replaceAll(':', '').toLowerCase(),
-    notBefore: Date.parse(certificate.valid_from),
-    notAfter: Date.parse(certificate.valid_to),
+    notBefore: Date.parse(certificate.validFrom),
+    notAfter: Date.parse(certificate.validTo),
     chainExpiresAt: earliestNotAfter(certificate),
   };
 }
@@ -197,28 +207,23 @@ function detailsOf(socket: tls.TLSSocket, certificate: DetailedPeerCertificate, 
  * trusted root that issued the last of them when there is one. A self-signed certificate is its own issuer, and a
  * chain may repeat a certificate: each is visited once.
  */
-function earliestNotAfter(leaf: DetailedPeerCertificate): number {
+function earliestNotAfter(leaf: X509Certificate): number {
   let earliest = Number.POSITIVE_INFINITY;
   const seen = new Set<string>();
   for (
-    let certificate: DetailedPeerCertificate | undefined = leaf;
-    certificate?.raw !== undefined && !seen.has(certificate.fingerprint256);
+    let certificate: X509Certificate | undefined = leaf;
+    certificate !== undefined && !seen.has(certificate.fingerprint256);
     certificate = certificate.issuerCertificate
   ) {
     seen.add(certificate.fingerprint256);
-    earliest = Math.min(earliest, Date.parse(certificate.valid_to));
+    earliest = Math.min(earliest, Date.parse(certificate.validTo));
   }
   return earliest;
 }
 
 /** "CN=localhost, O=Example": most specific first, as RFC 4514 writes names (Node lists them in certificate order). */
-function distinguishedName(name: tls.Certificate): string {
-  const parts: string[] = [];
-  for (const [attribute, value] of Object.entries(name)) {
-    // An attribute given more than once (two OUs) comes as an array.
-    for (const one of Array.isArray(value) ? value : [value]) parts.push(`${attribute}=${String(one)}`);
-  }
-  return parts.reverse().join(', ');
+function distinguishedName(name: string): string {
+  return name.split('\n').reverse().join(', ');
 }
 
 /** Building a context parses the ~140 system roots, milliseconds each time: one is kept per distinct setting. */
