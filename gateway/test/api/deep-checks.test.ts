@@ -22,6 +22,7 @@ import { createMetrics } from '../../src/metrics/index.js';
 import { createResolver } from '../../src/probing/resolve.js';
 import { ProbeEngine } from '../../src/engine/probe-engine.js';
 import type { AccountMaterial, CheckRequest, CheckResult } from '../../src/probing/types.js';
+import { SMTP_STARTTLS } from '../helpers/dialogue-servers.js';
 
 let gw: TestGateway;
 let serverId: number;
@@ -35,10 +36,6 @@ afterAll(async () => { await gw?.dispose(); });
 
 const probePath = () => `/api/v1/servers/${serverId}/probes`;
 const newProbe = (extra: Record<string, unknown>) => ({ name: `deep-${++probeSeq}`, host: 'db.example.com', port: 5432, ...extra });
-
-const SMTP_STARTTLS = [
-  { expect: '^220 ' }, { send: 'EHLO probekit\r\n' }, { expect: '^250 ' }, { send: 'STARTTLS\r\n' }, { expect: '^220 ' }, { startTls: true },
-];
 
 describe('probe fields: validation', () => {
   const cases: { name: string; body: Record<string, unknown>; field: string; message: RegExp }[] = [

@@ -3,7 +3,18 @@
 import net, { type AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import type { DialogueContext, StartTlsResult } from '../../src/probing/dialogue.js';
+import type { DialogueStep } from '../../src/probing/types.js';
 import { testCertificates } from './certs.js';
+
+/** The client's side of SMTP up to the upgrade, as startSmtpLikeServer expects it (and the editor's preset sends it). */
+export const SMTP_STARTTLS: readonly DialogueStep[] = [
+  { expect: '^220 ' },
+  { send: 'EHLO probekit\r\n' },
+  { expect: '^250 ' },
+  { send: 'STARTTLS\r\n' },
+  { expect: '^220 ' },
+  { startTls: true },
+];
 
 export interface DialogueServer {
   port: number;

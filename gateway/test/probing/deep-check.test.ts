@@ -6,7 +6,7 @@ import { checkProbe } from '../../src/probing/check.js';
 import { createResolver } from '../../src/probing/resolve.js';
 import type { AccountMaterial, CheckRequest, CheckResult, DialogueStep } from '../../src/probing/types.js';
 import { testCertificates, type TestCertificates } from '../helpers/certs.js';
-import { startSmtpLikeServer, type SmtpLikeServer } from '../helpers/dialogue-servers.js';
+import { SMTP_STARTTLS as SMTP_UPGRADE, startSmtpLikeServer, type SmtpLikeServer } from '../helpers/dialogue-servers.js';
 import { startListener, type TestListener } from '../helpers/listeners.js';
 import { startSilentListener, startTlsServer, type TestTlsServer } from '../helpers/tls-servers.js';
 
@@ -16,16 +16,8 @@ const check = (request: CheckRequest) => checkProbe(request, { resolver });
 const PLAIN_KEYS = ['actualAddress', 'actualHost', 'actualIpv4', 'connectMs', 'dnsMs', 'error', 'outcome', 'startedAt'];
 const DEEP_KEYS = [...PLAIN_KEYS, 'responseMs', 'tls', 'transcript'].sort();
 
-const SMTP_STARTTLS: DialogueStep[] = [
-  { expect: '^220 ' },
-  { send: 'EHLO probekit\r\n' },
-  { expect: '^250 ' },
-  { send: 'STARTTLS\r\n' },
-  { expect: '^220 ' },
-  { startTls: true },
-  { send: 'EHLO probekit\r\n' },
-  { expect: '^250 AUTH' },
-];
+/** Up to the upgrade, then EHLO again inside TLS, where the server offers AUTH. */
+const SMTP_STARTTLS: DialogueStep[] = [...SMTP_UPGRADE, { send: 'EHLO probekit\r\n' }, { expect: '^250 AUTH' }];
 
 let certs: TestCertificates;
 let account: AccountMaterial;

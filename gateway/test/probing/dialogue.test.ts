@@ -9,6 +9,7 @@ import { printableHead, printableTail, printableText } from '../../src/probing/p
 import type { DialogueStep, TlsDetails } from '../../src/probing/types.js';
 import {
   plainStartTls,
+  SMTP_STARTTLS,
   startBannerServer,
   startRedisLikeServer,
   startSmtpLikeServer,
@@ -19,14 +20,6 @@ import { startHostileListener, type HostileListener } from '../helpers/listeners
 
 const SSH_BANNER = 'SSH-2.0-OpenSSH_9.6\r\n';
 const SSH_EXPECT: DialogueStep[] = [{ expect: '^SSH-2\\.0-' }];
-const SMTP_STARTTLS: DialogueStep[] = [
-  { expect: '^220 ' },
-  { send: 'EHLO probekit\r\n' },
-  { expect: '^250 ' },
-  { send: 'STARTTLS\r\n' },
-  { expect: '^220 ' },
-  { startTls: true },
-];
 
 /** What a fake startTls reports. */
 const TLS_DETAILS: TlsDetails = {
