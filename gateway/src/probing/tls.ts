@@ -226,25 +226,34 @@ function distinguishedName(name: string): string {
   return name.split('\n').reverse().join(', ');
 }
 
-/** Building a context parses the ~140 system roots, milliseconds each time: one is kept per distinct setting. */
-const contexts = new Map<string, tls.SecureContext>();
-const MAX_CONTEXTS = 64;
+/**
+ * Building a context parses the ~140 system roots, milliseconds each time: one is kept per minVersion, and per
+ * account material object. The account source hands out one object per account until the account changes, so the
+ * lookup is by reference (a PEM bundle of up to 256 KiB is never joined or hashed per check), and a context goes
+ * with the material it was built from.
+ */
+const contextsWithoutAccount = new Map<string, tls.SecureContext>();
+const contextsByAccount = new WeakMap<AccountMaterial, Map<string, tls.SecureContext>>();
 
 function secureContextFor(minVersion: TlsSettings['minVersion'], account: AccountMaterial | null): tls.SecureContext {
-  const caBundle = account?.caBundle ?? null;
-  // A client certificate is offered only with its key.
-  const client = account?.clientCert && account.clientKey ? { cert: account.clientCert, key: account.clientKey } : null;
-  const key = [minVersion ?? '', caBundle ?? '', client?.cert ?? '', client?.key ?? ''].join('\0');
-  let context = contexts.get(key);
+  const version = minVersion ?? '';
+  let contexts = contextsWithoutAccount;
+  if (account !== null) {
+    let forAccount = contextsByAccount.get(account);
+    if (forAccount === undefined) contextsByAccount.set(account, (forAccount = new Map()));
+    contexts = forAccount;
+  }
+  let context = contexts.get(version);
   if (context === undefined) {
+    const caBundle = account?.caBundle ?? null;
+    // A client certificate is offered only with its key.
+    const client = account?.clientCert && account.clientKey ? { cert: account.clientCert, key: account.clientKey } : null;
     context = tls.createSecureContext({
       ca: caBundle === null ? undefined : [...tls.rootCertificates, caBundle],
       ...client,
       minVersion: minVersion ?? undefined,
     });
-    // The oldest goes first: edited accounts leave their old material behind, which must not pile up.
-    if (contexts.size >= MAX_CONTEXTS) contexts.delete(contexts.keys().next().value!);
-    contexts.set(key, context);
+    contexts.set(version, context);
   }
   return context;
 }
