@@ -5,24 +5,6 @@ import Database from 'better-sqlite3';
 import { MIGRATIONS, type Migration } from './migrations.js';
 
 export type Db = Database.Database;
-export type Statement = Database.Statement;
-
-/**
- * Prepares each SQL text once per connection: preparing costs as much as running a small query, and the engine
- * reads probes by id thousands of times during an import. A statement's pluck mode sticks, so one SQL text must
- * always be used the same way (every caller here plucks the texts it plucks).
- */
-export function statementCache(db: Db): (sql: string) => Statement {
-  const cache = new Map<string, Statement>();
-  return (sql) => {
-    let statement = cache.get(sql);
-    if (!statement) {
-      statement = db.prepare(sql);
-      cache.set(sql, statement);
-    }
-    return statement;
-  };
-}
 
 export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });

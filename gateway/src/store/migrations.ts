@@ -253,4 +253,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    description: 'nonces of signed agent requests, so that replicas sharing the database refuse each other\'s replays',
+    sql: `
+      CREATE TABLE agent_nonces (
+        nonce      TEXT PRIMARY KEY,
+        gateway    TEXT NOT NULL,
+        seen_at_ms INTEGER NOT NULL
+      );
+      CREATE INDEX agent_nonces_seen ON agent_nonces (seen_at_ms);
+    `,
+  },
 ];

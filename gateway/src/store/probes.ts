@@ -1,10 +1,11 @@
-// Probes in SQLite: configuration, the latest results kept with it (per location, and the newest of all), and the joined view the engine runs from.
-import { statementCache, type Db, type Statement } from './database.js';
+// Probes: configuration, the latest results kept with it (per location, and the newest of all), and the joined view the engine runs from.
 import { assertVersion, auditView, likePattern, withUniqueName, pageOf, type AuditRow } from './rows.js';
 import { NotFoundError } from '../domain/errors.js';
 import { withDeepDefaults, type CheckResultView, type ReportedCheckResult } from '../schemas/check.js';
 import type { Probe, ProbeQuery } from '../schemas/probe.js';
 import type { Threshold } from '../schemas/threshold.js';
+import { saveResultsInBulk, type KeptResult } from './postgres-results.js';
+import type { Sql } from './sql/types.js';
 
 /** Every configurable field of a probe, defaults applied. */
 export type ProbeValues = Omit<Probe,
@@ -91,87 +92,89 @@ function storedResult(json: string): CheckResultView {
 }
 
 export class ProbeRepository {
-  private readonly sql: (sql: string) => Statement;
+  private readonly byName: string;
 
-  constructor(private readonly db: Db) {
-    this.sql = statementCache(db);
+  constructor(private readonly sql: Sql) {
+    this.byName = sql.dialect.nocase('p.name');
   }
 
-  list(serverId: number, query: ProbeQuery) {
+  async list(serverId: number, query: ProbeQuery) {
     const where = ['p.server_id = @serverId'];
     const params: Record<string, unknown> = { serverId };
     if (query.enabled !== undefined) { where.push('p.enabled = @enabled'); params.enabled = query.enabled ? 1 : 0; }
     if (query.q !== undefined && query.q !== '') {
-      where.push(`(p.name LIKE @q ESCAPE '\\' OR p.host LIKE @q ESCAPE '\\' OR p.description LIKE @q ESCAPE '\\')`);
+      const like = this.sql.dialect.like;
+      where.push(`(p.name ${like} @q ESCAPE '\\' OR p.host ${like} @q ESCAPE '\\' OR p.description ${like} @q ESCAPE '\\')`);
       params.q = likePattern(query.q);
     }
     const filter = ` WHERE ${where.join(' AND ')}`;
     const { limit, offset } = pageOf(query);
-    const rows = this.sql(`${SELECT}${filter} ORDER BY p.name COLLATE NOCASE, p.id LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset }) as ProbeRow[];
-    const total = this.sql(`SELECT COUNT(*) FROM probes p${filter}`).pluck().get(params) as number;
+    const rows = await this.sql.all<ProbeRow>(`${SELECT}${filter} ORDER BY ${this.byName}, p.id LIMIT @limit OFFSET @offset`, { ...params, limit, offset });
+    const total = (await this.sql.value<number>(`SELECT COUNT(*) FROM probes p${filter}`, params))!;
     return { items: rows.map(toProbe), total, limit, offset };
   }
 
   /** Every probe, optionally only those run by one gateway (through their server's locations). */
-  all(gateway?: string): Probe[] {
+  async all(gateway?: string): Promise<Probe[]> {
     const rows = gateway === undefined
-      ? this.sql(`${SELECT} ORDER BY p.server_id, p.name COLLATE NOCASE`).all()
-      : this.sql(`${SELECT} WHERE EXISTS (SELECT 1 FROM server_gateways g WHERE g.server_id = s.id AND g.gateway = ?)
-          ORDER BY p.server_id, p.name COLLATE NOCASE`).all(gateway);
-    return (rows as ProbeRow[]).map(toProbe);
+      ? await this.sql.all<ProbeRow>(`${SELECT} ORDER BY p.server_id, ${this.byName}, p.id`)
+      : await this.sql.all<ProbeRow>(`${SELECT} WHERE EXISTS (SELECT 1 FROM server_gateways g WHERE g.server_id = s.id AND g.gateway = ?)
+          ORDER BY p.server_id, ${this.byName}, p.id`, [gateway]);
+    return rows.map(toProbe);
   }
 
-  get(id: number): Probe {
-    const row = this.sql(`${SELECT} WHERE p.id = ?`).get(id) as ProbeRow | undefined;
+  async get(id: number): Promise<Probe> {
+    const row = await this.sql.get<ProbeRow>(`${SELECT} WHERE p.id = ?`, [id]);
     if (!row) throw new NotFoundError('probe', id);
     return toProbe(row);
   }
 
-  ofServer(serverId: number): Probe[] {
-    return (this.sql(`${SELECT} WHERE p.server_id = ? ORDER BY p.name COLLATE NOCASE`).all(serverId) as ProbeRow[]).map(toProbe);
+  async ofServer(serverId: number): Promise<Probe[]> {
+    return (await this.sql.all<ProbeRow>(`${SELECT} WHERE p.server_id = ? ORDER BY ${this.byName}, p.id`, [serverId])).map(toProbe);
   }
 
   /** Smallest interval among a server's probes that inherit its connect timeout (those the timeout must stay below). */
-  shortestInheritingInterval(serverId: number): number | null {
-    return this.sql('SELECT MIN(interval_seconds) FROM probes WHERE server_id = ? AND timeout_ms IS NULL').pluck().get(serverId) as number | null;
+  async shortestInheritingInterval(serverId: number): Promise<number | null> {
+    return (await this.sql.value<number | null>('SELECT MIN(interval_seconds) FROM probes WHERE server_id = ? AND timeout_ms IS NULL', [serverId])) ?? null;
   }
 
-  countUsingSchedule(scheduleId: number): number {
-    return this.sql('SELECT COUNT(*) FROM probes WHERE schedule_id = ?').pluck().get(scheduleId) as number;
+  async countUsingSchedule(scheduleId: number): Promise<number> {
+    return (await this.sql.value<number>('SELECT COUNT(*) FROM probes WHERE schedule_id = ?', [scheduleId]))!;
   }
 
-  create(serverId: number, values: ProbeValues, user: string, now: string): Probe {
-    const result = withUniqueName(() =>
-      this.sql(`
+  async create(serverId: number, values: ProbeValues, user: string, now: string): Promise<Probe> {
+    const id = (await withUniqueName(() =>
+      this.sql.value<number>(`
         INSERT INTO probes (server_id, name, description, owner, schedule_id, window_begin, window_end, interval_seconds, host, port,
           timeout_ms, enabled, thresholds_json, tls_json, dialogue_json, ip_version, version, created_at, created_by, updated_at, updated_by)
         VALUES (@server_id, @name, @description, @owner, @schedule_id, @window_begin, @window_end, @interval_seconds, @host, @port,
-          @timeout_ms, @enabled, @thresholds_json, @tls_json, @dialogue_json, @ip_version, 1, @now, @user, @now, @user)`).run({ ...columns(values), server_id: serverId, now, user }),
-    values.name, 'another probe of this server');
-    return this.get(Number(result.lastInsertRowid));
+          @timeout_ms, @enabled, @thresholds_json, @tls_json, @dialogue_json, @ip_version, 1, @now, @user, @now, @user)
+        RETURNING id`, { ...columns(values), server_id: serverId, now, user }),
+    values.name, 'another probe of this server'))!;
+    return this.get(id);
   }
 
-  update(id: number, values: ProbeValues, expectedVersion: number | undefined, user: string, now: string): Probe {
-    assertVersion(this.db, 'probes', 'probe', id, expectedVersion);
-    withUniqueName(() =>
-      this.sql(`
+  async update(id: number, values: ProbeValues, expectedVersion: number | undefined, user: string, now: string): Promise<Probe> {
+    await assertVersion(this.sql, 'probes', 'probe', id, expectedVersion);
+    await withUniqueName(() =>
+      this.sql.run(`
         UPDATE probes SET name = @name, description = @description, owner = @owner, schedule_id = @schedule_id,
           window_begin = @window_begin, window_end = @window_end, interval_seconds = @interval_seconds, host = @host, port = @port,
           timeout_ms = @timeout_ms, enabled = @enabled, thresholds_json = @thresholds_json,
           tls_json = @tls_json, dialogue_json = @dialogue_json, ip_version = @ip_version,
           version = version + 1, updated_at = @now, updated_by = @user
-        WHERE id = @id`).run({ ...columns(values), id, now, user }),
+        WHERE id = @id`, { ...columns(values), id, now, user }),
     values.name, 'another probe of this server');
     return this.get(id);
   }
 
-  delete(id: number): void {
-    if (this.sql('DELETE FROM probes WHERE id = ?').run(id).changes === 0) throw new NotFoundError('probe', id);
+  async delete(id: number): Promise<void> {
+    if ((await this.sql.run('DELETE FROM probes WHERE id = ?', [id])).changes === 0) throw new NotFoundError('probe', id);
   }
 
   /** The latest result of each location that reported one for the probe. */
-  latestResults(probeId: number): CheckResultView[] {
-    return (this.sql('SELECT result_json FROM probe_results WHERE probe_id = ?').pluck().all(probeId) as string[])
+  async latestResults(probeId: number): Promise<CheckResultView[]> {
+    return (await this.sql.column<string>('SELECT result_json FROM probe_results WHERE probe_id = ? ORDER BY gateway', [probeId]))
       .map(storedResult);
   }
 
@@ -179,35 +182,49 @@ export class ProbeRepository {
    * Keeps each result as its location's latest (keyed by result.gateway), and with the probe when it is the newest
    * of any location; results do not bump the configuration version.
    */
-  saveResults(results: Iterable<{ probeId: number; result: CheckResultView }>): void {
-    // A probe deleted since its check has no row: the INSERT's foreign key would fail, so it selects the probe first.
-    const perLocation = this.sql(`
-      INSERT INTO probe_results (probe_id, gateway, result_json) SELECT id, @gateway, @json FROM probes WHERE id = @probeId
-      ON CONFLICT (probe_id, gateway) DO UPDATE SET result_json = excluded.result_json`);
-    // ISO times of one format compare as text.
-    const newest = this.sql(`
-      UPDATE probes SET last_result_json = @json,
-        actual_host = COALESCE(@actualHost, actual_host), actual_ipv4 = COALESCE(@actualIpv4, actual_ipv4),
-        actual_ip = COALESCE(@actualIp, actual_ip)
-      WHERE id = @probeId AND (last_result_json IS NULL OR json_extract(last_result_json, '$.checkedAt') <= @checkedAt)`);
-    // Results are rewritten by the next check, so they need not reach the disk before the transaction returns:
-    // NORMAL spares an fsync per batch. Configuration writes keep FULL.
-    this.db.pragma('synchronous = NORMAL');
-    try {
-      this.db.transaction(() => {
-        for (const { probeId, result } of results) {
-          // A transcript is for the one who ran the check on demand, not for keeping.
-          const json = JSON.stringify(result.transcript === undefined ? result : { ...result, transcript: undefined });
-          perLocation.run({ probeId, gateway: result.gateway, json });
-          newest.run({
-            probeId, json, checkedAt: result.checkedAt, actualHost: result.actualHost, actualIpv4: result.actualIpv4,
-            actualIp: result.actualIp ?? result.actualAddress,
-          });
-        }
-      })();
-    } finally {
-      this.db.pragma('synchronous = FULL');
-    }
+  async saveResults(results: Iterable<{ probeId: number; result: CheckResultView }>): Promise<void> {
+    const batch = [...results];
+    if (batch.length === 0) return;
+    // Results are rewritten by the next check, so they need not reach the disk before the transaction returns.
+    await this.sql.transaction(async (tx) => {
+      // Each statement is a round trip to PostgreSQL: there the batch goes in a few statements, not two per result.
+      if (tx.dialect.name === 'postgres') await saveResultsInBulk(tx, batch.map(keptResult));
+      else await saveResultsRowByRow(tx, batch);
+    }, { durable: false });
   }
+}
 
+// A probe deleted since its check has no row: the INSERT's foreign key would fail, so it selects the probe first.
+const PER_LOCATION = `
+  INSERT INTO probe_results (probe_id, gateway, result_json) SELECT id, CAST(@gateway AS TEXT), CAST(@json AS TEXT) FROM probes WHERE id = @probeId
+  ON CONFLICT (probe_id, gateway) DO UPDATE SET result_json = excluded.result_json`;
+
+/** In-process SQLite writes a statement in microseconds: two per result is fastest there. */
+async function saveResultsRowByRow(tx: Sql, batch: readonly { probeId: number; result: CheckResultView }[]): Promise<void> {
+  // ISO times of one format compare as text.
+  const newest = `
+    UPDATE probes SET last_result_json = @json,
+      actual_host = COALESCE(@actualHost, actual_host), actual_ipv4 = COALESCE(@actualIpv4, actual_ipv4),
+      actual_ip = COALESCE(@actualIp, actual_ip)
+    WHERE id = @probeId AND (last_result_json IS NULL OR ${tx.dialect.jsonText('last_result_json', 'checkedAt')} <= @checkedAt)`;
+  for (const { probeId, result } of batch) {
+    const json = keptJson(result);
+    await tx.run(PER_LOCATION, { probeId, gateway: result.gateway, json });
+    await tx.run(newest, {
+      probeId, json, checkedAt: result.checkedAt, actualHost: result.actualHost ?? null, actualIpv4: result.actualIpv4 ?? null,
+      actualIp: result.actualIp ?? result.actualAddress ?? null,
+    });
+  }
+}
+
+/** A transcript is for the one who ran the check on demand, not for keeping. */
+function keptJson(result: CheckResultView): string {
+  return JSON.stringify(result.transcript === undefined ? result : { ...result, transcript: undefined });
+}
+
+function keptResult({ probeId, result }: { probeId: number; result: CheckResultView }): KeptResult {
+  return {
+    probeId, gateway: result.gateway, json: keptJson(result), checkedAt: result.checkedAt,
+    actualHost: result.actualHost ?? null, actualIpv4: result.actualIpv4 ?? null, actualIp: result.actualIp ?? result.actualAddress ?? null,
+  };
 }

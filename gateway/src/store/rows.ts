@@ -1,5 +1,5 @@
 // Helpers shared by the repositories: audit stamps, paging and the versioned-update rule.
-import type { Db } from './database.js';
+import { isUniqueViolation, type Sql } from './sql/types.js';
 import { ConflictError, NotFoundError, VersionConflictError } from '../domain/errors.js';
 
 export interface AuditRow {
@@ -36,21 +36,22 @@ export function likePattern(text: string): string {
 
 /**
  * Throws 404 when the row is gone, 409 when `expected` is given and is not the current version.
- * Called inside the transaction that then writes, so no other write slips in between.
+ * Called inside the transaction that then writes, so no other write slips in between: on PostgreSQL the read locks
+ * the row, so of two replicas updating it at once the second reads the first one's version.
  */
-export function assertVersion(db: Db, table: string, kind: string, id: number, expected: number | undefined): number {
-  const current = db.prepare(`SELECT version FROM ${table} WHERE id = ?`).pluck().get(id) as number | undefined;
+export async function assertVersion(sql: Sql, table: string, kind: string, id: number, expected: number | undefined): Promise<number> {
+  const current = await sql.value<number>(`SELECT version FROM ${table} WHERE id = ?${sql.dialect.forUpdate}`, [id]);
   if (current === undefined) throw new NotFoundError(kind, id);
   if (expected !== undefined && expected !== current) throw new VersionConflictError(kind, id, expected, current);
   return current;
 }
 
 /** Runs a write; a UNIQUE failure (the only unique key besides ids is the name) becomes a 409 naming `name`. */
-export function withUniqueName<T>(write: () => T, name: string, usedBy: string): T {
+export async function withUniqueName<T>(write: () => Promise<T>, name: string, usedBy: string): Promise<T> {
   try {
-    return write();
+    return await write();
   } catch (error) {
-    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new ConflictError('name', `"${name}" is already used by ${usedBy}`);
+    if (isUniqueViolation(error)) throw new ConflictError('name', `"${name}" is already used by ${usedBy}`);
     throw error;
   }
 }

@@ -1,8 +1,8 @@
-// Schedules in SQLite.
-import { statementCache, type Db, type Statement } from './database.js';
+// Schedules: the only place their SQL lives.
 import { assertVersion, auditView, likePattern, withUniqueName, pageOf, type AuditRow } from './rows.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import type { Schedule, ScheduleQuery } from '../schemas/schedule.js';
+import type { Sql } from './sql/types.js';
 
 export type ScheduleValues = Omit<Schedule, 'id' | 'version' | 'createdAt' | 'createdBy' | 'updatedAt' | 'updatedBy'>;
 
@@ -38,65 +38,66 @@ function columns(values: ScheduleValues) {
 }
 
 export class ScheduleRepository {
-  private readonly sql: (sql: string) => Statement;
+  private readonly byName: string;
 
-  constructor(private readonly db: Db) {
-    this.sql = statementCache(db);
+  constructor(private readonly sql: Sql) {
+    this.byName = `ORDER BY ${sql.dialect.nocase('name')}, id`;
   }
 
-  list(query: ScheduleQuery) {
+  async list(query: ScheduleQuery) {
     const hasText = query.q !== undefined && query.q !== '';
-    const filter = hasText ? ` WHERE name LIKE @q ESCAPE '\\' OR description LIKE @q ESCAPE '\\'` : '';
-    const params = hasText ? { q: likePattern(query.q!) } : {};
+    const like = this.sql.dialect.like;
+    const filter = hasText ? ` WHERE name ${like} @q ESCAPE '\\' OR description ${like} @q ESCAPE '\\'` : '';
+    const params = hasText ? { q: likePattern(query.q!) } : undefined;
     const { limit, offset } = pageOf(query);
-    const rows = this.sql(`SELECT * FROM schedules${filter} ORDER BY name COLLATE NOCASE, id LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset }) as ScheduleRow[];
-    const total = this.sql(`SELECT COUNT(*) FROM schedules${filter}`).pluck().get(params) as number;
+    const rows = await this.sql.all<ScheduleRow>(`SELECT * FROM schedules${filter} ${this.byName} LIMIT @limit OFFSET @offset`, { ...params, limit, offset });
+    const total = (await this.sql.value<number>(`SELECT COUNT(*) FROM schedules${filter}`, params))!;
     return { items: rows.map(toSchedule), total, limit, offset };
   }
 
-  all(): Schedule[] {
-    return (this.sql('SELECT * FROM schedules ORDER BY name COLLATE NOCASE, id').all() as ScheduleRow[]).map(toSchedule);
+  async all(): Promise<Schedule[]> {
+    return (await this.sql.all<ScheduleRow>(`SELECT * FROM schedules ${this.byName}`)).map(toSchedule);
   }
 
-  get(id: number): Schedule {
-    const row = this.sql('SELECT * FROM schedules WHERE id = ?').get(id) as ScheduleRow | undefined;
+  async get(id: number): Promise<Schedule> {
+    const row = await this.sql.get<ScheduleRow>('SELECT * FROM schedules WHERE id = ?', [id]);
     if (!row) throw new NotFoundError('schedule', id);
     return toSchedule(row);
   }
 
-  exists(id: number): boolean {
-    return this.sql('SELECT 1 FROM schedules WHERE id = ?').get(id) !== undefined;
+  async exists(id: number): Promise<boolean> {
+    return (await this.sql.value('SELECT 1 FROM schedules WHERE id = ?', [id])) !== undefined;
   }
 
-  findByName(name: string): Schedule | undefined {
-    const row = this.sql('SELECT * FROM schedules WHERE name = ?').get(name) as ScheduleRow | undefined;
+  async findByName(name: string): Promise<Schedule | undefined> {
+    const row = await this.sql.get<ScheduleRow>('SELECT * FROM schedules WHERE name = ?', [name]);
     return row && toSchedule(row);
   }
 
-  create(values: ScheduleValues, user: string, now: string): Schedule {
-    const result = withUniqueName(() =>
-      this.sql(`
+  async create(values: ScheduleValues, user: string, now: string): Promise<Schedule> {
+    const id = (await withUniqueName(() =>
+      this.sql.value<number>(`
         INSERT INTO schedules (name, description, time_zone, windows_json, exclusions_json, version, created_at, created_by, updated_at, updated_by)
-        VALUES (@name, @description, @time_zone, @windows_json, @exclusions_json, 1, @now, @user, @now, @user)`).run({ ...columns(values), now, user }),
-    values.name, 'another schedule');
-    return this.get(Number(result.lastInsertRowid));
+        VALUES (@name, @description, @time_zone, @windows_json, @exclusions_json, 1, @now, @user, @now, @user)
+        RETURNING id`, { ...columns(values), now, user }),
+    values.name, 'another schedule'))!;
+    return this.get(id);
   }
 
-  update(id: number, values: ScheduleValues, expectedVersion: number | undefined, user: string, now: string): Schedule {
-    assertVersion(this.db, 'schedules', 'schedule', id, expectedVersion);
-    withUniqueName(() =>
-      this.sql(`
+  async update(id: number, values: ScheduleValues, expectedVersion: number | undefined, user: string, now: string): Promise<Schedule> {
+    await assertVersion(this.sql, 'schedules', 'schedule', id, expectedVersion);
+    await withUniqueName(() =>
+      this.sql.run(`
         UPDATE schedules SET name = @name, description = @description, time_zone = @time_zone, windows_json = @windows_json,
           exclusions_json = @exclusions_json, version = version + 1, updated_at = @now, updated_by = @user
-        WHERE id = @id`).run({ ...columns(values), id, now, user }),
+        WHERE id = @id`, { ...columns(values), id, now, user }),
     values.name, 'another schedule');
     return this.get(id);
   }
 
-  delete(id: number): void {
-    const users = this.sql('SELECT COUNT(*) FROM probes WHERE schedule_id = ?').pluck().get(id) as number;
+  async delete(id: number): Promise<void> {
+    const users = (await this.sql.value<number>('SELECT COUNT(*) FROM probes WHERE schedule_id = ?', [id]))!;
     if (users > 0) throw new ConflictError('id', `schedule ${id} is used by ${users} probe(s); move them to another schedule first`);
-    if (this.sql('DELETE FROM schedules WHERE id = ?').run(id).changes === 0) throw new NotFoundError('schedule', id);
+    if ((await this.sql.run('DELETE FROM schedules WHERE id = ?', [id])).changes === 0) throw new NotFoundError('schedule', id);
   }
-
 }

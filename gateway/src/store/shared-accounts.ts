@@ -1,9 +1,9 @@
-// Shared accounts in SQLite: the only place their SQL lives. The material is stored sealed (secrets/cipher.ts);
+// Shared accounts: the only place their SQL lives. The material is stored sealed (secrets/cipher.ts);
 // what the API shows of it (configured flags, certificate summaries) is kept beside it, so reads never decrypt.
-import { statementCache, type Db, type Statement } from './database.js';
 import { assertVersion, auditView, likePattern, pageOf, withUniqueName, type AuditRow } from './rows.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import type { CertificateSummaries, Configured, SharedAccount, SharedAccountQuery } from '../schemas/shared-account.js';
+import type { Sql } from './sql/types.js';
 
 /** What create and update write: the sealed material and its public summary. */
 export interface SharedAccountValues {
@@ -30,8 +30,13 @@ export interface SealedAccount {
   materialSealed: string;
 }
 
-const SELECT = `SELECT a.*, (SELECT json_group_array(s.name ORDER BY s.name) FROM servers s WHERE s.shared_account = a.name) AS used_by_json
-  FROM shared_accounts a`;
+function selectAccounts(sql: Sql): string {
+  const usedBy = sql.dialect.jsonArray('s.name', 's.name', 'FROM servers s WHERE s.shared_account = a.name');
+  return `SELECT a.*, ${usedBy} AS used_by_json FROM shared_accounts a`;
+}
+
+type SealedRow = Pick<SharedAccountRow, 'name' | 'material_enc'>;
+const toSealed = (row: SealedRow): SealedAccount => ({ name: row.name, materialSealed: row.material_enc });
 
 function toAccount(row: SharedAccountRow): SharedAccount {
   const { configured, certificates } = JSON.parse(row.configured_json) as Pick<SharedAccountValues, 'configured' | 'certificates'>;
@@ -56,76 +61,78 @@ function columns(values: SharedAccountValues) {
 }
 
 export class SharedAccountRepository {
-  private readonly sql: (sql: string) => Statement;
+  private readonly select: string;
 
-  constructor(private readonly db: Db) {
-    this.sql = statementCache(db);
+  constructor(private readonly sql: Sql) {
+    this.select = selectAccounts(sql);
   }
 
-  list(query: SharedAccountQuery) {
-    const filter = query.q !== undefined && query.q !== '' ? ` WHERE (a.name LIKE @q ESCAPE '\\' OR a.description LIKE @q ESCAPE '\\')` : '';
-    const params = filter === '' ? {} : { q: likePattern(query.q!) };
+  async list(query: SharedAccountQuery) {
+    const like = this.sql.dialect.like;
+    const filter = query.q !== undefined && query.q !== '' ? ` WHERE (a.name ${like} @q ESCAPE '\\' OR a.description ${like} @q ESCAPE '\\')` : '';
+    const params = filter === '' ? undefined : { q: likePattern(query.q!) };
     const { limit, offset } = pageOf(query);
-    const rows = this.sql(`${SELECT}${filter} ORDER BY a.name COLLATE NOCASE, a.id LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset }) as SharedAccountRow[];
-    const total = this.sql(`SELECT COUNT(*) FROM shared_accounts a${filter}`).pluck().get(params) as number;
+    const rows = await this.sql.all<SharedAccountRow>(`${this.select}${filter} ORDER BY ${this.sql.dialect.nocase('a.name')}, a.id LIMIT @limit OFFSET @offset`,
+      { ...params, limit, offset });
+    const total = (await this.sql.value<number>(`SELECT COUNT(*) FROM shared_accounts a${filter}`, params))!;
     return { items: rows.map(toAccount), total, limit, offset };
   }
 
-  get(id: number): SharedAccount {
-    const row = this.sql(`${SELECT} WHERE a.id = ?`).get(id) as SharedAccountRow | undefined;
+  async get(id: number): Promise<SharedAccount> {
+    const row = await this.sql.get<SharedAccountRow>(`${this.select} WHERE a.id = ?`, [id]);
     if (!row) throw new NotFoundError('shared account', id);
     return toAccount(row);
   }
 
-  exists(name: string): boolean {
-    return this.sql('SELECT 1 FROM shared_accounts WHERE name = ?').get(name) !== undefined;
+  async exists(name: string): Promise<boolean> {
+    return (await this.sql.value('SELECT 1 FROM shared_accounts WHERE name = ?', [name])) !== undefined;
   }
 
-  sealed(name: string): SealedAccount | undefined {
-    const row = this.sql('SELECT name, material_enc FROM shared_accounts WHERE name = ?').get(name) as Pick<SharedAccountRow, 'name' | 'material_enc'> | undefined;
-    return row && { name: row.name, materialSealed: row.material_enc };
+  async sealed(name: string): Promise<SealedAccount | undefined> {
+    const row = await this.sql.get<SealedRow>('SELECT name, material_enc FROM shared_accounts WHERE name = ?', [name]);
+    return row && toSealed(row);
   }
 
-  sealedById(id: number): SealedAccount {
-    const row = this.sql('SELECT name, material_enc FROM shared_accounts WHERE id = ?').get(id) as Pick<SharedAccountRow, 'name' | 'material_enc'> | undefined;
+  async sealedById(id: number): Promise<SealedAccount> {
+    const row = await this.sql.get<SealedRow>('SELECT name, material_enc FROM shared_accounts WHERE id = ?', [id]);
     if (!row) throw new NotFoundError('shared account', id);
-    return { name: row.name, materialSealed: row.material_enc };
+    return toSealed(row);
   }
 
-  allSealed(): SealedAccount[] {
-    return (this.sql('SELECT name, material_enc FROM shared_accounts ORDER BY name').all() as Pick<SharedAccountRow, 'name' | 'material_enc'>[])
-      .map((row) => ({ name: row.name, materialSealed: row.material_enc }));
+  async allSealed(): Promise<SealedAccount[]> {
+    return (await this.sql.all<SealedRow>('SELECT name, material_enc FROM shared_accounts ORDER BY name')).map(toSealed);
   }
 
-  create(values: SharedAccountValues, user: string, now: string): SharedAccount {
-    const result = withUniqueName(() =>
-      this.sql(`
+  async create(values: SharedAccountValues, user: string, now: string): Promise<SharedAccount> {
+    const id = (await withUniqueName(() =>
+      this.sql.value<number>(`
         INSERT INTO shared_accounts (name, description, material_enc, configured_json, version, created_at, created_by, updated_at, updated_by)
-        VALUES (@name, @description, @material_enc, @configured_json, 1, @now, @user, @now, @user)`).run({ ...columns(values), now, user }),
-    values.name, 'another shared account');
-    return this.get(Number(result.lastInsertRowid));
+        VALUES (@name, @description, @material_enc, @configured_json, 1, @now, @user, @now, @user)
+        RETURNING id`, { ...columns(values), now, user }),
+    values.name, 'another shared account'))!;
+    return this.get(id);
   }
 
   /** Servers follow a rename (they refer to the account by name); the caller runs this in the transaction. */
-  update(id: number, values: SharedAccountValues, expectedVersion: number | undefined, user: string, now: string): SharedAccount {
-    assertVersion(this.db, 'shared_accounts', 'shared account', id, expectedVersion);
-    withUniqueName(() =>
-      this.sql(`
+  async update(id: number, values: SharedAccountValues, expectedVersion: number | undefined, user: string, now: string): Promise<SharedAccount> {
+    await assertVersion(this.sql, 'shared_accounts', 'shared account', id, expectedVersion);
+    await withUniqueName(() =>
+      this.sql.run(`
         UPDATE shared_accounts SET name = @name, description = @description, material_enc = @material_enc, configured_json = @configured_json,
           version = version + 1, updated_at = @now, updated_by = @user
-        WHERE id = @id`).run({ ...columns(values), id, now, user }),
+        WHERE id = @id`, { ...columns(values), id, now, user }),
     values.name, 'another shared account');
     return this.get(id);
   }
 
   /** Refused (409 naming them) while servers use the account. */
-  delete(id: number): SharedAccount {
-    const account = this.get(id);
+  async delete(id: number): Promise<SharedAccount> {
+    const account = await this.get(id);
     if (account.usedBy.length > 0) {
       const names = account.usedBy.map((name) => `"${name}"`).join(', ');
       throw new ConflictError('id', `shared account "${account.name}" is used by server(s) ${names}; change their sharedAccount first`);
     }
-    this.sql('DELETE FROM shared_accounts WHERE id = ?').run(id);
+    await this.sql.run('DELETE FROM shared_accounts WHERE id = ?', [id]);
     return account;
   }
 
@@ -133,16 +140,18 @@ export class SharedAccountRepository {
    * An agent's copy: exactly the accounts its snapshot carries, sealed for this agent. Rows keep their id while the
    * name stays, so the audit fields say when the material last changed here.
    */
-  replaceAll(accounts: readonly SharedAccountValues[], user: string, now: string): void {
+  async replaceAll(accounts: readonly SharedAccountValues[], user: string, now: string): Promise<void> {
     const keep = new Set(accounts.map((a) => a.name));
-    const remove = this.sql('DELETE FROM shared_accounts WHERE name = ?');
-    for (const name of this.sql('SELECT name FROM shared_accounts').pluck().all() as string[]) if (!keep.has(name)) remove.run(name);
-    const upsert = this.sql(`
-      INSERT INTO shared_accounts (name, description, material_enc, configured_json, version, created_at, created_by, updated_at, updated_by)
-      VALUES (@name, @description, @material_enc, @configured_json, 1, @now, @user, @now, @user)
-      ON CONFLICT (name) DO UPDATE SET material_enc = excluded.material_enc, configured_json = excluded.configured_json,
-        version = version + 1, updated_at = excluded.updated_at, updated_by = excluded.updated_by
-      WHERE material_enc IS NOT excluded.material_enc`);
-    for (const account of accounts) upsert.run({ ...columns(account), now, user });
+    for (const name of await this.sql.column<string>('SELECT name FROM shared_accounts')) {
+      if (!keep.has(name)) await this.sql.run('DELETE FROM shared_accounts WHERE name = ?', [name]);
+    }
+    for (const account of accounts) {
+      await this.sql.run(`
+        INSERT INTO shared_accounts (name, description, material_enc, configured_json, version, created_at, created_by, updated_at, updated_by)
+        VALUES (@name, @description, @material_enc, @configured_json, 1, @now, @user, @now, @user)
+        ON CONFLICT (name) DO UPDATE SET material_enc = excluded.material_enc, configured_json = excluded.configured_json,
+          version = shared_accounts.version + 1, updated_at = excluded.updated_at, updated_by = excluded.updated_by
+        WHERE shared_accounts.material_enc IS DISTINCT FROM excluded.material_enc`, { ...columns(account), now, user });
+    }
   }
 }

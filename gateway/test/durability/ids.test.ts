@@ -207,26 +207,26 @@ describe('upgrading a database from the schema before AUTOINCREMENT', () => {
 });
 
 describe("an agent's copy of its servers", () => {
-  it('still takes the control plane ids as they are, also after the control plane deleted its newest probe', () => {
-    const plane = ConfigStore.open(tempDb());
-    const agent = ConfigStore.open(tempDb());
+  it('still takes the control plane ids as they are, also after the control plane deleted its newest probe', async () => {
+    const plane = await ConfigStore.open({ kind: 'sqlite', file: tempDb() });
+    const agent = await ConfigStore.open({ kind: 'sqlite', file: tempDb() });
     try {
-      const erp = plane.servers.create(serverValues({ name: 'erp', gateways: ['edge-1'] }, context), 'tester', NOW);
-      plane.probes.create(erp.id, probeValues(probe('dispatcher'), context), 'tester', NOW);
-      const gateway = plane.probes.create(erp.id, probeValues(probe('gateway'), context), 'tester', NOW);
-      const ids = (store: ConfigStore) => store.probes.all().map((p) => p.id).sort((a, b) => a - b);
+      const erp = await plane.servers.create(serverValues({ name: 'erp', gateways: ['edge-1'] }, context), 'tester', NOW);
+      await plane.probes.create(erp.id, probeValues(probe('dispatcher'), context), 'tester', NOW);
+      const gateway = await plane.probes.create(erp.id, probeValues(probe('gateway'), context), 'tester', NOW);
+      const ids = async (store: ConfigStore) => (await store.probes.all()).map((p) => p.id).sort((a, b) => a - b);
 
-      agent.snapshots.apply(plane.snapshots.snapshotFor('edge-1', NOW));
-      expect(ids(agent)).toEqual(ids(plane));
-      plane.probes.delete(gateway.id);
-      plane.probes.create(erp.id, probeValues(probe('message-server'), context), 'tester', NOW);
-      const diff = agent.snapshots.apply(plane.snapshots.snapshotFor('edge-1', NOW));
+      await agent.snapshots.apply(await plane.snapshots.snapshotFor('edge-1', NOW));
+      expect(await ids(agent)).toEqual(await ids(plane));
+      await plane.probes.delete(gateway.id);
+      await plane.probes.create(erp.id, probeValues(probe('message-server'), context), 'tester', NOW);
+      const diff = await agent.snapshots.apply(await plane.snapshots.snapshotFor('edge-1', NOW));
       expect(diff.removedProbeIds).toEqual([gateway.id]);
-      expect(ids(agent)).toEqual(ids(plane));
-      expect(agent.probes.all().map((p) => p.name).sort()).toEqual(['dispatcher', 'message-server']);
+      expect(await ids(agent)).toEqual(await ids(plane));
+      expect((await agent.probes.all()).map((p) => p.name).sort()).toEqual(['dispatcher', 'message-server']);
     } finally {
-      plane.close();
-      agent.close();
+      await plane.close();
+      await agent.close();
     }
   });
 });

@@ -20,7 +20,7 @@ function insert(db: Db, table: string, row: Record<string, unknown>): number {
 }
 
 describe('migration 4: locations', () => {
-  it('turns each server gateway into a one-location list at slot 0 and keeps the latest results per location', () => {
+  it('turns each server gateway into a one-location list at slot 0 and keeps the latest results per location', async () => {
     const file = join(dir, 'gateway.db');
     const old = openDatabase(file, MIGRATIONS.filter((m) => m.version <= 3));
     const server = (name: string, gateway: string) => insert(old, 'servers', { name, gateway, connect_timeout_ms: 2000, enabled: 1, thresholds_json: '[]', ...audit });
@@ -37,26 +37,27 @@ describe('migration 4: locations', () => {
     probe(crm, 'never-checked', null);
     old.close();
 
-    const store = ConfigStore.open(file);
+    const store = await ConfigStore.open({ kind: 'sqlite', file });
+    const db = store.sqlite!;
     try {
-      expect(store.servers.get(erp).gateways).toEqual(['edge-1']);
-      expect(store.servers.get(crm).gateways).toEqual(['hq']);
-      expect(store.servers.locationsOf(erp)).toEqual([{ gateway: 'edge-1', slot: 0 }]);
-      expect((store.db.pragma('table_info(servers)') as { name: string }[]).map((c) => c.name)).not.toContain('gateway');
+      expect((await store.servers.get(erp)).gateways).toEqual(['edge-1']);
+      expect((await store.servers.get(crm)).gateways).toEqual(['hq']);
+      expect(await store.servers.locationsOf(erp)).toEqual([{ gateway: 'edge-1', slot: 0 }]);
+      expect((db.pragma('table_info(servers)') as { name: string }[]).map((c) => c.name)).not.toContain('gateway');
       // Read back as results are now: without deeper checks' data.
       const asRead = { ...result, actualIp: null, tls: null, responseMs: null };
-      expect(store.probes.latestResults(checked)).toEqual([asRead]);
-      expect(store.db.prepare('SELECT gateway FROM probe_results WHERE probe_id = ?').pluck().get(unnamed)).toBe('hq');
-      expect(store.probes.get(checked).lastResult).toEqual(asRead);
-      expect(store.db.prepare('SELECT COUNT(*) FROM probe_results').pluck().get()).toBe(2);
-      expect(store.db.pragma('foreign_key_check')).toEqual([]);
-      expect(store.servers.list({ gateway: 'hq' }).items.map((s) => s.name)).toEqual(['crm']);
+      expect(await store.probes.latestResults(checked)).toEqual([asRead]);
+      expect(db.prepare('SELECT gateway FROM probe_results WHERE probe_id = ?').pluck().get(unnamed)).toBe('hq');
+      expect((await store.probes.get(checked)).lastResult).toEqual(asRead);
+      expect(db.prepare('SELECT COUNT(*) FROM probe_results').pluck().get()).toBe(2);
+      expect(db.pragma('foreign_key_check')).toEqual([]);
+      expect((await store.servers.list({ gateway: 'hq' })).items.map((s) => s.name)).toEqual(['crm']);
       // The server's locations and results go with it.
-      store.servers.delete(erp);
-      expect(store.db.prepare('SELECT COUNT(*) FROM server_gateways WHERE server_id = ?').pluck().get(erp)).toBe(0);
-      expect(store.db.prepare('SELECT COUNT(*) FROM probe_results WHERE probe_id = ?').pluck().get(checked)).toBe(0);
+      await store.servers.delete(erp);
+      expect(db.prepare('SELECT COUNT(*) FROM server_gateways WHERE server_id = ?').pluck().get(erp)).toBe(0);
+      expect(db.prepare('SELECT COUNT(*) FROM probe_results WHERE probe_id = ?').pluck().get(checked)).toBe(0);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });
