@@ -2,26 +2,34 @@
 // Start-up: read settings, start the gateway, stop cleanly on SIGTERM/SIGINT.
 import { readSettings, SettingsError } from './settings.js';
 import { startGateway } from './start.js';
+import type { ConfigStore } from './store/index.js';
+
+/** A setting the user must fix: said in one line, exit code 2, no stack. */
+function exitIfSettingsError(error: unknown): void {
+  if (error instanceof SettingsError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`probekit-gateway: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+}
 
 async function main(): Promise<void> {
   let settings;
+  let gateway;
   try {
     settings = readSettings();
+    // Start-up checks settings that only make sense together with the store (e.g. what PostgreSQL replicas share).
+    gateway = await startGateway(settings, { level: settings.logLevel });
   } catch (error) {
-    if (error instanceof SettingsError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`probekit-gateway: ${(error as Error).message}\n`);
-      process.exit(2);
-    }
+    exitIfSettingsError(error);
     throw error;
   }
-  const gateway = await startGateway(settings, { level: settings.logLevel });
   const log = gateway.app.log;
   if (gateway.token.source === 'generated') {
     log.info({ tokenFile: gateway.token.file }, `API token generated; read it from ${gateway.token.file} (mode 0600)`);
   } else {
     log.info({ tokenSource: gateway.token.source }, 'API token loaded');
   }
-  log.info({ gateway: settings.gatewayId, db: settings.dbFile, url: gateway.url }, 'gateway started');
+  log.info({ gateway: settings.gatewayId, db: describeStore(gateway.service.store, settings.dbFile), url: gateway.url }, 'gateway started');
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -38,6 +46,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** Where the configuration lives, for the log: the SQLite file, or that it is PostgreSQL (never the URL's password). */
+function describeStore(store: ConfigStore, dbFile: string): string {
+  return store.dialect === 'sqlite' ? dbFile : 'PostgreSQL (GATEWAY_DATABASE_URL)';
 }
 
 main().catch((error: unknown) => {

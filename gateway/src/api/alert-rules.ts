@@ -33,13 +33,15 @@ export const alertRuleRoutes: FastifyPluginAsyncTypebox<ApiOptions> = async (app
     },
   }, async (request, reply) => {
     const { grafanaUrl, scrapeInterval, gatewayTeam } = request.query;
+    const { store } = service;
+    const [servers, probes, teams] = await Promise.all([store.servers.all(), store.probes.all(), store.gateways.teams()]);
     const rules = prometheusRuleGroups(
       {
-        servers: service.store.servers.all(),
-        probes: service.store.probes.all(),
+        servers,
+        probes,
         // The locations' teams, also of gateways not seen yet: a path alert (TcpProbePathDown) goes to the team of
         // the gateway that sees the probe down.
-        gateways: [...service.store.gateways.teams()].map(([id, team]) => ({ id, team })),
+        gateways: [...teams].map(([id, team]) => ({ id, team })),
       },
       { grafanaUrl, gatewayTeam, scrapeIntervalSeconds: scrapeInterval === undefined ? undefined : parseDurationMs(scrapeInterval) / 1000 },
     );

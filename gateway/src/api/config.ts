@@ -27,7 +27,7 @@ export const configRoutes: FastifyPluginAsyncTypebox<ApiOptions> = async (app, {
       response: { 200: ConfigDocument, ...ErrorResponses },
     },
   }, async (request, reply) => {
-    const document = exportConfig(service);
+    const document = await exportConfig(service);
     const wantsYaml = request.query.format === 'yaml' || (request.query.format === undefined && /yaml/.test(request.headers.accept ?? ''));
     if (!wantsYaml) return document;
     // The response schema describes the document; YAML is the same document in another notation, so skip the JSON serializer.

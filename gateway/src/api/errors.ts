@@ -15,9 +15,14 @@ export function errorBody(statusCode: number, message: string, problems: FieldPr
   };
 }
 
+/** What a 503 tells clients to wait before trying again. */
+const RETRY_AFTER_SECONDS = 2;
+
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ApiError) {
+      // 503: the configuration database does not answer (StoreUnavailableError); it usually comes back soon.
+      if (error.statusCode === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       return reply.status(error.statusCode).send(errorBody(error.statusCode, error.message, error.problems));
     }
     if (error.validation) {

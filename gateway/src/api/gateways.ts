@@ -16,11 +16,9 @@ export function isGatewayOnline(gateway: { id: string; lastSeenAt: string | null
 }
 
 /** Every gateway anyone knows of: those that announced themselves, and names only servers use or a team was set on. */
-export function listGateways(service: ConfigService, nowMs: number): GatewayInfo[] {
+export async function listGateways(service: ConfigService, nowMs: number): Promise<GatewayInfo[]> {
   const { store } = service;
-  const usage = store.servers.gatewayUsage();
-  const teams = store.gateways.teams();
-  const registered = store.gateways.all();
+  const [usage, teams, registered] = await Promise.all([store.servers.gatewayUsage(), store.gateways.teams(), store.gateways.all()]);
   const known = new Set(registered.map((g) => g.id));
   const unseen = [...new Set([...usage.keys(), ...teams.keys()])].filter((id) => !known.has(id) && id !== service.gatewayId);
   const items: GatewayInfo[] = [
@@ -46,7 +44,7 @@ export const gatewayRoutes: FastifyPluginAsyncTypebox<ApiOptions> = async (app, 
       summary: "Prometheus HTTP service discovery: every registered gateway's /metrics address",
       response: { 200: Type.Array(SdTargetGroup), ...ErrorResponses },
     },
-  }, async () => service.store.gateways.all().flatMap((gateway) => {
+  }, async () => (await service.store.gateways.all()).flatMap((gateway) => {
     if (!gateway.address) return [];
     const url = new URL(gateway.address);
     return [{
@@ -63,7 +61,7 @@ export const gatewayRoutes: FastifyPluginAsyncTypebox<ApiOptions> = async (app, 
       summary: 'List gateways: those that announced themselves and those servers name that never did (state never_seen)',
       response: { 200: Type.Object({ items: Type.Array(GatewayInfo) }), ...ErrorResponses },
     },
-  }, async () => ({ items: listGateways(service, Date.now()) }));
+  }, async () => ({ items: await listGateways(service, Date.now()) }));
 
   app.patch('/gateways/:id', {
     schema: {
@@ -75,7 +73,7 @@ export const gatewayRoutes: FastifyPluginAsyncTypebox<ApiOptions> = async (app, 
     },
   }, async (request) => {
     service.assertWritable();
-    service.store.gateways.setTeam(request.params.id, request.body.team, editor(request), service.timestamp());
-    return listGateways(service, Date.now()).find((gateway) => gateway.id === request.params.id)!;
+    await service.store.gateways.setTeam(request.params.id, request.body.team, editor(request), service.timestamp());
+    return (await listGateways(service, Date.now())).find((gateway) => gateway.id === request.params.id)!;
   });
 };

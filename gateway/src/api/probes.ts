@@ -10,14 +10,14 @@ export const probeRoutes: FastifyPluginAsyncTypebox<ApiOptions> = async (app, { 
   app.get('/servers/:id/probes', {
     schema: { tags, summary: "List a server's probes", params: IdParams, querystring: ProbeQuery, response: { 200: Page(Probe), ...ErrorResponses } },
   }, async (request) => {
-    service.store.servers.get(request.params.id); // 404 for an unknown server rather than an empty page
+    await service.store.servers.get(request.params.id); // 404 for an unknown server rather than an empty page
     return service.store.probes.list(request.params.id, request.query);
   });
 
   app.post('/servers/:id/probes', {
     schema: { tags, summary: 'Add a probe to a server', params: IdParams, body: ProbeInput, response: { 201: Probe, ...ErrorResponses } },
   }, async (request, reply) =>
-    reply.status(201).send(service.createProbe(request.params.id, request.body, editor(request, request.body.owner))));
+    reply.status(201).send(await service.createProbe(request.params.id, request.body, editor(request, request.body.owner))));
 
   app.get('/probes/:id', {
     schema: { tags, summary: 'Get a probe with its latest result', params: IdParams, response: { 200: Probe, ...ErrorResponses } },
@@ -34,7 +34,7 @@ export const probeRoutes: FastifyPluginAsyncTypebox<ApiOptions> = async (app, { 
   app.delete('/probes/:id', {
     schema: { tags, summary: 'Delete a probe', params: IdParams, response: { 204: { type: 'null' }, ...ErrorResponses } },
   }, async (request, reply) => {
-    service.deleteProbe(request.params.id);
+    await service.deleteProbe(request.params.id);
     return reply.status(204).send(null);
   });
 };

@@ -13,7 +13,7 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox<ApiOptions> = async (app,
 
   app.post('/schedules', {
     schema: { tags, summary: 'Create a schedule', body: ScheduleInput, response: { 201: Schedule, ...ErrorResponses } },
-  }, async (request, reply) => reply.status(201).send(service.createSchedule(request.body, editor(request))));
+  }, async (request, reply) => reply.status(201).send(await service.createSchedule(request.body, editor(request))));
 
   app.get('/schedules/:id', {
     schema: { tags, summary: 'Get a schedule', params: IdParams, response: { 200: Schedule, ...ErrorResponses } },
@@ -26,7 +26,7 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox<ApiOptions> = async (app,
   app.delete('/schedules/:id', {
     schema: { tags, summary: 'Delete a schedule no probe uses', params: IdParams, response: { 204: { type: 'null' }, ...ErrorResponses } },
   }, async (request, reply) => {
-    service.deleteSchedule(request.params.id);
+    await service.deleteSchedule(request.params.id);
     return reply.status(204).send(null);
   });
 };

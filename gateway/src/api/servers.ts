@@ -14,7 +14,7 @@ export const serverRoutes: FastifyPluginAsyncTypebox<ApiOptions> = async (app, {
 
   app.post('/servers', {
     schema: { tags, summary: 'Create a probe server', body: ServerInput, response: { 201: Server, ...ErrorResponses } },
-  }, async (request, reply) => reply.status(201).send(service.createServer(request.body, editor(request, request.body.owner))));
+  }, async (request, reply) => reply.status(201).send(await service.createServer(request.body, editor(request, request.body.owner))));
 
   app.get('/servers/:id', {
     schema: { tags, summary: 'Get a probe server', params: IdParams, response: { 200: Server, ...ErrorResponses } },
@@ -35,5 +35,5 @@ export const serverRoutes: FastifyPluginAsyncTypebox<ApiOptions> = async (app, {
       params: IdParams,
       response: { 200: Type.Object({ deletedProbes: Type.Integer() }), ...ErrorResponses },
     },
-  }, async (request) => ({ deletedProbes: service.deleteServer(request.params.id).probeIds.length }));
+  }, async (request) => ({ deletedProbes: (await service.deleteServer(request.params.id)).probeIds.length }));
 };

@@ -18,7 +18,7 @@ export const sharedAccountRoutes: FastifyPluginAsyncTypebox<SharedAccountApiOpti
 
   app.post('/shared-accounts', {
     schema: { tags, summary: 'Create a shared account', body: SharedAccountInput, response: { 201: SharedAccount, ...ErrorResponses } },
-  }, async (request, reply) => reply.status(201).send(accounts.create(request.body, editor(request))));
+  }, async (request, reply) => reply.status(201).send(await accounts.create(request.body, editor(request))));
 
   app.get('/shared-accounts/:id', {
     schema: { tags, summary: 'Get a shared account (without its secrets)', params: IdParams, response: { 200: SharedAccount, ...ErrorResponses } },
@@ -37,7 +37,7 @@ export const sharedAccountRoutes: FastifyPluginAsyncTypebox<SharedAccountApiOpti
   app.delete('/shared-accounts/:id', {
     schema: { tags, summary: 'Delete a shared account no server uses', params: IdParams, response: { 204: { type: 'null' }, ...ErrorResponses } },
   }, async (request, reply) => {
-    accounts.delete(request.params.id);
+    await accounts.delete(request.params.id);
     return reply.status(204).send(null);
   });
 };

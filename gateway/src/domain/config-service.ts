@@ -23,6 +23,8 @@ export interface ConfigChange {
   serverIds: number[];
   /** Schedules changed: all probes using them may run differently. */
   scheduleIds: number[];
+  /** Everything may have changed (e.g. a replica missed notifications while its database link was down): re-read all. */
+  full?: boolean;
 }
 
 export type ConfigChangeListener = (change: ConfigChange) => void;
@@ -60,9 +62,9 @@ export class ConfigService {
 
   createServer(input: ServerInput, user: string) {
     const values = serverValues(input, this.context(user));
-    return this.commit(() => {
-      this.checkServer(values, null);
-      return this.store.servers.create(values, user, this.timestamp());
+    return this.commit(async (tx) => {
+      await this.checkServer(tx, values, null);
+      return tx.servers.create(values, user, this.timestamp());
     }, (server) => ({ serverIds: [server.id] }));
   }
 
@@ -75,21 +77,22 @@ export class ConfigService {
   }
 
   deleteServer(id: number) {
-    return this.commit(() => this.store.servers.delete(id), ({ probeIds }) => ({ serverIds: [id], removedProbeIds: probeIds }));
+    return this.commit((tx) => tx.servers.delete(id), ({ probeIds }) => ({ serverIds: [id], removedProbeIds: probeIds }));
   }
 
   private saveServer(id: number, next: (current: ServerValues) => ServerValues, version: number | undefined, user: string) {
-    return this.commit(() => {
-      const values = next(pick(this.store.servers.get(id), SERVER_VALUE_KEYS));
-      this.checkServer(values, id);
-      return this.store.servers.update(id, values, version, user, this.timestamp());
+    return this.commit(async (tx) => {
+      const values = next(pick(await tx.servers.get(id), SERVER_VALUE_KEYS));
+      await this.checkServer(tx, values, id);
+      return tx.servers.update(id, values, version, user, this.timestamp());
     }, () => ({ serverIds: [id] }));
   }
 
-  private checkServer(values: ServerValues, id: number | null): void {
-    const shortest = id === null ? null : this.store.probes.shortestInheritingInterval(id);
-    const quorum = id === null ? null : highestProbeQuorum(this.store.probes.ofServer(id));
-    const account = missingAccountProblem(values.sharedAccount, (name) => this.store.sharedAccounts.exists(name));
+  /** The rules that need the store, read through `tx`, the transaction the write runs in. */
+  private async checkServer(tx: ConfigStore, values: ServerValues, id: number | null): Promise<void> {
+    const shortest = id === null ? null : await tx.probes.shortestInheritingInterval(id);
+    const quorum = id === null ? null : highestProbeQuorum(await tx.probes.ofServer(id));
+    const account = await missingAccountProblem(values.sharedAccount, (name) => tx.sharedAccounts.exists(name));
     throwIfAny([...(account ? [account] : []), ...serverProblems(values, { shortestInheritingIntervalSeconds: shortest, highestProbeQuorum: quorum })]);
   }
 
@@ -97,9 +100,9 @@ export class ConfigService {
 
   createProbe(serverId: number, input: ProbeInput, user: string) {
     const values = probeValues(input, this.context(user));
-    return this.commit(() => {
-      this.checkProbe(serverId, values);
-      return this.store.probes.create(serverId, values, user, this.timestamp());
+    return this.commit(async (tx) => {
+      await this.checkProbe(tx, serverId, values);
+      return tx.probes.create(serverId, values, user, this.timestamp());
     }, (probe) => ({ probeIds: [probe.id] }));
   }
 
@@ -112,24 +115,26 @@ export class ConfigService {
   }
 
   deleteProbe(id: number) {
-    return this.commit(() => this.store.probes.delete(id), () => ({ removedProbeIds: [id] }));
+    return this.commit((tx) => tx.probes.delete(id), () => ({ removedProbeIds: [id] }));
   }
 
   private saveProbe(id: number, next: (current: ProbeValues) => ProbeValues, version: number | undefined, user: string) {
-    return this.commit(() => {
-      const current = this.store.probes.get(id);
+    return this.commit(async (tx) => {
+      const current = await tx.probes.get(id);
       const values = next(pick(current, PROBE_VALUE_KEYS));
-      this.checkProbe(current.serverId, values);
-      return this.store.probes.update(id, values, version, user, this.timestamp());
+      await this.checkProbe(tx, current.serverId, values);
+      return tx.probes.update(id, values, version, user, this.timestamp());
     }, () => ({ probeIds: [id] }));
   }
 
-  private checkProbe(serverId: number, values: ProbeValues): void {
-    const server = this.store.servers.get(serverId);
+  private async checkProbe(tx: ConfigStore, serverId: number, values: ProbeValues): Promise<void> {
+    const server = await tx.servers.get(serverId);
+    // The rules are pure: look the one schedule up first.
+    const scheduleKnown = values.scheduleId === null || await tx.schedules.exists(values.scheduleId);
     throwIfAny(probeProblems(values, {
       serverConnectTimeoutMs: server.connectTimeoutMs,
       serverGatewayCount: server.gateways.length,
-      scheduleExists: (scheduleId) => this.store.schedules.exists(scheduleId),
+      scheduleExists: () => scheduleKnown,
       allowlist: this.options.allowlist,
     }));
   }
@@ -139,26 +144,35 @@ export class ConfigService {
   createSchedule(input: ScheduleInput, user: string) {
     const values = scheduleValues(input);
     throwIfAny(scheduleProblems(values));
-    return this.commit(() => this.store.schedules.create(values, user, this.timestamp()), (schedule) => ({ scheduleIds: [schedule.id] }));
+    return this.commit((tx) => tx.schedules.create(values, user, this.timestamp()), (schedule) => ({ scheduleIds: [schedule.id] }));
   }
 
   replaceSchedule(id: number, input: ScheduleInput, user: string) {
     const values = scheduleValues(input);
     throwIfAny(scheduleProblems(values));
-    return this.commit(() => this.store.schedules.update(id, values, input.version, user, this.timestamp()), () => ({ scheduleIds: [id] }));
+    return this.commit((tx) => tx.schedules.update(id, values, input.version, user, this.timestamp()), () => ({ scheduleIds: [id] }));
   }
 
   deleteSchedule(id: number) {
-    return this.commit(() => this.store.schedules.delete(id), () => ({ scheduleIds: [id] }));
+    return this.commit((tx) => tx.schedules.delete(id), () => ({ scheduleIds: [id] }));
   }
 
   // --- shared
 
-  /** Runs `work` in one transaction and, once it has committed, tells the listeners what changed. */
-  commit<T>(work: () => T, describe: (result: T) => Partial<ConfigChange>): T {
+  /**
+   * Runs `work` in one transaction with the store bound to it (use only `tx` inside), tells the other replicas what
+   * changed in that same transaction (delivered when it commits), and once it has committed, the local listeners.
+   */
+  async commit<T>(work: (tx: ConfigStore) => Promise<T>, describe: (result: T) => Partial<ConfigChange>): Promise<T> {
     this.assertWritable();
-    const result = this.store.transaction(work);
-    this.announce(describe(result));
+    let change: ConfigChange | undefined;
+    const result = await this.store.transaction(async (tx) => {
+      const done = await work(tx);
+      change = completeChange(describe(done));
+      await tx.publishChange(change);
+      return done;
+    });
+    this.announce(change!);
     return result;
   }
 
@@ -167,7 +181,7 @@ export class ConfigService {
   }
 
   announce(change: Partial<ConfigChange>): void {
-    const full: ConfigChange = { probeIds: [], removedProbeIds: [], serverIds: [], scheduleIds: [], ...change };
+    const full = completeChange(change);
     for (const listener of this.listeners) listener(full);
   }
 
@@ -178,6 +192,10 @@ export class ConfigService {
   timestamp(): string {
     return this.now().toISOString();
   }
+}
+
+function completeChange(change: Partial<ConfigChange>): ConfigChange {
+  return { probeIds: [], removedProbeIds: [], serverIds: [], scheduleIds: [], ...change };
 }
 
 function throwIfAny(problems: ReturnType<typeof serverProblems>): void {

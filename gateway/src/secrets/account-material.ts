@@ -44,41 +44,68 @@ export function assertMaterialOpens(accounts: readonly SealedAccount[], key: Buf
   }
 }
 
-/** The store's accounts opened with `key` (the key file's, or on an agent the one derived for it). */
+export interface StoredAccountMaterialEvents {
+  /** An account's material does not open with the key (reported once per load). */
+  onOpenError?: (name: string, message: string) => void;
+  /** The store could not be read; the material loaded before stays in use until the next change. */
+  onLoadError?: (message: string) => void;
+}
+
+/**
+ * The store's accounts opened with `key` (the key file's, or on an agent the one derived for it). Checks must never
+ * wait for the database, so the sealed material of every account is loaded up front (`load()` at start) and again
+ * after each change; each account is opened once per load, on first use.
+ */
 export class StoredAccountMaterial implements AccountMaterialSource {
-  private readonly cache = new Map<string, AccountMaterial | null>();
+  private sealed = new Map<string, string>();
+  private readonly opened = new Map<string, AccountMaterial | null>();
+  /** Counts loads started: of loads that overlap, only the latest started may install what it read. */
+  private generation = 0;
   private readonly unsubscribe: () => void;
 
   constructor(
     private readonly service: ConfigService,
     private readonly key: Buffer,
-    private readonly onError: (name: string, message: string) => void = () => {},
+    private readonly events: StoredAccountMaterialEvents = {},
   ) {
-    // Any committed change may have edited, renamed or removed an account (an agent's new snapshot too).
-    this.unsubscribe = service.onChange(() => this.cache.clear());
+    // Any committed change may have edited, renamed or removed an account (another replica's, an agent's new snapshot).
+    this.unsubscribe = service.onChange(() => {
+      this.load().catch((error: unknown) => this.events.onLoadError?.((error as Error).message));
+    });
+  }
+
+  /** Reads every account's sealed material from the store; resolves once checks see it. */
+  async load(): Promise<void> {
+    const generation = ++this.generation;
+    const accounts = await this.service.store.sharedAccounts.allSealed();
+    if (generation !== this.generation) return;
+    this.sealed = new Map(accounts.map((account) => [account.name, account.materialSealed]));
+    this.opened.clear();
   }
 
   materialFor(name: string | null): AccountMaterial | null {
     if (name === null) return null;
-    const cached = this.cache.get(name);
+    const cached = this.opened.get(name);
     if (cached !== undefined) return cached;
-    const material = this.read(name);
-    this.cache.set(name, material);
+    const material = this.open(name);
+    this.opened.set(name, material);
     return material;
   }
 
   close(): void {
     this.unsubscribe();
-    this.cache.clear();
+    this.generation++;
+    this.sealed.clear();
+    this.opened.clear();
   }
 
-  private read(name: string): AccountMaterial | null {
-    const sealed = this.service.store.sharedAccounts.sealed(name);
-    if (!sealed) return null;
+  private open(name: string): AccountMaterial | null {
+    const sealed = this.sealed.get(name);
+    if (sealed === undefined) return null;
     try {
-      return openMaterial(this.key, name, sealed.materialSealed);
+      return openMaterial(this.key, name, sealed);
     } catch (error) {
-      this.onError(name, (error as Error).message);
+      this.events.onOpenError?.(name, (error as Error).message);
       return null;
     }
   }

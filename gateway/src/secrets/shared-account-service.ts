@@ -16,8 +16,10 @@ export interface AgentAccount {
 }
 
 /** A server (or an imported one) names an account that does not exist. */
-export function missingAccountProblem(name: string | null, exists: (name: string) => boolean, field = 'sharedAccount'): FieldProblem | null {
-  if (name === null || exists(name)) return null;
+export async function missingAccountProblem(
+  name: string | null, exists: (name: string) => Promise<boolean>, field = 'sharedAccount',
+): Promise<FieldProblem | null> {
+  if (name === null || await exists(name)) return null;
   return { field, message: `names shared account "${name}", which does not exist; create it under /api/v1/shared-accounts first` };
 }
 
@@ -59,36 +61,36 @@ export class SharedAccountService {
     return this.service.store;
   }
 
-  create(input: SharedAccountInput, user: string): SharedAccount {
+  create(input: SharedAccountInput, user: string): Promise<SharedAccount> {
     const values = accountValues(this.key, input, updatedMaterial(NO_MATERIAL, input));
-    return this.service.commit(() => this.store.sharedAccounts.create(values, user, this.service.timestamp()), () => ({}));
+    return this.service.commit((tx) => tx.sharedAccounts.create(values, user, this.service.timestamp()), () => ({}));
   }
 
-  replace(id: number, input: SharedAccountInput, user: string): SharedAccount {
-    return this.service.commit(() => {
-      const stored = this.store.sharedAccounts.sealedById(id);
+  async replace(id: number, input: SharedAccountInput, user: string): Promise<SharedAccount> {
+    const { account } = await this.service.commit(async (tx) => {
+      const stored = await tx.sharedAccounts.sealedById(id);
       const values = accountValues(this.key, input, updatedMaterial(openMaterial(this.key, stored.name, stored.materialSealed), input));
       const now = this.service.timestamp();
       // Servers first, so the account read back lists them under its new name; a 409 below rolls both back.
-      const renamed = stored.name === values.name ? [] : this.store.servers.renameSharedAccount(stored.name, values.name, user, now);
-      const account = this.store.sharedAccounts.update(id, values, input.version, user, now);
-      return { account, renamed };
-    }, ({ renamed }) => ({ serverIds: renamed })).account;
+      const renamed = stored.name === values.name ? [] : await tx.servers.renameSharedAccount(stored.name, values.name, user, now);
+      return { account: await tx.sharedAccounts.update(id, values, input.version, user, now), renamed };
+    }, ({ renamed }) => ({ serverIds: renamed }));
+    return account;
   }
 
-  delete(id: number): SharedAccount {
-    return this.service.commit(() => this.store.sharedAccounts.delete(id), () => ({}));
+  delete(id: number): Promise<SharedAccount> {
+    return this.service.commit((tx) => tx.sharedAccounts.delete(id), () => ({}));
   }
 
   /**
    * The accounts `names` refer to, their material re-sealed under `agentKey`, and a stamp that changes exactly when
    * one of them does (sealing draws a fresh IV each time, so the sealed text cannot serve as the snapshot's ETag).
    */
-  forAgent(names: Iterable<string>, agentKey: Buffer): { accounts: AgentAccount[]; stamp: string } {
+  async forAgent(names: Iterable<string>, agentKey: Buffer): Promise<{ accounts: AgentAccount[]; stamp: string }> {
     const accounts: AgentAccount[] = [];
     const stamp = createHash('sha256');
     for (const name of [...new Set(names)].sort()) {
-      const stored = this.store.sharedAccounts.sealed(name);
+      const stored = await this.store.sharedAccounts.sealed(name);
       if (!stored) continue;
       accounts.push({ name, sealed: sealMaterial(agentKey, name, openMaterial(this.key, name, stored.materialSealed)) });
       stamp.update(`${name}\n${stored.materialSealed}\n`);

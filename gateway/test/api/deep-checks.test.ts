@@ -213,19 +213,19 @@ describe('agents: the configuration snapshot', () => {
   it('carries the fields to an agent\'s store, and one from an older control plane reads as plain checks', async () => {
     const server = (await gw.api.post('/api/v1/servers', { name: 'deep-agent' })).body;
     const smtp = (await gw.api.post(`/api/v1/servers/${server.id}/probes`, { name: 'smtp', host: '::1', port: 25, ipVersion: '6', tls: { verify: false }, dialogue: SMTP_STARTTLS })).body;
-    const snapshot = gw.service.store.snapshots.snapshotFor('test-gw', new Date(0).toISOString());
+    const snapshot = await gw.service.store.snapshots.snapshotFor('test-gw', new Date(0).toISOString());
     expect(snapshot.probes.find((p) => p.id === smtp.id)).toMatchObject({ tls: smtp.tls, dialogue: smtp.dialogue, ipVersion: '6', actualIp: null });
 
     const dir = mkdtempSync(join(tmpdir(), 'probekit-deep-agent-'));
-    const agentStore = ConfigStore.open(join(dir, 'agent.db'));
+    const agentStore = await ConfigStore.open({ kind: 'sqlite', file: join(dir, 'agent.db') });
     try {
-      agentStore.snapshots.apply(snapshot);
-      expect(agentStore.probes.get(smtp.id)).toMatchObject({ tls: smtp.tls, dialogue: smtp.dialogue, ipVersion: '6' });
+      await agentStore.snapshots.apply(snapshot);
+      expect(await agentStore.probes.get(smtp.id)).toMatchObject({ tls: smtp.tls, dialogue: smtp.dialogue, ipVersion: '6' });
       const older = { ...snapshot, probes: snapshot.probes.map(({ tls: _t, dialogue: _d, ipVersion: _i, actualIp: _a, ...probe }) => probe) };
-      agentStore.snapshots.apply(older as typeof snapshot);
-      expect(agentStore.probes.get(smtp.id)).toMatchObject({ tls: null, dialogue: null, ipVersion: 'auto' });
+      await agentStore.snapshots.apply(older as typeof snapshot);
+      expect(await agentStore.probes.get(smtp.id)).toMatchObject({ tls: null, dialogue: null, ipVersion: 'auto' });
     } finally {
-      agentStore.close();
+      await agentStore.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -331,8 +331,9 @@ describe('Test connection (POST /api/v1/check)', () => {
 
 describe('engine: deep requests and results', () => {
   const dir = mkdtempSync(join(tmpdir(), 'probekit-deep-engine-'));
-  const store = ConfigStore.open(join(dir, 'gateway.db'));
-  const service = new ConfigService(store, { gatewayId: 'engine-gw', allowlist: parseAllowlist(undefined) });
+  let store: ConfigStore;
+  let service: ConfigService;
+  let engine: ProbeEngine;
   const requests: CheckRequest[] = [];
   const accounts = new Map<string, AccountMaterial>();
   const startedAt = Date.parse('2026-12-01T00:00:00.000Z');
@@ -347,7 +348,7 @@ describe('engine: deep requests and results', () => {
     responseMs: 1.5,
     transcript: [{ atMs: 0.5, direction: 'tls', text: 'TLSv1.3 TLS_AES_128_GCM_SHA256' }, { atMs: 1.5, direction: 'received', text: '+PONG' }],
   });
-  const engine = new ProbeEngine({
+  const newEngine = () => new ProbeEngine({
     service,
     metrics: createMetrics({ gateway: 'engine-gw' }).probeMetrics,
     resolver: createResolver(),
@@ -364,22 +365,25 @@ describe('engine: deep requests and results', () => {
   });
   const material = (caBundle: string): AccountMaterial => ({ caBundle, clientCert: null, clientKey: null, username: null, password: null });
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    store = await ConfigStore.open({ kind: 'sqlite', file: join(dir, 'gateway.db') });
+    service = new ConfigService(store, { gatewayId: 'engine-gw', allowlist: parseAllowlist(undefined) });
+    engine = newEngine();
     // The account's name is only looked up through `accounts`; the store needs the row for the server's reference.
-    store.db.prepare(`INSERT INTO shared_accounts (name, material_enc, configured_json, version, created_at, created_by, updated_at, updated_by)
+    store.sqlite!.prepare(`INSERT INTO shared_accounts (name, material_enc, configured_json, version, created_at, created_by, updated_at, updated_by)
       VALUES ('ops', 'x', '{}', 1, '2026-12-01T00:00:00Z', 't', '2026-12-01T00:00:00Z', 't')`).run();
-    engine.start();
+    await engine.start();
   });
   afterAll(async () => {
     await engine.stop();
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('sends a probe\'s TLS settings, dialogue, IP version and its server\'s account as it is at check time', async () => {
     accounts.set('ops', material('first CA'));
-    const server = service.createServer({ name: 'accounts', gateways: ['engine-gw'], sharedAccount: 'ops' }, 'tester');
-    const probe = service.createProbe(server.id, { name: 'redis-tls', host: '::1', port: 6380, ipVersion: '6', tls: { serverName: 'localhost' }, dialogue: [{ send: 'PING\r\n' }, { expect: '^\\+PONG' }] }, 'tester');
+    const server = await service.createServer({ name: 'accounts', gateways: ['engine-gw'], sharedAccount: 'ops' }, 'tester');
+    const probe = await service.createProbe(server.id, { name: 'redis-tls', host: '::1', port: 6380, ipVersion: '6', tls: { serverName: 'localhost' }, dialogue: [{ send: 'PING\r\n' }, { expect: '^\\+PONG' }] }, 'tester');
     await engine.runProbe(probe.id);
     accounts.set('ops', material('edited CA'));
     await engine.runProbe(probe.id);
@@ -392,8 +396,8 @@ describe('engine: deep requests and results', () => {
   });
 
   it('answers a run with the transcript and the TLS view, and keeps neither transcript in its history nor in the store', async () => {
-    const server = service.createServer({ name: 'views', gateways: ['engine-gw'] }, 'tester');
-    const probe = service.createProbe(server.id, { name: 'tls', host: 'localhost', port: 6443, tls: {} }, 'tester');
+    const server = await service.createServer({ name: 'views', gateways: ['engine-gw'] }, 'tester');
+    const probe = await service.createProbe(server.id, { name: 'tls', host: 'localhost', port: 6443, tls: {} }, 'tester');
     const answer = await engine.runProbe(probe.id);
     expect(answer).toMatchObject({
       actualIp: '::1', actualIpv4: null, responseMs: 1.5,
@@ -403,40 +407,40 @@ describe('engine: deep requests and results', () => {
       },
       transcript: [{ atMs: 0.5, direction: 'tls', text: 'TLSv1.3 TLS_AES_128_GCM_SHA256' }, { atMs: 1.5, direction: 'received', text: '+PONG' }],
     });
-    const kept = engine.results(probe.id);
+    const kept = await engine.results(probe.id);
     expect(kept.length).toBeGreaterThan(0);
     for (const result of kept) expect(result).not.toHaveProperty('transcript');
     expect(kept[0]).toEqual(Object.fromEntries(Object.entries(answer).filter(([key]) => key !== 'transcript')));
     // The engine writes latest results every persistIntervalMs.
-    await waitFor(() => store.probes.get(probe.id).lastResult !== null);
-    const stored = store.probes.get(probe.id).lastResult!;
+    await waitFor(async () => (await store.probes.get(probe.id)).lastResult !== null);
+    const stored = (await store.probes.get(probe.id)).lastResult!;
     expect(stored).not.toHaveProperty('transcript');
     expect(stored.tls).toEqual(answer.tls);
-    expect(store.probes.get(probe.id).actualIp).toBe('::1');
-    expect(JSON.stringify(store.probes.latestResults(probe.id))).not.toContain('PONG');
+    expect((await store.probes.get(probe.id)).actualIp).toBe('::1');
+    expect(JSON.stringify(await store.probes.latestResults(probe.id))).not.toContain('PONG');
   });
 
   it('sends a plain probe its own request object, without deep keys, and a changed TLS setting earns a check at once', async () => {
-    const server = service.createServer({ name: 'plain', gateways: ['engine-gw'] }, 'tester');
-    const probe = service.createProbe(server.id, { name: 'pg', host: '127.0.0.1', port: 5433, intervalSeconds: 3600 }, 'tester');
+    const server = await service.createServer({ name: 'plain', gateways: ['engine-gw'] }, 'tester');
+    const probe = await service.createProbe(server.id, { name: 'pg', host: '127.0.0.1', port: 5433, intervalSeconds: 3600 }, 'tester');
     const ran = () => requests.filter((r) => r.port === 5433);
     await waitFor(() => ran().length === 1);
     expect(ran()[0]).not.toHaveProperty('tls');
     expect(ran()[0]).not.toHaveProperty('dialogue');
     expect(ran()[0]).not.toHaveProperty('account');
     expect(ran()[0]).not.toHaveProperty('ipVersion');
-    service.patchProbe(probe.id, { tls: { verify: false } }, 'tester');
+    await service.patchProbe(probe.id, { tls: { verify: false } }, 'tester');
     await waitFor(() => ran().length === 2);
     expect(ran()[1]).toMatchObject({ tls: { verify: false } });
-    service.patchProbe(probe.id, { ipVersion: '4' }, 'tester');
+    await service.patchProbe(probe.id, { ipVersion: '4' }, 'tester');
     await waitFor(() => ran().length === 3);
     expect(ran()[2]).toMatchObject({ ipVersion: '4' });
   });
 });
 
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
   const until = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > until) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

@@ -141,11 +141,12 @@ describe('shared accounts API', () => {
     expect((await api.get('/api/v1/shared-accounts/9999')).status).toBe(404);
   });
 
+  // Checks read material from a cache the gateway re-loads after each change: poll rather than race the re-load.
   it('keeps omitted secrets on PUT, clears null ones, replaces given ones, and refuses a stale version with 409', async () => {
     const kept = await api.put(`/api/v1/shared-accounts/${id}`, { name: 'web-tls', description: 'renamed nothing', version: 1 });
     expect(kept.status).toBe(200);
     expect(kept.body).toMatchObject({ version: 2, description: 'renamed nothing', configured: { caBundle: true, clientCert: true, clientKey: true, username: true, password: true } });
-    expect(controlPlane.accounts.materialFor('web-tls')).toEqual(material());
+    await expect.poll(() => controlPlane.accounts.materialFor('web-tls')).toEqual(material());
 
     const stale = await api.put(`/api/v1/shared-accounts/${id}`, { name: 'web-tls', password: null, version: 1 });
     expect(stale.status).toBe(409);
@@ -153,11 +154,11 @@ describe('shared accounts API', () => {
 
     const cleared = await api.put(`/api/v1/shared-accounts/${id}`, { name: 'web-tls', description: 'TLS client for the web tier', username: null, password: null, version: 2 });
     expect(cleared.body.configured).toEqual({ caBundle: true, clientCert: true, clientKey: true, username: false, password: false });
-    expect(controlPlane.accounts.materialFor('web-tls')).toEqual({ ...material(), username: null, password: null });
+    await expect.poll(() => controlPlane.accounts.materialFor('web-tls')).toEqual({ ...material(), username: null, password: null });
 
     const replaced = await api.put(`/api/v1/shared-accounts/${id}`, { name: 'web-tls', description: 'TLS client for the web tier', username: USERNAME, password: PASSWORD });
     expect(replaced.body).toMatchObject({ version: 4, configured: { username: true, password: true } });
-    expect(controlPlane.accounts.materialFor('web-tls')).toEqual(material());
+    await expect.poll(() => controlPlane.accounts.materialFor('web-tls')).toEqual(material());
   });
 
   it('refuses PEM that is wrong with 400 naming the field, never echoing it', async () => {
@@ -222,8 +223,8 @@ describe('shared accounts API', () => {
     expect(renamed.body.usedBy).toEqual(['srv-api', 'srv-web']);
     const servers = (await api.get('/api/v1/servers?q=srv-')).body.items as { name: string; sharedAccount: string | null; version: number }[];
     expect(servers.map((s) => [s.name, s.sharedAccount, s.version])).toEqual([['srv-api', 'web-mtls', 2], ['srv-web', 'web-mtls', 2]]);
-    expect(controlPlane.accounts.materialFor('web-mtls')).toEqual(material());
-    expect(controlPlane.accounts.materialFor('web-tls')).toBeNull();
+    await expect.poll(() => controlPlane.accounts.materialFor('web-mtls')).toEqual(material());
+    await expect.poll(() => controlPlane.accounts.materialFor('web-tls')).toBeNull();
   });
 
   it('exports servers with the account name only, and refuses an import naming an account this gateway lacks', async () => {

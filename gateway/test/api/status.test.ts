@@ -151,8 +151,8 @@ describe('why a probe has no data', () => {
     expect(await statusOf(ghostProbe.id)).toMatchObject({
       state: 'nodata', reason: 'gateway_offline', nextCheckAt: null, windowOpensAt: null, lastResult: null,
     });
-    gw.service.store.gateways.touch({ id: 'stale-gateway', version: '0.1.0', address: null }, new Date(Date.now() - 5 * 60_000).toISOString());
-    gw.service.store.gateways.touch({ id: 'live-gateway', version: '0.1.0', address: null }, new Date().toISOString());
+    await gw.service.store.gateways.touch({ id: 'stale-gateway', version: '0.1.0', address: null }, new Date(Date.now() - 5 * 60_000).toISOString());
+    await gw.service.store.gateways.touch({ id: 'live-gateway', version: '0.1.0', address: null }, new Date().toISOString());
     const stale = await newProbe((await newServer({ gateway: 'stale-gateway' })).id);
     const live = await newProbe((await newServer({ gateway: 'live-gateway' })).id);
     expect(await statusOf(stale.id)).toMatchObject({ state: 'nodata', reason: 'gateway_offline' });
@@ -295,7 +295,7 @@ describe('a probe at several locations', () => {
     const self = gw.service.gatewayId;
     const server = await newServer({ gateways: ['loc-s1', self] });
     const probe = await newProbe(server.id);
-    const slot = gw.service.store.servers.slotOf(server.id, self);
+    const slot = await gw.service.store.servers.slotOf(server.id, self);
     expect(slot).toBe(1);
     const status = await statusOf(probe.id);
     const next = Date.parse(status.nextCheckAt);

@@ -1,6 +1,7 @@
 // readSettings(env, argv): defaults, flags over the environment, and refusals that name the variable.
-import { hostname } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSettings, SettingsError } from '../../src/settings.js';
 
@@ -12,6 +13,7 @@ describe('readSettings', () => {
       port: 8080,
       dbFile: resolve('./data/gateway.db'),
       dataDir: resolve('./data'),
+      database: { kind: 'sqlite', file: resolve('./data/gateway.db') },
       apiToken: undefined,
       apiTokenFile: undefined,
       gatewayId: 'edge-1',
@@ -20,6 +22,7 @@ describe('readSettings', () => {
       bodyLimitBytes: 16 * 1024 * 1024,
       logLevel: 'info',
       controlPlaneUrl: undefined,
+      controlPlaneUrls: [],
       controlPlaneToken: undefined,
       timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     });
@@ -53,7 +56,7 @@ describe('readSettings', () => {
     expect(settings).toMatchObject({
       host: '0.0.0.0', port: 9000, dbFile: '/var/lib/probekit/config.db', dataDir: '/var/lib/probekit', apiToken: 'secret-token-0123456789',
       apiTokenFile: '/run/secrets/token', gatewayId: 'fra-dc1.edge_2', dnsServers: ['10.0.0.53', '10.0.1.53:5353', '9.9.9.9'],
-      timeZone: 'Europe/Berlin', maxInFlight: 64, bodyLimitBytes: 2048, logLevel: 'debug', controlPlaneUrl: 'https://cp.example.com', controlPlaneToken: 'cp-token-0123456789abcdef',
+      timeZone: 'Europe/Berlin', maxInFlight: 64, bodyLimitBytes: 2048, logLevel: 'debug', controlPlaneUrl: 'https://cp.example.com', controlPlaneUrls: ['https://cp.example.com'], controlPlaneToken: 'cp-token-0123456789abcdef',
     });
     expect(settings.allowlist.spec).toBe('10.0.0.0/8,*.corp');
   });
@@ -75,11 +78,12 @@ describe('readSettings', () => {
     const settings = readSettings(env, [
       '--host', '0.0.0.0', '--port', '9100', '--db', '/flag/gw.db', '--gateway-id', 'from-flag', '--allowed-targets', '192.168.0.0/16',
       '--time-zone', 'America/New_York', '--log-level', 'warn', '--max-in-flight', '20', '--dns-servers', '1.1.1.1', '--api-token-file', '/flag/token',
-      '--control-plane-url', 'https://cp.flag',
+      '--control-plane-url', 'https://cp.flag', '--database-url', 'postgres://flag@db.flag/probekit',
     ]);
     expect(settings).toMatchObject({
       host: '0.0.0.0', port: 9100, dbFile: '/flag/gw.db', dataDir: '/flag', gatewayId: 'from-flag', timeZone: 'America/New_York', logLevel: 'warn',
       maxInFlight: 20, dnsServers: ['1.1.1.1'], apiTokenFile: '/flag/token', controlPlaneUrl: 'https://cp.flag',
+      database: { kind: 'postgres', url: 'postgres://flag@db.flag/probekit', replicaId: 'from-flag' },
     });
     expect(settings.allowlist.spec).toBe('192.168.0.0/16');
     expect(settings.allowlist.verdict('10.0.0.1')).toBe('denied');
@@ -110,6 +114,10 @@ describe('readSettings', () => {
     ['GATEWAY_MAX_IN_FLIGHT', '-5'],
     ['GATEWAY_MAX_IN_FLIGHT', '2000000'],
     ['GATEWAY_BODY_LIMIT_BYTES', '10'],
+    ['GATEWAY_DATABASE_URL', 'mysql://db/probekit'],
+    ['GATEWAY_DATABASE_URL', '/var/lib/probekit/gateway.db'],
+    ['GATEWAY_DATABASE_URL', 'postgres://db/probekit?sslmode=sometimes'],
+    ['GATEWAY_DATABASE_PASSWORD_FILE', '/nonexistent/pg-password'],
   ])('refuses %s=%j with a SettingsError naming the variable', (name, value) => {
     const env = { GATEWAY_ID: 'edge-1', [name]: value };
     let error: unknown;
@@ -120,6 +128,58 @@ describe('readSettings', () => {
     }
     expect(error).toBeInstanceOf(SettingsError);
     expect((error as Error).message).toContain(name);
+  });
+
+  describe('the database', () => {
+    const passwordFile = (text: string) => {
+      const file = join(mkdtempSync(join(tmpdir(), 'probekit-settings-')), 'pg-password');
+      writeFileSync(file, text);
+      return file;
+    };
+
+    it('is PostgreSQL when GATEWAY_DATABASE_URL is a postgres URL; the replica is the gateway', () => {
+      const url = 'postgresql://probekit@db:5432/probekit?sslmode=verify-full';
+      const settings = readSettings({ GATEWAY_ID: 'cp-1', GATEWAY_DATABASE_URL: url }, []);
+      expect(settings.database).toEqual({ kind: 'postgres', url, replicaId: 'cp-1' });
+      // The data folder (generated token, key) stays where it was.
+      expect(settings).toMatchObject({ dbFile: resolve('./data/gateway.db'), dataDir: resolve('./data') });
+    });
+
+    it('is PostgreSQL when GATEWAY_DB holds a postgres URL, and the SQLite file otherwise', () => {
+      const url = 'postgres://probekit@db/probekit';
+      expect(readSettings({ GATEWAY_ID: 'cp-1', GATEWAY_DB: url }, [])).toMatchObject({
+        database: { kind: 'postgres', url, replicaId: 'cp-1' }, dbFile: resolve('./data/gateway.db'),
+      });
+      expect(readSettings({ GATEWAY_ID: 'cp-1', GATEWAY_DB: 'state/gw.db' }, []).database).toEqual({ kind: 'sqlite', file: resolve('state/gw.db') });
+    });
+
+    it('reads the password from GATEWAY_DATABASE_PASSWORD_FILE (or the flag), trimmed', () => {
+      const file = passwordFile(' s3cret:/@pw \n');
+      const env = { GATEWAY_ID: 'cp-1', GATEWAY_DATABASE_URL: 'postgres://probekit@db/probekit', GATEWAY_DATABASE_PASSWORD_FILE: file };
+      expect(readSettings(env, []).database).toMatchObject({ kind: 'postgres', password: 's3cret:/@pw' });
+      const flagged = readSettings({ GATEWAY_ID: 'cp-1' }, ['--database-url', 'postgres://probekit@db/probekit', '--database-password-file', file]);
+      expect(flagged.database).toMatchObject({ kind: 'postgres', password: 's3cret:/@pw' });
+    });
+
+    it('refuses an unreadable or empty password file, naming it', () => {
+      const env = { GATEWAY_ID: 'cp-1', GATEWAY_DATABASE_URL: 'postgres://probekit@db/probekit' };
+      expect(() => readSettings({ ...env, GATEWAY_DATABASE_PASSWORD_FILE: '/nonexistent/pg-password' }, [])).toThrow(/GATEWAY_DATABASE_PASSWORD_FILE \/nonexistent\/pg-password cannot be read/);
+      const empty = passwordFile('\n');
+      expect(() => readSettings({ ...env, GATEWAY_DATABASE_PASSWORD_FILE: empty }, [])).toThrow(`GATEWAY_DATABASE_PASSWORD_FILE ${empty} is empty`);
+    });
+
+    it('refuses a password file without a PostgreSQL URL, and two PostgreSQL URLs', () => {
+      expect(() => readSettings({ GATEWAY_ID: 'cp-1', GATEWAY_DATABASE_PASSWORD_FILE: passwordFile('pw') }, [])).toThrow(SettingsError);
+      expect(() => readSettings({ GATEWAY_ID: 'cp-1', GATEWAY_DB: 'postgres://a/x', GATEWAY_DATABASE_URL: 'postgres://b/y' }, [])).toThrow(/set only GATEWAY_DATABASE_URL/);
+    });
+  });
+
+  it('takes several control-plane URLs, in order', () => {
+    const settings = readSettings({ GATEWAY_ID: 'agent-1', GATEWAY_CONTROL_PLANE_URL: 'http://cp1:8080, https://cp2.example.com/,', GATEWAY_CONTROL_PLANE_TOKEN: 'cp-token-0123456789abcdef' }, []);
+    expect(settings.controlPlaneUrls).toEqual(['http://cp1:8080', 'https://cp2.example.com']);
+    expect(settings.controlPlaneUrl).toBe('http://cp1:8080, https://cp2.example.com');
+    expect(() => readSettings({ GATEWAY_ID: 'agent-1', GATEWAY_CONTROL_PLANE_URL: 'http://cp1:8080,cp2:8080', GATEWAY_CONTROL_PLANE_TOKEN: 'cp-token-0123456789abcdef' }, []))
+      .toThrow(/GATEWAY_CONTROL_PLANE_URL "cp2:8080"/);
   });
 
   it('refuses a bad value given as a flag, naming the variable', () => {
