@@ -42,13 +42,13 @@ export function instrument(gateway: TestGateway): Recorder {
       recorder.saves = [];
     },
   };
-  // The engine persists through the store's public saveResults, synchronously on the event loop.
+  // The engine persists through the store's public saveResults; on SQLite the write itself runs on the event loop.
   const probes = gateway.service.store.probes;
   const saveResults = probes.saveResults.bind(probes);
-  probes.saveResults = (results) => {
+  probes.saveResults = async (results) => {
     const batch = [...results];
     const started = performance.now();
-    saveResults(batch);
+    await saveResults(batch);
     if (recorder.saves.length < 100_000) recorder.saves.push({ ms: performance.now() - started, rows: batch.length });
   };
   const countMissedSlot = metrics.countMissedSlot.bind(metrics);

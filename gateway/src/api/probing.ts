@@ -29,7 +29,7 @@ export const probingRoutes: FastifyPluginAsyncTypebox<ApiOptions & { engine: Pro
     const ipVersion = request.body.ipVersion ?? 'auto';
     const problems = deepCheckProblems({ host, tls, ipVersion });
     if (problems.length > 0) throw new ValidationError(problems);
-    const server = serverId === undefined ? null : service.store.servers.get(serverId);
+    const server = serverId === undefined ? null : await service.store.servers.get(serverId);
     return engine.checkOnce({
       host,
       port,
@@ -54,7 +54,7 @@ export const probingRoutes: FastifyPluginAsyncTypebox<ApiOptions & { engine: Pro
     },
   }, async (request) => {
     const { serverId, probeId, state, gateway } = request.query;
-    const all = engine.status({ serverId, probeId, gateway });
+    const all = await engine.status({ serverId, probeId, gateway });
     const summary = { up: 0, down: 0, nodata: 0, disabled: 0 };
     for (const item of all) summary[item.state]++;
     return { summary, items: state === undefined ? all : all.filter((s) => s.state === state) };
@@ -68,5 +68,5 @@ export const probingRoutes: FastifyPluginAsyncTypebox<ApiOptions & { engine: Pro
       querystring: ResultsQuery,
       response: { 200: ResultsResponse, ...ErrorResponses },
     },
-  }, async (request) => ({ items: engine.results(request.params.id, request.query) }));
+  }, async (request) => ({ items: await engine.results(request.params.id, request.query) }));
 };

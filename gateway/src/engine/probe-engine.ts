@@ -1,6 +1,7 @@
 // Runs this gateway's probes (those of servers that list it as a location): keeps the scheduler, the metrics and the
 // recent results in step with the stored configuration, and gathers the other locations' results for the status.
 import type { ConfigChange, ConfigService } from '../domain/config-service.js';
+import type { LocationSlot } from '../domain/location-slots.js';
 import { ApiError, NotFoundError } from '../domain/errors.js';
 import type { ProbeMetrics, ProbeMetricLabels } from '../metrics/index.js';
 import { isGatewayOnline } from '../api/gateways.js';
@@ -15,6 +16,7 @@ import type { Probe } from '../schemas/probe.js';
 import type { Server } from '../schemas/server.js';
 import type { ServerMove } from '../store/index.js';
 import { guardedResolver } from './guarded-resolver.js';
+import { OutageLog, PROCESS_WARNINGS, type EngineLog } from './outage.js';
 import { summarizeLocations } from './locations.js';
 import { explainState, wantsCheckAtOnce } from './probe-state.js';
 import { ResultHistories } from './result-histories.js';
@@ -37,6 +39,11 @@ export interface ProbeEngineOptions {
    * an edited account applies from the next one. Without it such checks run with no account.
    */
   accounts?: AccountMaterialSource;
+  /**
+   * Where it says that the store stopped answering (results kept in memory and retried, configuration re-read) and
+   * that it answers again: once each per outage. Without it, Node's process warnings.
+   */
+  log?: EngineLog;
 }
 
 /**
@@ -68,8 +75,6 @@ const NO_ANSWER: ReadonlySet<CheckOutcome> = new Set(['timeout', 'unreachable'])
 /** Shared by every probe without stored results of other locations: a status of 50,000 probes allocates none. */
 const NO_RESULTS: ReadonlyMap<string, CheckResultView> = new Map();
 
-/** A server's phase slot on a gateway (see Scheduler.upsert), undefined when the gateway is not one of its locations. */
-type SlotLookup = (serverId: number, gateway: string) => number | undefined;
 
 /** What an agent tells the control plane about one of its probes. */
 export interface ProbeReport {
@@ -99,6 +104,18 @@ export const HANDOVER_MS = 2000;
  */
 const PERSIST_SLICE = 250;
 
+/** After a change could not be read (the store did not answer), everything is re-read this much later, until it works. */
+const RESYNC_DELAY_MS = 5000;
+
+/**
+ * From this many reports in one heartbeat (an agent's first, with every probe), their probes and servers are read in
+ * two queries rather than one or two per report: the gateway's probes may be more rows than reported, but not 50,000
+ * round trips to PostgreSQL.
+ */
+const BULK_REPORTS = 1000;
+
+const FULL_CHANGE: ConfigChange = { probeIds: [], removedProbeIds: [], serverIds: [], scheduleIds: [], full: true };
+
 export class ProbeEngine {
   private readonly service: ConfigService;
   private readonly metrics: ProbeMetrics;
@@ -119,6 +136,12 @@ export class ProbeEngine {
   /** Running probes by server, so a server change finds its probes without a scan. */
   private readonly byServer = new Map<number, Set<number>>();
   private persisting: Promise<void> | null = null;
+  private readonly persistOutage: OutageLog;
+  /** Configuration changes, applied one after the other: each reads the store, and a later one must not overtake it. */
+  private changes: Promise<void> = Promise.resolve();
+  private readonly configOutage: OutageLog;
+  private resyncTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
   private unsubscribe: (() => void) | null = null;
   private persistTimer: NodeJS.Timeout | null = null;
   private windowTimer: NodeJS.Timeout | null = null;
@@ -145,6 +168,9 @@ export class ProbeEngine {
       onLate: (id, dueAt) => this.missedSlot(Number(id), dueAt, 'late'),
     });
     this.metrics.setInFlightLimit(options.maxInFlight);
+    const log = options.log ?? PROCESS_WARNINGS;
+    this.persistOutage = new OutageLog(log, 'cannot save the latest check results: the store does not answer; they are kept and saved once it does', 'latest check results saved again');
+    this.configOutage = new OutageLog(log, `cannot read a configuration change: the store does not answer; probing goes on as configured before, re-reading all every ${RESYNC_DELAY_MS / 1000} s`, 'configuration re-read: probing follows the store again');
   }
 
   /** For tests and benchmarks: called as each scheduled or requested check starts, with its lag (start minus due time). */
@@ -157,19 +183,15 @@ export class ProbeEngine {
   }
 
   /** Loads this gateway's probes, starts the scheduler and follows configuration changes from then on. */
-  start(): void {
+  async start(): Promise<void> {
     this.startedAt = Date.now();
-    this.unsubscribe = this.service.onChange((change) => this.apply(change));
-    const { store } = this.service;
-    const servers = new Map(store.servers.all().map((s) => [s.id, s]));
-    const schedules = new Map(store.schedules.all().map((s) => [s.id, s]));
-    const moves = this.recentMoves();
-    const locations = store.servers.locations();
-    const slots: SlotLookup = (serverId, gateway) => locations.get(serverId)?.find((l) => l.gateway === gateway)?.slot;
-    for (const probe of store.probes.all()) {
-      const server = servers.get(probe.serverId)!;
-      if (!server.gateways.includes(this.gatewayId) && !moves.has(server.id)) continue;
-      this.place(probe, server, probe.scheduleId === null ? null : schedules.get(probe.scheduleId) ?? null, moves.get(server.id), slots);
+    // Following before the first read: a change announced while it reads is queued behind it.
+    this.unsubscribe = this.service.onChange((change) => this.follow(change));
+    try {
+      await this.serially(() => this.placeAll());
+    } catch (error) {
+      this.unsubscribe();
+      throw error;
     }
     // Placed before the scheduler starts, so nothing gets a check at once (runSoon waits for start): a restart keeps
     // every probe on its slot instead of checking 50,000 at once.
@@ -180,13 +202,21 @@ export class ProbeEngine {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.unsubscribe?.();
     if (this.persistTimer) clearInterval(this.persistTimer);
     if (this.windowTimer) clearTimeout(this.windowTimer);
+    if (this.resyncTimer) clearTimeout(this.resyncTimer);
     for (const timer of this.handoverTimers) clearTimeout(timer);
+    await this.changes;
     await this.scheduler.stop();
     await this.persisting;
     await this.persist();
+  }
+
+  /** Resolves once every configuration change announced so far has been applied (or has failed and awaits a re-read). */
+  settled(): Promise<void> {
+    return this.changes;
   }
 
   get probeCount(): number {
@@ -200,6 +230,8 @@ export class ProbeEngine {
 
   /** Runs a stored probe now and returns its result, whether or not it is scheduled here. */
   async runProbe(probeId: number): Promise<CheckResultView> {
+    // A change announced just before (the probe was saved a moment ago) is in place first.
+    await this.settled();
     const entry = this.running.get(probeId);
     if (entry) {
       const next = new Promise<CheckResult>((resolve, reject) => {
@@ -212,10 +244,10 @@ export class ProbeEngine {
     // Disabled, or this gateway is not one of its locations: check it from here once, without scheduling or metrics;
     // the result is kept as this gateway's (its results list shows it).
     const { store } = this.service;
-    const probe = store.probes.get(probeId);
-    const server = store.servers.get(probe.serverId);
+    const probe = await store.probes.get(probeId);
+    const server = await store.servers.get(probe.serverId);
     const result = await this.check(this.withAccount(requestFor(probe, server), server.sharedAccount), { resolver: this.resolver });
-    store.probes.saveResults([{ probeId, result: resultView(result, this.gatewayId) }]);
+    await store.probes.saveResults([{ probeId, result: resultView(result, this.gatewayId) }]);
     return resultView(result, this.gatewayId, { withTranscript: true });
   }
 
@@ -240,15 +272,17 @@ export class ProbeEngine {
    * A probe's recent results, newest first: this gateway's own history when it runs the probe, and the latest stored
    * result of each other location (and this gateway's stored one when it does not run it, e.g. from a run on demand).
    */
-  results(probeId: number, options: { limit?: number; gateway?: string } = {}): CheckResultView[] {
+  async results(probeId: number, options: { limit?: number; gateway?: string } = {}): Promise<CheckResultView[]> {
+    // A change announced just before (the probe was saved a moment ago) is in place first.
+    await this.settled();
     const { store } = this.service;
-    const probe = store.probes.get(probeId);
-    const server = store.servers.get(probe.serverId);
+    const probe = await store.probes.get(probeId);
+    const server = await store.servers.get(probe.serverId);
     const entry = this.running.get(probeId);
     const own = entry ? this.histories.list(entry.historySlot).map((r) => resultView(r, this.gatewayId)) : [];
     // A gateway that is no longer a location (removed, or moved away) has nothing to say about the probe now.
     const shown = new Set([...server.gateways, this.gatewayId]);
-    const others = store.probes.latestResults(probeId).filter((r) => shown.has(r.gateway) && !(entry && r.gateway === this.gatewayId));
+    const others = (await store.probes.latestResults(probeId)).filter((r) => shown.has(r.gateway) && !(entry && r.gateway === this.gatewayId));
     const items = [...own, ...others].filter((r) => options.gateway === undefined || r.gateway === options.gateway);
     items.sort((a, b) => Date.parse(b.checkedAt) - Date.parse(a.checkedAt));
     return items.slice(0, options.limit);
@@ -259,12 +293,15 @@ export class ProbeEngine {
    * them) at each location and over all, with the reason for no data, when this gateway checks each next, and when a
    * closed window opens.
    */
-  status(filter: { serverId?: number; probeId?: number; gateway?: string } = {}): ProbeStatus[] {
+  async status(filter: { serverId?: number; probeId?: number; gateway?: string } = {}): Promise<ProbeStatus[]> {
+    // A change announced just before (the probe was saved a moment ago) is in place first.
+    await this.settled();
     const { store } = this.service;
     const now = Date.now();
-    const servers = new Map(store.servers.all().map((s) => [s.id, s]));
-    const schedules = new Map(store.schedules.all().map((s) => [s.id, s]));
-    const online = new Set(store.gateways.all().filter((g) => isGatewayOnline(g, this.gatewayId, now)).map((g) => g.id));
+    const probes = await this.probesFor(filter);
+    const servers = new Map((await store.servers.all()).map((s) => [s.id, s]));
+    const schedules = new Map((await store.schedules.all()).map((s) => [s.id, s]));
+    const online = new Set((await store.gateways.all()).filter((g) => isGatewayOnline(g, this.gatewayId, now)).map((g) => g.id));
     online.add(this.gatewayId); // also before its first heartbeat is stored
     // Probes share a few windows and schedules: each distinct one is searched once per call.
     const openings = new Map<string, number | null>();
@@ -278,15 +315,17 @@ export class ProbeEngine {
       return openings.get(key)!;
     };
     const items: ProbeStatus[] = [];
-    for (const probe of this.probesFor(filter)) {
-      const server = servers.get(probe.serverId)!;
+    for (const probe of probes) {
+      // Read apart, the server may be newer than the probe list (on PostgreSQL, another replica may write between).
+      const server = servers.get(probe.serverId);
+      if (server === undefined) continue;
       if (filter.gateway !== undefined && !server.gateways.includes(filter.gateway)) continue;
       // Scheduled here as one of its locations (during a hand-over away from here it runs on, but is no location).
       const entry = server.gateways.includes(this.gatewayId) ? this.running.get(probe.id) : undefined;
       const enabled = probe.enabled && server.enabled;
       const openAt = enabled ? opensAt(probe) : null;
       const windowOpen = openAt === now;
-      const stored = this.storedResults(probe, server, entry !== undefined);
+      const stored = await this.storedResults(probe, server, entry !== undefined);
       const locations = server.gateways.map((gateway): LocationStatus => {
         const self = gateway === this.gatewayId;
         const local = self && entry !== undefined;
@@ -339,64 +378,123 @@ export class ProbeEngine {
    * newest of any location) answers without a query when no location has one, or when it is that of the only location
    * asked for: so a control plane with one location per server reads no extra rows for its status.
    */
-  private storedResults(probe: Probe, server: Server, runningHere: boolean): ReadonlyMap<string, CheckResultView> {
+  private async storedResults(probe: Probe, server: Server, runningHere: boolean): Promise<ReadonlyMap<string, CheckResultView>> {
     const newestOfAny = probe.lastResult;
     const asked = runningHere ? server.gateways.filter((g) => g !== this.gatewayId) : server.gateways;
     if (newestOfAny === null || asked.length === 0) return NO_RESULTS;
     if (asked.length === 1 && newestOfAny.gateway === asked[0]) return new Map([[newestOfAny.gateway, newestOfAny]]);
-    return new Map(this.service.store.probes.latestResults(probe.id).map((r) => [r.gateway, r]));
+    return new Map((await this.service.store.probes.latestResults(probe.id)).map((r) => [r.gateway, r]));
   }
 
-  private probesFor(filter: { serverId?: number; probeId?: number }): Probe[] {
+  private async probesFor(filter: { serverId?: number; probeId?: number }): Promise<Probe[]> {
     const { probes } = this.service.store;
     if (filter.probeId !== undefined) {
-      try {
-        const probe = probes.get(filter.probeId);
-        return filter.serverId === undefined || probe.serverId === filter.serverId ? [probe] : [];
-      } catch (error) {
-        if (error instanceof NotFoundError) return [];
-        throw error;
-      }
+      const probe = await unlessNotFound(probes.get(filter.probeId));
+      return probe !== undefined && (filter.serverId === undefined || probe.serverId === filter.serverId) ? [probe] : [];
     }
     return filter.serverId !== undefined ? probes.ofServer(filter.serverId) : probes.all();
   }
 
   // --- keeping in step with the configuration
 
+  /** Called by the service for each change, synchronously: queues the change behind those before it. */
+  private follow(change: ConfigChange): void {
+    this.serially(() => (change.full ? this.placeAll() : this.apply(change))).catch((error) => {
+      // What the change touched is unknown now (some of it may be applied): everything is re-read, once the store answers.
+      this.configOutage.failed(error);
+      this.resyncLater();
+    });
+  }
+
+  /** Runs `work` after every queued change; its failure is the caller's, and does not stop the queue. */
+  private serially(work: () => Promise<void>): Promise<void> {
+    const run = this.changes.then(() => (this.stopped ? undefined : work()));
+    this.changes = run.catch(() => {});
+    return run;
+  }
+
+  private resyncLater(): void {
+    if (this.resyncTimer !== null || this.stopped) return;
+    this.resyncTimer = setTimeout(() => {
+      this.resyncTimer = null;
+      this.follow(FULL_CHANGE);
+    }, RESYNC_DELAY_MS);
+    this.resyncTimer.unref();
+  }
+
   /**
-   * Re-reads what a change touched and places or removes each probe. A server's probes come in one query, and
-   * servers, schedules and moves are read once each: an import of thousands of probes stays a few queries per server.
+   * Reads everything in a few bulk queries and places each probe: at start, and for a `full` change (a replica whose
+   * link to the database was down, or another replica's large import), which also drops the probes gone since.
    */
-  private apply(change: ConfigChange): void {
+  private async placeAll(): Promise<void> {
+    const { store } = this.service;
+    // Probes first: a server created after this read has no probes in it, and one deleted after it is skipped below.
+    const probes = await store.probes.all();
+    const [servers, schedules, moves, locations] = await Promise.all([
+      store.servers.all().then((all) => new Map(all.map((s) => [s.id, s]))),
+      store.schedules.all().then((all) => new Map(all.map((s) => [s.id, s]))),
+      this.recentMoves(),
+      store.servers.locations(),
+    ]);
+    const stored = new Set<number>();
+    for (const probe of probes) {
+      const server = servers.get(probe.serverId);
+      if (server === undefined) continue;
+      stored.add(probe.id);
+      if (!server.gateways.includes(this.gatewayId) && !moves.has(server.id)) {
+        this.unplace(probe.id);
+        continue;
+      }
+      const schedule = probe.scheduleId === null ? null : schedules.get(probe.scheduleId) ?? null;
+      this.place(probe, server, schedule, moves.get(server.id), locations.get(server.id) ?? []);
+    }
+    for (const id of [...this.running.keys()]) if (!stored.has(id)) this.unplace(id);
+    this.configOutage.succeeded();
+  }
+
+  /**
+   * Re-reads what a change touched and places or removes each probe. A server's probes come in one query, and each
+   * server, its locations, schedules and moves are read once: an import of thousands of probes stays a few queries per
+   * server.
+   */
+  private async apply(change: ConfigChange): Promise<void> {
     const { store } = this.service;
     for (const id of change.removedProbeIds) this.unplace(id);
     const fresh = new Map<number, Probe>();
     const stale = new Set(change.probeIds);
     for (const serverId of change.serverIds) {
       for (const id of this.byServer.get(serverId) ?? []) stale.add(id);
-      for (const probe of store.probes.ofServer(serverId)) fresh.set(probe.id, probe);
+      for (const probe of await store.probes.ofServer(serverId)) fresh.set(probe.id, probe);
     }
     for (const scheduleId of change.scheduleIds) {
       for (const [id, entry] of this.running) if (entry.scheduleId === scheduleId) stale.add(id);
     }
     for (const id of stale) {
       if (fresh.has(id)) continue;
-      try {
-        fresh.set(id, store.probes.get(id));
-      } catch (error) {
-        if (!(error instanceof NotFoundError)) throw error;
-        this.unplace(id);
-      }
+      const probe = await unlessNotFound(store.probes.get(id));
+      if (probe === undefined) this.unplace(id);
+      else fresh.set(id, probe);
     }
-    const servers = new Map<number, Server>();
+    if (fresh.size === 0) return;
+    const servers = new Map<number, { server: Server; locations: LocationSlot[] } | null>();
     const schedules = new Map<number, ScheduleSpec>();
-    const moves = fresh.size === 0 ? new Map<number, ServerMove>() : this.recentMoves();
-    const slots: SlotLookup = (serverId, gateway) => store.servers.slotOf(serverId, gateway);
+    const moves = await this.recentMoves();
     for (const probe of fresh.values()) {
-      if (!servers.has(probe.serverId)) servers.set(probe.serverId, store.servers.get(probe.serverId));
-      if (probe.scheduleId !== null && !schedules.has(probe.scheduleId)) schedules.set(probe.scheduleId, store.schedules.get(probe.scheduleId));
+      if (!servers.has(probe.serverId)) {
+        const server = await unlessNotFound(store.servers.get(probe.serverId));
+        servers.set(probe.serverId, server === undefined ? null : { server, locations: await store.servers.locationsOf(server.id) });
+      }
+      if (probe.scheduleId !== null && !schedules.has(probe.scheduleId)) schedules.set(probe.scheduleId, await store.schedules.get(probe.scheduleId));
+    }
+    for (const probe of fresh.values()) {
+      const placement = servers.get(probe.serverId)!;
+      // Deleted with its server since the probe was read: the server's change removes it too.
+      if (placement === null) {
+        this.unplace(probe.id);
+        continue;
+      }
       const schedule = probe.scheduleId === null ? null : schedules.get(probe.scheduleId)!;
-      this.place(probe, servers.get(probe.serverId)!, schedule, moves.get(probe.serverId), slots);
+      this.place(probe, placement.server, schedule, moves.get(probe.serverId), placement.locations);
     }
   }
 
@@ -404,19 +502,20 @@ export class ProbeEngine {
    * The latest recent move of each server to or from a gateway (this one by default): a location replaced by another
    * in one save. Moves among other gateways do not concern it; older moves are over (both sides have switched).
    */
-  private recentMoves(gateway = this.gatewayId): Map<number, ServerMove> {
+  private async recentMoves(gateway = this.gatewayId): Promise<Map<number, ServerMove>> {
     const since = new Date(Date.now() - HANDOVER_MS - MINUTE_MS).toISOString();
     // In time order, so each server's latest move is the one kept.
-    return new Map(this.service.store.servers.movesInvolving(gateway, since).map((m) => [m.serverId, m]));
+    return new Map((await this.service.store.servers.movesInvolving(gateway, since)).map((m) => [m.serverId, m]));
   }
 
   /**
    * Schedules a probe if it is enabled and this gateway is one of its server's locations (or is still handing over
    * after its location moved to another gateway), on this location's phase slot; otherwise makes sure it is not
    * scheduled here. A probe saved or enabled since the engine started, one whose target changed, or one of a server
-   * that just gained this location, also gets a check at once (see wantsCheckAtOnce).
+   * that just gained this location, also gets a check at once (see wantsCheckAtOnce). `locations`: the server's, with
+   * their phase slots.
    */
-  private place(probe: Probe, server: Server, schedule: ScheduleSpec | null, move: ServerMove | undefined, slots: SlotLookup): void {
+  private place(probe: Probe, server: Server, schedule: ScheduleSpec | null, move: ServerMove | undefined, locations: readonly LocationSlot[]): void {
     const switchAt = move ? Date.parse(move.movedAt) + HANDOVER_MS : 0;
     const arriving = server.gateways.includes(this.gatewayId);
     const leaving = !arriving && move?.fromGateway === this.gatewayId && Date.now() < switchAt;
@@ -426,7 +525,8 @@ export class ProbeEngine {
     }
     if (leaving) this.afterHandover(switchAt, server.id);
     // A move hands the slot over with the location: the gateway leaving runs on the slot its successor took.
-    const phaseSlot = slots(server.id, arriving ? this.gatewayId : move!.toGateway) ?? 0;
+    const slotOf = arriving ? this.gatewayId : move!.toGateway;
+    const phaseSlot = locations.find((l) => l.gateway === slotOf)?.slot ?? 0;
     const previous = this.running.get(probe.id);
     const entry: RunningProbe = {
       host: probe.host,
@@ -471,7 +571,7 @@ export class ProbeEngine {
   private afterHandover(atMs: number, serverId: number): void {
     const timer = setTimeout(() => {
       this.handoverTimers.delete(timer);
-      this.apply({ probeIds: [], removedProbeIds: [], serverIds: [serverId], scheduleIds: [] });
+      this.follow({ probeIds: [], removedProbeIds: [], serverIds: [serverId], scheduleIds: [] });
     }, Math.max(0, atMs - Date.now()) + 10);
     timer.unref();
     this.handoverTimers.add(timer);
@@ -575,48 +675,42 @@ export class ProbeEngine {
    * On the control plane: results an agent reported for probes of servers that list it as a location, or that it is
    * handing over to another gateway; each is kept as that location's, whatever gateway the report names.
    */
-  acceptReports(gateway: string, reports: readonly ProbeReport[]): number {
+  async acceptReports(gateway: string, reports: readonly ProbeReport[]): Promise<number> {
     const { store } = this.service;
-    const servers = new Map<number, Server | null>();
-    const serverOf = (serverId: number) => {
-      if (!servers.has(serverId)) {
-        try {
-          servers.set(serverId, store.servers.get(serverId));
-        } catch {
-          servers.set(serverId, null);
-        }
-      }
-      return servers.get(serverId)!;
+    const bulk = reports.length >= BULK_REPORTS;
+    const probes = new Map(bulk ? (await store.probes.all(gateway)).map((p) => [p.id, p]) : []);
+    const servers = new Map<number, Server | undefined>(bulk ? (await store.servers.all()).map((s) => [s.id, s]) : []);
+    const serverOf = async (serverId: number) => {
+      if (!servers.has(serverId)) servers.set(serverId, await unlessNotFound(store.servers.get(serverId)));
+      return servers.get(serverId);
     };
     let handingOver: Set<number> | undefined;
-    const isHandingOver = (serverId: number) => {
-      handingOver ??= new Set([...this.recentMoves(gateway).values()].filter((m) => m.fromGateway === gateway).map((m) => m.serverId));
+    const isHandingOver = async (serverId: number) => {
+      handingOver ??= new Set([...(await this.recentMoves(gateway)).values()].filter((m) => m.fromGateway === gateway).map((m) => m.serverId));
       return handingOver.has(serverId);
     };
     const accepted: { probeId: number; result: CheckResultView }[] = [];
     let count = 0;
     for (const report of reports) {
-      let probe: Probe;
-      try {
-        probe = store.probes.get(report.probeId);
-      } catch {
-        continue; // deleted since the agent ran it
-      }
-      const server = serverOf(probe.serverId);
-      if (!server || (!server.gateways.includes(gateway) && !isHandingOver(server.id))) continue;
+      // Not among the gateway's probes read in bulk: deleted since the agent ran it, or its server is handing over.
+      const probe = probes.get(report.probeId) ?? await unlessNotFound(store.probes.get(report.probeId));
+      if (probe === undefined) continue;
+      const server = await serverOf(probe.serverId);
+      if (!server || (!server.gateways.includes(gateway) && !(await isHandingOver(server.id)))) continue;
       let active = this.remoteActive.get(report.probeId);
       if (!active) this.remoteActive.set(report.probeId, (active = new Map()));
       active.set(gateway, report.active);
       if (report.result) accepted.push({ probeId: report.probeId, result: { ...withDeepDefaults(report.result), gateway } });
       count++;
     }
-    store.probes.saveResults(accepted);
+    await store.probes.saveResults(accepted);
     return count;
   }
 
   /**
    * Writes the latest result of every probe that ran since the last write, in slices of PERSIST_SLICE rows with an
    * event-loop turn between them: one transaction for 50,000 probes would stall checks and scrapes for a second.
+   * Never fails: while the store does not answer, the results stay unsaved for the next write.
    */
   private persist(): Promise<void> {
     this.persisting ??= this.writeResults().finally(() => { this.persisting = null; });
@@ -635,9 +729,27 @@ export class ProbeEngine {
         const latest = entry && this.histories.latest(entry.historySlot);
         if (latest) batch.push({ probeId, result: resultView(latest, this.gatewayId) });
       }
-      // A probe deleted since its check has no row left; its UPDATE changes nothing.
-      this.service.store.probes.saveResults(batch);
+      try {
+        // A probe deleted since its check has no row left; its UPDATE changes nothing.
+        await this.service.store.probes.saveResults(batch);
+      } catch (error) {
+        // This slice and the rest wait for the next write, which takes each probe's latest result then.
+        for (const probeId of ids.slice(start)) if (this.running.has(probeId)) this.unsaved.add(probeId);
+        this.persistOutage.failed(error);
+        return;
+      }
     }
+    if (ids.length > 0) this.persistOutage.succeeded();
+  }
+}
+
+/** What `read` gives, or undefined when the row does not exist (any other failure, e.g. an unavailable store, is thrown). */
+async function unlessNotFound<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
   }
 }
 

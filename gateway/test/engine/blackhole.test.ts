@@ -47,7 +47,7 @@ async function scenario(env: Record<string, string>) {
     const report = await runBlackhole(gateway, { ...SCENARIO, darkPort: darkListener.port, healthyTargets: [{ host: '127.0.0.1', port: healthyListener.port }] });
     const figures = summary(report);
     console.log(JSON.stringify(figures));
-    return { report, figures, status: gateway.engine.status() };
+    return { report, figures, status: await gateway.engine.status() };
   } finally {
     await gateway.dispose();
   }

@@ -95,7 +95,7 @@ async function runAgainst(behaviour: HostileBehaviour): Promise<HostileRun> {
   const doneBefore = lagsMs.length - gateway.engine.checksInFlight;
   const outcomes = await outcomesFor(target);
   const doneAfter = lagsMs.length - gateway.engine.checksInFlight;
-  const lastResults = gateway.engine.status().filter((s) => s.target === target).map((s) => s.lastResult);
+  const lastResults = (await gateway.engine.status()).filter((s) => s.target === target).map((s) => s.lastResult);
   const removed = await gateway.api.post('/api/v1/import?mode=replace', { apiVersion: 'probekit/v1', kind: 'Configuration', servers: [] });
   expect(removed.status).toBe(200);
   await expect.poll(() => gateway.engine.checksInFlight, { timeout: 2 * TIMEOUT_MS }).toBe(0);

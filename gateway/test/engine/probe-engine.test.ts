@@ -182,14 +182,14 @@ describe("this gateway's location slot", () => {
     const target = await recordingListener();
     try {
       const server = (await gw.api.post('/api/v1/servers', { name: 'slotted', gateways: ['far-away', self] })).body;
-      expect(gw.service.store.servers.slotOf(server.id, self)).toBe(1);
+      expect(await gw.service.store.servers.slotOf(server.id, self)).toBe(1);
       const probe = (await gw.api.post(`/api/v1/servers/${server.id}/probes`, { name: 'p', host: '127.0.0.1', port: target.port, intervalSeconds: 1, timeoutMs: 500 })).body;
       const phase = phaseOffsetMs(String(probe.id), 1000, 1);
       await new Promise((r) => setTimeout(r, 2500));
       const replacedAt = Date.now();
       // Replaced by another gateway in one save: a move that gives it this location's slot.
       expect((await gw.api.patch(`/api/v1/servers/${server.id}`, { gateways: ['far-away', 'successor'] })).status).toBe(200);
-      expect(gw.service.store.servers.slotOf(server.id, 'successor')).toBe(1);
+      expect(await gw.service.store.servers.slotOf(server.id, 'successor')).toBe(1);
       await eventually(metricsText, (t) => availabilityLine(t, probe.id) === undefined, HANDOVER_MS + 2000);
       await new Promise((r) => setTimeout(r, 1500));
       // A 1 s interval gets no check at once (its slot is always within a second): every arrival sits on slot 1's grid.
@@ -219,7 +219,7 @@ describe("this gateway's location slot", () => {
     await first.api.patch(`/api/v1/servers/${server.id}`, { gateways: [self] }); // the others removed
     expect(await nextCheckOf()).toBe(expected);
     await first.api.patch(`/api/v1/servers/${server.id}`, { gateways: ['far-c', self, 'far-d'] }); // others added
-    expect(first.service.store.servers.locationsOf(server.id)).toEqual([{ gateway: 'far-c', slot: 0 }, { gateway: self, slot: 2 }, { gateway: 'far-d', slot: 1 }]);
+    expect(await first.service.store.servers.locationsOf(server.id)).toEqual([{ gateway: 'far-c', slot: 0 }, { gateway: self, slot: 2 }, { gateway: 'far-d', slot: 1 }]);
     expect(await nextCheckOf()).toBe(expected);
     await first.close();
     const second = await startTestGateway({ GATEWAY_DB: `${first.dir}/gateway.db` });

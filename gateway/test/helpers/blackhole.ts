@@ -77,7 +77,7 @@ export async function runBlackhole(gateway: TestGateway, options: BlackholeOptio
   const imported = await gateway.api.post('/api/v1/import', document);
   if (imported.status !== 200) throw new Error(`import answered ${imported.status}: ${JSON.stringify(imported.body).slice(0, 300)}`);
   const healthyTargets = new Set(options.healthyTargets.map((t) => `${t.host}:${t.port}`));
-  const healthyIds = new Set(gateway.engine.status().filter((s) => healthyTargets.has(s.target)).map((s) => s.probeId));
+  const healthyIds = new Set((await gateway.engine.status()).filter((s) => healthyTargets.has(s.target)).map((s) => s.probeId));
   if (healthyIds.size !== options.healthy) throw new Error(`expected ${options.healthy} healthy probes, found ${healthyIds.size}`);
 
   await new Promise((resolve) => setTimeout(resolve, options.warmupMs));
