@@ -4,10 +4,12 @@ import type { ConfigService } from '../domain/config-service.js';
 import type { ProbeEngine } from '../engine/probe-engine.js';
 import { agentKey } from '../secrets/cipher.js';
 import { agentAccountValues, type AgentSnapshot } from './agent-snapshot.js';
+import { ControlPlaneUrls } from './control-plane-urls.js';
 import { signedHeaders } from './signature.js';
 
 export interface AgentSyncOptions {
-  controlPlaneUrl: string;
+  /** The control plane's replicas, the preferred one first. */
+  controlPlaneUrls: string[];
   token: string;
   gatewayId: string;
   version: string;
@@ -23,12 +25,15 @@ export interface AgentSyncOptions {
 
 // Short enough that an agent is back within seconds of the control plane; a failed poll costs next to nothing.
 const MAX_BACKOFF_MS = 5_000;
+/** A replica that accepted a request and then says nothing is as good as down: give up on it after this. */
+const REQUEST_TIMEOUT_MS = 10_000;
 
 export class AgentSync {
   private readonly abort = new AbortController();
   private etag: string | null = null;
   /** What the control plane seals this agent's account material with; derived, never sent. */
   private readonly accountKey: Buffer;
+  private readonly urls: ControlPlaneUrls;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private pollLoop: Promise<void> | null = null;
   /** Time of the last successful exchange with the control plane, for /readyz-style status. */
@@ -36,6 +41,15 @@ export class AgentSync {
 
   constructor(private readonly options: AgentSyncOptions) {
     this.accountKey = agentKey(options.token, options.gatewayId);
+    this.urls = new ControlPlaneUrls(options.controlPlaneUrls, ({ from, to, kind }) => {
+      if (kind === 'return') options.log.info({ from, to }, `control plane ${to} answers again; switching back to it from ${from}`);
+      else options.log.warn({ from, to }, `control plane ${from} does not answer; switching to ${to}`);
+    });
+  }
+
+  /** The control-plane URL requests go to now. */
+  get currentUrl(): string {
+    return this.urls.currentUrl;
   }
 
   start(): void {
@@ -55,40 +69,54 @@ export class AgentSync {
   }
 
   private async poll(): Promise<void> {
-    let failures = 0;
+    let answerFailures = 0;
     while (!this.abort.signal.aborted) {
+      const url = this.urls.pick(Date.now());
       try {
-        const path = `/api/v1/agent/config?wait=${this.options.pollWaitSeconds ?? 25}`;
-        const response = await this.request('GET', path, '', this.etag ? { 'if-none-match': this.etag } : {});
-        if (response.status === 200) {
-          this.applySnapshot((await response.json()) as AgentSnapshot);
-          this.etag = response.headers.get('etag');
-        } else if (response.status !== 304) {
-          throw new Error(`control plane answered ${response.status}: ${await response.text()}`);
-        }
+        const snapshot = await this.fetchSnapshot(url);
+        this.urls.succeeded(url);
         this.lastContactAt = Date.now();
-        failures = 0;
+        if (snapshot) await this.applySnapshot(snapshot.body, snapshot.etag);
+        answerFailures = 0;
       } catch (error) {
         if (this.abort.signal.aborted) return;
-        failures++;
+        let failures: number;
+        if (error instanceof ControlPlaneTrouble) {
+          if (!this.urls.failed(url, Date.now())) continue;
+          failures = this.urls.exhaustedRounds;
+        } else {
+          failures = ++answerFailures;
+        }
         const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(failures, 6));
-        this.options.log.warn({ err: error, retryInMs: delay }, 'cannot reach the control plane; probing goes on with the last configuration');
+        this.options.log.warn({ err: error, url, retryInMs: delay }, 'no configuration from the control plane; probing goes on with the last one');
         await sleep(delay, this.abort.signal);
       }
     }
   }
 
+  /** One long poll at `url`: the new snapshot, or null when it has not changed. */
+  private async fetchSnapshot(url: string): Promise<{ body: AgentSnapshot; etag: string | null } | null> {
+    const waitSeconds = this.options.pollWaitSeconds ?? 25;
+    const path = `/api/v1/agent/config?wait=${waitSeconds}`;
+    const headers: Record<string, string> = this.etag ? { 'if-none-match': this.etag } : {};
+    return this.exchange(url, 'GET', path, '', headers, waitSeconds * 1000 + REQUEST_TIMEOUT_MS, async (response) => {
+      if (response.status === 304) return null;
+      return { body: (await response.json()) as AgentSnapshot, etag: response.headers.get('etag') };
+    });
+  }
+
   /** Writes the snapshot to the local store (the cache an agent restarts from) and lets the engine follow. */
-  private applySnapshot(snapshot: AgentSnapshot): void {
+  private async applySnapshot(snapshot: AgentSnapshot, etag: string | null): Promise<void> {
     const { service, log } = this.options;
     const { accounts: sealedAccounts, ...config } = snapshot;
     const accounts = sealedAccounts && agentAccountValues(sealedAccounts, this.accountKey);
     // The accounts' material stays sealed on disk; it is opened in memory when a check needs it.
-    const diff = service.store.transaction(() => {
-      const applied = service.store.snapshots.apply(config);
-      if (accounts) service.store.sharedAccounts.replaceAll(accounts.values, 'control plane', new Date().toISOString());
+    const diff = await service.store.transaction(async (tx) => {
+      const applied = await tx.snapshots.apply(config);
+      if (accounts) await tx.sharedAccounts.replaceAll(accounts.values, 'control plane', new Date().toISOString());
       return applied;
     });
+    this.etag = etag;
     service.announce({ serverIds: diff.serverIds, removedProbeIds: diff.removedProbeIds });
     for (const { name, reason } of accounts?.refused ?? []) log.warn({ account: name }, `shared account "${name}" from the control plane is not usable: ${reason}`);
     log.info({ servers: snapshot.servers.length, probes: snapshot.probes.length, accounts: accounts?.values.length }, 'configuration from the control plane applied');
@@ -97,26 +125,50 @@ export class AgentSync {
   private async heartbeat(): Promise<void> {
     const reports = this.options.engine.takeReports();
     const body = JSON.stringify({ version: this.options.version, address: this.options.advertisedUrl, reports });
+    const url = this.urls.pick(Date.now());
     try {
-      const response = await this.request('POST', '/api/v1/agent/heartbeat', body, { 'content-type': 'application/json' });
-      if (!response.ok) throw new Error(`control plane answered ${response.status}: ${await response.text()}`);
+      await this.exchange(url, 'POST', '/api/v1/agent/heartbeat', body, { 'content-type': 'application/json' }, REQUEST_TIMEOUT_MS, async () => undefined);
+      this.urls.succeeded(url);
       this.lastContactAt = Date.now();
     } catch (error) {
       if (this.abort.signal.aborted) return;
-      // The reports are lost; the next heartbeat carries newer ones for probes that run again.
-      this.options.log.debug({ err: error }, 'heartbeat failed');
+      // The reports are lost; the next heartbeat (to the next replica, when this one is in trouble) carries newer ones.
+      if (error instanceof ControlPlaneTrouble) this.urls.failed(url, Date.now());
+      this.options.log.debug({ err: error, url }, 'heartbeat failed');
     }
   }
 
-  private request(method: string, path: string, body: string, headers: Record<string, string>): Promise<Response> {
-    const { controlPlaneUrl, token, gatewayId } = this.options;
-    return fetch(new URL(path, controlPlaneUrl), {
-      method,
-      body: method === 'GET' ? undefined : body,
-      headers: { ...headers, ...signedHeaders(token, gatewayId, method, path, body) },
-      signal: this.abort.signal,
-    });
+  /**
+   * One signed request to `base`, its successful answer read by `read`, all within `timeoutMs`. Network errors,
+   * timeouts and 5xx answers become ControlPlaneTrouble (another replica may do better); other answers a plain Error.
+   */
+  private async exchange<T>(base: string, method: string, path: string, body: string, headers: Record<string, string>,
+    timeoutMs: number, read: (response: Response) => Promise<T>): Promise<T> {
+    const { token, gatewayId } = this.options;
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, base), {
+        method,
+        body: method === 'GET' ? undefined : body,
+        headers: { ...headers, ...signedHeaders(token, gatewayId, method, path, body) },
+        signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(timeoutMs)]),
+      });
+      if (response.ok || response.status === 304) return await read(response);
+    } catch (error) {
+      throw new ControlPlaneTrouble(describeFailure(error), { cause: error });
+    }
+    const answer = `control plane answered ${response.status}: ${await response.text().catch(() => '')}`;
+    throw response.status >= 500 ? new ControlPlaneTrouble(answer) : new Error(answer);
   }
+}
+
+/** A replica's trouble (no answer, too slow, 5xx): worth trying the next one. */
+class ControlPlaneTrouble extends Error {}
+
+function describeFailure(error: unknown): string {
+  const { name, message, cause } = error as Error & { cause?: Error };
+  if (name === 'TimeoutError') return 'no answer in time';
+  return cause?.message ? `${message}: ${cause.message}` : message;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

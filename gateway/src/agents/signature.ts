@@ -43,13 +43,29 @@ export function signedHeaders(token: string, gateway: string, method: string, pa
 
 export type Verdict = { ok: true; gateway: string } | { ok: false; reason: string };
 
+/** Where nonces are remembered: the database every replica shares (store.nonces), so a replay to another replica fails too. */
+export interface NonceStore {
+  /** False when `nonce` was remembered before. */
+  remember(nonce: string, gateway: string, seenAtMs: number): Promise<boolean>;
+  forgetBefore(beforeMs: number): Promise<number>;
+}
+
+/**
+ * How long a nonce must be remembered: a request is accepted while its timestamp is within the skew of the clock,
+ * and that timestamp may itself be up to the skew ahead of when it was first seen.
+ */
+export const NONCE_MEMORY_MS = 2 * MAX_CLOCK_SKEW_MS;
+
 /** Checks signatures and remembers nonces for the skew window, so each signed request is accepted once. */
 export class SignatureVerifier {
-  private readonly seen = new Map<string, number>();
+  constructor(private readonly token: string, private readonly nonces: NonceStore, private readonly now: () => number = Date.now) {}
 
-  constructor(private readonly token: string, private readonly now: () => number = Date.now) {}
-
-  verify(headers: Record<string, string | string[] | undefined>, method: string, path: string, body: string): Verdict {
+  /**
+   * The verdict on one request. The signature and the clock are checked first, so a forged request costs no database
+   * work; then the nonce is remembered. Throws (StoreUnavailableError: 503) when the nonce store cannot answer: a
+   * request it cannot check for a replay is not accepted.
+   */
+  async verify(headers: Record<string, string | string[] | undefined>, method: string, path: string, body: string): Promise<Verdict> {
     const header = (name: string) => {
       const value = headers[name];
       return Array.isArray(value) ? value[0] : value;
@@ -64,17 +80,12 @@ export class SignatureVerifier {
     const expected = Buffer.from(sign(this.token, { gateway, method, path, timestampMs: timestamp, nonce, body }), 'hex');
     const given = Buffer.from(signature, 'hex');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'the agent signature is not valid' };
-    this.forgetOld(now);
-    if (this.seen.has(nonce)) return { ok: false, reason: 'the request was replayed' };
-    this.seen.set(nonce, timestamp);
+    if (!(await this.nonces.remember(nonce, gateway, now))) return { ok: false, reason: 'the request was replayed' };
     return { ok: true, gateway };
   }
 
-  private forgetOld(now: number): void {
-    // A Map iterates in insertion order, so the oldest nonces come first: stop at the first one still current.
-    for (const [nonce, timestamp] of this.seen) {
-      if (now - timestamp <= MAX_CLOCK_SKEW_MS) break;
-      this.seen.delete(nonce);
-    }
+  /** Forgets the nonces no request can reuse any more (their timestamps are refused as too old by now). */
+  forgetExpired(): Promise<number> {
+    return this.nonces.forgetBefore(this.now() - NONCE_MEMORY_MS);
   }
 }

@@ -27,6 +27,9 @@ export interface AgentApiOptions extends ApiOptions {
   accounts?: SharedAccountService;
 }
 
+/** How often nonces too old to matter are deleted. */
+const NONCE_SWEEP_MS = 60_000;
+
 /** Moves older than this are no longer interesting to anyone: both sides have switched. */
 const MOVE_MEMORY_MS = HANDOVER_MS + 60_000;
 
@@ -35,10 +38,18 @@ export function snapshotTag(snapshot: object): string {
 }
 
 export const agentRoutes: FastifyPluginAsyncTypebox<AgentApiOptions> = async (app, { service, engine, agentToken, accounts }) => {
-  const verifier = new SignatureVerifier(agentToken);
-  // Wakes long polls on every committed change; each poll then checks whether its own snapshot changed.
+  // Nonces live in the shared database: a request replayed to another replica is refused there too.
+  const verifier = new SignatureVerifier(agentToken, service.store.nonces);
+  const forgetter = setInterval(() => {
+    verifier.forgetExpired().catch((error: unknown) => app.log.warn({ err: error }, 'old agent nonces could not be forgotten; trying again in a minute'));
+  }, NONCE_SWEEP_MS).unref();
+  app.addHook('onClose', async () => clearInterval(forgetter));
+  // Wakes long polls on every committed change (other replicas' too); each poll then checks whether its own snapshot
+  // changed. The count tells a poll that a change came while it was reading, before it started waiting.
   const waiters = new Set<() => void>();
+  let changes = 0;
   const unsubscribe = service.onChange(() => {
+    changes++;
     for (const wake of waiters) wake();
     waiters.clear();
   });
@@ -60,17 +71,17 @@ export const agentRoutes: FastifyPluginAsyncTypebox<AgentApiOptions> = async (ap
     }
   });
   app.addHook('preHandler', async (request, reply) => {
-    const verdict = verifier.verify(request.headers, request.method, request.url, request.rawBody ?? '');
+    const verdict = await verifier.verify(request.headers, request.method, request.url, request.rawBody ?? '');
     if (!verdict.ok) return reply.status(401).send(errorBody(401, verdict.reason));
     request.agentId = verdict.gateway;
   });
 
   /** The snapshot, and its tag: over the configuration and the accounts' stored state, not their freshly sealed copies. */
-  const snapshotOf = (gateway: string): { snapshot: AgentSnapshot; tag: string } => {
-    const config = service.store.snapshots.snapshotFor(gateway, new Date(Date.now() - MOVE_MEMORY_MS).toISOString());
+  const snapshotOf = async (gateway: string): Promise<{ snapshot: AgentSnapshot; tag: string }> => {
+    const config = await service.store.snapshots.snapshotFor(gateway, new Date(Date.now() - MOVE_MEMORY_MS).toISOString());
     if (!accounts) return { snapshot: config, tag: snapshotTag(config) };
     const names = config.servers.map((s) => s.sharedAccount).filter((name): name is string => name !== null);
-    const sealed = accounts.forAgent(names, agentKey(agentToken, gateway));
+    const sealed = await accounts.forAgent(names, agentKey(agentToken, gateway));
     return { snapshot: { ...config, accounts: sealed.accounts }, tag: snapshotTag({ ...config, accountsStamp: sealed.stamp }) };
   };
 
@@ -81,10 +92,12 @@ export const agentRoutes: FastifyPluginAsyncTypebox<AgentApiOptions> = async (ap
     const known = request.headers['if-none-match'];
     const deadline = Date.now() + (request.query.wait ?? 0) * 1000;
     for (;;) {
-      const { snapshot, tag } = snapshotOf(gateway);
+      const changesBefore = changes;
+      const { snapshot, tag } = await snapshotOf(gateway);
       if (tag !== known) return reply.header('etag', tag).send(snapshot);
       const remaining = deadline - Date.now();
       if (remaining <= 0 || closing || request.raw.destroyed) return reply.status(304).header('etag', tag).send();
+      if (changes !== changesBefore) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => { waiters.delete(wake); resolve(); }, remaining);
         const wake = () => { clearTimeout(timer); resolve(); };
@@ -97,7 +110,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox<AgentApiOptions> = async (ap
     schema: { tags: ['agents'], summary: 'An agent says it is alive and reports its latest results', body: Heartbeat },
   }, async (request) => {
     const gateway = request.agentId!;
-    service.store.gateways.touch({ id: gateway, version: request.body.version, address: request.body.address }, new Date().toISOString());
-    return { accepted: engine.acceptReports(gateway, request.body.reports) };
+    await service.store.gateways.touch({ id: gateway, version: request.body.version, address: request.body.address }, new Date().toISOString());
+    return { accepted: await engine.acceptReports(gateway, request.body.reports) };
   });
 };

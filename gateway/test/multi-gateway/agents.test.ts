@@ -1,5 +1,5 @@
 // One control plane and two agents as real processes on loopback: assignment, heartbeats, faults, moves, locations added
-// and removed, and tokens.
+// and removed, tokens, and an agent given several control-plane URLs.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { nextDueAt, phaseOffsetMs } from '../../src/probing/scheduler.js';
 import { ApiClient } from '../helpers/gateway.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
 import { recordingListener } from '../helpers/listeners.js';
+import { freePort } from '../helpers/prometheus.js';
 
 const API_TOKEN = 'multi-gateway-api-token-0123';
 const AGENT_TOKEN = 'multi-gateway-agent-token-0123';
@@ -27,9 +28,9 @@ const startControlPlane = (port?: number) => spawnGateway({
   GATEWAY_ID: 'cp', GATEWAY_DB: join(dir, 'cp', 'gateway.db'), GATEWAY_API_TOKEN: API_TOKEN, GATEWAY_CONTROL_PLANE_TOKEN: AGENT_TOKEN,
   ...(port ? { GATEWAY_PORT: String(port) } : {}),
 });
-const startAgent = (id: string, token = AGENT_TOKEN) => spawnGateway({
+const startAgent = (id: string, token = AGENT_TOKEN, controlPlaneUrls = `http://127.0.0.1:${controlPlanePort}`) => spawnGateway({
   GATEWAY_ID: id, GATEWAY_DB: join(dir, id, 'gateway.db'), GATEWAY_API_TOKEN: API_TOKEN,
-  GATEWAY_CONTROL_PLANE_URL: `http://127.0.0.1:${controlPlanePort}`, GATEWAY_CONTROL_PLANE_TOKEN: token,
+  GATEWAY_CONTROL_PLANE_URL: controlPlaneUrls, GATEWAY_CONTROL_PLANE_TOKEN: token,
 });
 
 const metricsOf = async (gateway: GatewayProcess) => (await fetch(`${gateway.url}/metrics`)).text();
@@ -245,5 +246,19 @@ describe('one control plane, two agents', () => {
     await eventually(async () => probeIdsIn(await metricsOf(agents.a2!)), (s) => s.has(probes.a2!));
     expect((await api.delete(`/api/v1/servers/${servers.a2}`)).status).toBe(200);
     await eventually(async () => probeIdsIn(await metricsOf(agents.a2!)), (s) => !s.has(probes.a2!), 10_000);
+  });
+
+  it('takes a list of control-plane URLs and syncs through the one that answers', async () => {
+    const server = (await api.post('/api/v1/servers', { name: 'on-a3', gateway: 'a3' })).body;
+    const probe = (await api.post(`/api/v1/servers/${server.id}/probes`, { name: 'p', host: '127.0.0.1', port: target.port, intervalSeconds: 1, timeoutMs: 500 })).body;
+    // The first URL is a port nobody listens on: a replica that is down.
+    const agent = await startAgent('a3', AGENT_TOKEN, `http://127.0.0.1:${await freePort()}, http://127.0.0.1:${controlPlanePort}`);
+    try {
+      await eventually(async () => probeIdsIn(await metricsOf(agent)), (s) => s.has(probe.id), 10_000);
+      await eventually(async () => (await api.get('/api/v1/gateways')).body.items.find((g: any) => g.id === 'a3'), (g: any) => g?.online === true, 10_000);
+    } finally {
+      await agent.stop('SIGKILL');
+      await api.delete(`/api/v1/servers/${server.id}`);
+    }
   });
 });
