@@ -62,7 +62,9 @@ describe('provisioning/grafana', () => {
     });
 
     it('point the app at the gateway and the provisioned Prometheus', () => {
-      expect(app.jsonData).toMatchObject({ gatewayUrl: 'http://gateway:8080', prometheusUid: PROMETHEUS_UID });
+      // From Grafana's environment: the stack's gateway unless .env names the ha profile's proxy.
+      expect(app.jsonData).toMatchObject({ gatewayUrl: '$PROBEKIT_GATEWAY_URL', prometheusUid: PROMETHEUS_UID });
+      expect(grafana.environment!.PROBEKIT_GATEWAY_URL).toBe('${PROBEKIT_GATEWAY_URL:-http://gateway:8080}');
       expect(datasources.datasources.map((ds: any) => ds.uid)).toContain(app.jsonData.prometheusUid);
     });
 
