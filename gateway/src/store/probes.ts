@@ -5,6 +5,7 @@ import { withDeepDefaults, type CheckResultView, type ReportedCheckResult } from
 import type { Probe, ProbeQuery } from '../schemas/probe.js';
 import type { Threshold } from '../schemas/threshold.js';
 import { saveResultsInBulk, type KeptResult } from './postgres-results.js';
+import { inSnapshotOf } from './servers.js';
 import type { Sql } from './sql/types.js';
 
 /** Every configurable field of a probe, defaults applied. */
@@ -120,6 +121,13 @@ export class ProbeRepository {
       ? await this.sql.all<ProbeRow>(`${SELECT} ORDER BY p.server_id, ${this.byName}, p.id`)
       : await this.sql.all<ProbeRow>(`${SELECT} WHERE EXISTS (SELECT 1 FROM server_gateways g WHERE g.server_id = s.id AND g.gateway = ?)
           ORDER BY p.server_id, ${this.byName}, p.id`, [gateway]);
+    return rows.map(toProbe);
+  }
+
+  /** The probes of the servers of `gateway`'s snapshot (see inSnapshotOf), in the order of all(). */
+  async inSnapshot(gateway: string, sinceIso: string): Promise<Probe[]> {
+    const rows = await this.sql.all<ProbeRow>(`${SELECT} WHERE ${inSnapshotOf('s.id')} ORDER BY p.server_id, ${this.byName}, p.id`,
+      { gateway, since: sinceIso });
     return rows.map(toProbe);
   }
 

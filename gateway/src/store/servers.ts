@@ -43,6 +43,15 @@ interface MoveRow {
 
 const toMove = (row: MoveRow): ServerMove => ({ serverId: row.server_id, fromGateway: row.from_gateway, toGateway: row.to_gateway, movedAt: row.moved_at });
 
+/**
+ * SQL condition on a server id expression, with named parameters @gateway and @since: the server runs from @gateway,
+ * or left it by a move since @since (still handing over). Exactly the servers of @gateway's snapshot.
+ */
+export function inSnapshotOf(serverId: string): string {
+  return `${serverId} IN (SELECT server_id FROM server_gateways WHERE gateway = @gateway
+    UNION SELECT server_id FROM server_moves WHERE from_gateway = @gateway AND moved_at >= @since)`;
+}
+
 function selectServers(sql: Sql): string {
   const gateways = sql.dialect.jsonArray('g.gateway', 'g.position', 'FROM server_gateways g WHERE g.server_id = s.id');
   return `SELECT s.*, (SELECT COUNT(*) FROM probes p WHERE p.server_id = s.id) AS probe_count, ${gateways} AS gateways_json
@@ -203,6 +212,27 @@ export class ServerRepository {
   async movesInvolving(gateway: string, sinceIso: string): Promise<ServerMove[]> {
     const rows = await this.sql.all<MoveRow>(
       `SELECT * FROM server_moves WHERE (from_gateway = @gateway OR to_gateway = @gateway) AND moved_at >= @since ORDER BY moved_at, ${this.sql.dialect.insertionOrder}`,
+      { gateway, since: sinceIso });
+    return rows.map(toMove);
+  }
+
+  /** The servers of `gateway`'s snapshot (see inSnapshotOf), in the order of all(). */
+  async inSnapshot(gateway: string, sinceIso: string): Promise<Server[]> {
+    const rows = await this.sql.all<ServerRow>(`${this.select} WHERE ${inSnapshotOf('s.id')} ${this.byName}`, { gateway, since: sinceIso });
+    return rows.map(toServer);
+  }
+
+  /** The locations of those servers: server by server in the order of all(), each in the server's order. */
+  locationsInSnapshot(gateway: string, sinceIso: string): Promise<(LocationSlot & { serverId: number })[]> {
+    return this.sql.all(`SELECT g.server_id AS "serverId", g.gateway, g.slot FROM server_gateways g JOIN servers s ON s.id = g.server_id
+      WHERE ${inSnapshotOf('s.id')} ${this.byName}, g.position`, { gateway, since: sinceIso });
+  }
+
+  /** Moves since `sinceIso` that left or joined `gateway`, of the servers of its snapshot, in the order of movesInvolving(). */
+  async movesInSnapshot(gateway: string, sinceIso: string): Promise<ServerMove[]> {
+    const rows = await this.sql.all<MoveRow>(
+      `SELECT m.* FROM server_moves m WHERE (m.from_gateway = @gateway OR m.to_gateway = @gateway) AND m.moved_at >= @since
+        AND ${inSnapshotOf('m.server_id')} ORDER BY m.moved_at, m.${this.sql.dialect.insertionOrder}`,
       { gateway, since: sinceIso });
     return rows.map(toMove);
   }

@@ -3,8 +3,8 @@ import type { LocationSlot } from '../domain/location-slots.js';
 import type { Probe } from '../schemas/probe.js';
 import type { Schedule } from '../schemas/schedule.js';
 import type { Server } from '../schemas/server.js';
-import type { ProbeRepository } from './probes.js';
-import type { ScheduleRepository } from './schedules.js';
+import { ProbeRepository } from './probes.js';
+import { ScheduleRepository } from './schedules.js';
 import { ServerRepository, type ServerMove } from './servers.js';
 import type { Sql } from './sql/types.js';
 
@@ -65,20 +65,27 @@ export class SnapshotRepository {
     private readonly schedules: ScheduleRepository,
   ) {}
 
-  /** Servers that run from `gateway`, and those that left it since `movesSinceIso` (still handing over), with their probes. */
-  async snapshotFor(gateway: string, movesSinceIso: string): Promise<GatewaySnapshot> {
-    const moves = await this.servers.movesInvolving(gateway, movesSinceIso);
-    const leaving = new Set(moves.filter((m) => m.fromGateway === gateway).map((m) => m.serverId));
-    const servers = (await this.servers.all()).filter((s) => s.gateways.includes(gateway) || leaving.has(s.id));
-    const serverIds = new Set(servers.map((s) => s.id));
-    // Results are not configuration: leaving them out keeps the snapshot (and its ETag) still while probes run.
-    const probes = (await this.probes.all()).filter((p) => serverIds.has(p.serverId))
-      .map((p) => ({ ...p, actualHost: null, actualIpv4: null, actualIp: null, lastResult: null }));
-    const scheduleIds = new Set(probes.map((p) => p.scheduleId).filter((id): id is number => id !== null));
-    const schedules = (await this.schedules.all()).filter((s) => scheduleIds.has(s.id));
-    const allLocations = await this.servers.locations();
-    const locations = servers.flatMap((s) => (allLocations.get(s.id) ?? []).map((l) => ({ serverId: s.id, ...l })));
-    return { gateway, servers, probes, schedules, moves: moves.filter((m) => serverIds.has(m.serverId)), locations };
+  /**
+   * Servers that run from `gateway`, and those that left it since `movesSinceIso` (still handing over), with their
+   * probes: read in SQL, so the cost follows the gateway's share of the configuration rather than all of it.
+   */
+  snapshotFor(gateway: string, movesSinceIso: string): Promise<GatewaySnapshot> {
+    // One transaction, so a write committed between two of the reads cannot give a mixed snapshot.
+    return this.sql.transaction(async (tx) => {
+      // PostgreSQL's default isolation gives each statement its own view: the reads need one view for all.
+      if (tx.dialect.name === 'postgres') await tx.run('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      const servers = new ServerRepository(tx);
+      const serverList = await servers.inSnapshot(gateway, movesSinceIso);
+      // Results are not configuration: leaving them out keeps the snapshot (and its ETag) still while probes run.
+      const probes = (await new ProbeRepository(tx).inSnapshot(gateway, movesSinceIso))
+        .map((p) => ({ ...p, actualHost: null, actualIpv4: null, actualIp: null, lastResult: null }));
+      // Schedules are few whatever the number of servers: reading them all costs little.
+      const scheduleIds = new Set(probes.map((p) => p.scheduleId).filter((id): id is number => id !== null));
+      const schedules = (await new ScheduleRepository(tx).all()).filter((s) => scheduleIds.has(s.id));
+      const moves = await servers.movesInSnapshot(gateway, movesSinceIso);
+      const locations = await servers.locationsInSnapshot(gateway, movesSinceIso);
+      return { gateway, servers: serverList, probes, schedules, moves, locations };
+    });
   }
 
   /**
