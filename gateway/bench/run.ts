@@ -1,5 +1,5 @@
 // Runs the benchmarks (all, or those named), each in its own process, then prints every verdict row as one table.
-// Usage: npm run bench -w @probekit/gateway -- [cpu] [scale] [accuracy] [capacity] [blackhole] [deep-checks] [metrics-render]
+// Usage: npm run bench -w @probekit/gateway -- [cpu] [scale] [accuracy] [capacity] [blackhole] [deep-checks] [ha] [metrics-render]
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
@@ -15,6 +15,7 @@ const BENCHES: Record<string, { file: string; what: string; inAll: boolean }> = 
   capacity: { file: 'bench/capacity.ts', what: 'checks/s one gateway keeps up with on this machine (~2 min)', inAll: true },
   blackhole: { file: 'bench/blackhole.ts', what: '10k blackholed + 1k healthy probes: healthy slots kept, lag p50/p99, fds, RSS (~1.5 min)', inAll: true },
   'deep-checks': { file: 'bench/deep-checks.ts', what: 'CPU per check: plain check function vs the bare loop; TLS checks vs blackbox_exporter tcp+tls (~7 min)', inAll: true },
+  ha: { file: 'bench/ha.ts', what: 'API writes/s and change-to-agent latency: SQLite vs PostgreSQL with two replicas (~2 min)', inAll: true },
   'metrics-render': { file: 'bench/metrics-render.ts', what: "/metrics rendering in isolation (owned by the metrics code's author; prints only)", inAll: false },
 };
 
