@@ -42,7 +42,7 @@ export class ConfigStore {
     this.probes = new ProbeRepository(sql);
     this.schedules = new ScheduleRepository(sql);
     this.gateways = new GatewayRepository(sql);
-    this.snapshots = new SnapshotRepository(sql, this.servers, this.probes, this.schedules);
+    this.snapshots = new SnapshotRepository(sql);
     this.sharedAccounts = new SharedAccountRepository(sql);
     this.nonces = new NonceRepository(sql);
   }

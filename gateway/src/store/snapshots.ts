@@ -58,12 +58,8 @@ const audit = (o: { version: number; createdAt: string; createdBy: string; updat
   ({ version: o.version, createdAt: o.createdAt, createdBy: o.createdBy, updatedAt: o.updatedAt, updatedBy: o.updatedBy });
 
 export class SnapshotRepository {
-  constructor(
-    private readonly sql: Sql,
-    private readonly servers: ServerRepository,
-    private readonly probes: ProbeRepository,
-    private readonly schedules: ScheduleRepository,
-  ) {}
+  /** Reads and writes go through repositories bound to each transaction, so this needs only the database. */
+  constructor(private readonly sql: Sql) {}
 
   /**
    * Servers that run from `gateway`, and those that left it since `movesSinceIso` (still handing over), with their

@@ -2,9 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Server } from '../../src/schemas/server.js';
 import type { ConfigStore, SnapshotDiff } from '../../src/store/index.js';
-import { ProbeRepository } from '../../src/store/probes.js';
-import { ScheduleRepository } from '../../src/store/schedules.js';
-import { ServerRepository } from '../../src/store/servers.js';
 import { SnapshotRepository, type GatewaySnapshot } from '../../src/store/snapshots.js';
 import type { Sql } from '../../src/store/sql/types.js';
 import { DIALECTS, LATER, NOW, checkResult, openTestStore, probe, schedule, server } from '../helpers/stores.js';
@@ -107,8 +104,7 @@ function countingRows(sql: Sql): { sql: Sql; rows: () => number } {
 }
 
 /** A snapshot repository reading through `sql`, its repositories too. */
-const snapshotsOver = (sql: Sql) =>
-  new SnapshotRepository(sql, new ServerRepository(sql), new ProbeRepository(sql), new ScheduleRepository(sql));
+const snapshotsOver = (sql: Sql) => new SnapshotRepository(sql);
 
 const byId = (diff: SnapshotDiff) => ({ ...diff, serverIds: [...diff.serverIds].sort((a, b) => a - b) });
 
