@@ -54,7 +54,7 @@ export interface StoredAccountMaterialEvents {
 /**
  * The store's accounts opened with `key` (the key file's, or on an agent the one derived for it). Checks must never
  * wait for the database, so the sealed material of every account is loaded up front (`load()` at start) and again
- * after each change; each account is opened once per load, on first use.
+ * after each change; each account is opened on first use, and again only after its material changed.
  */
 export class StoredAccountMaterial implements AccountMaterialSource {
   private sealed = new Map<string, string>();
@@ -79,8 +79,11 @@ export class StoredAccountMaterial implements AccountMaterialSource {
     const generation = ++this.generation;
     const accounts = await this.service.store.sharedAccounts.allSealed();
     if (generation !== this.generation) return;
+    const previous = this.sealed;
     this.sealed = new Map(accounts.map((account) => [account.name, account.materialSealed]));
-    this.opened.clear();
+    // Most changes do not touch an account: keep what is opened (and the TLS contexts built on it) unless its
+    // sealed text changed or it is gone.
+    for (const name of [...this.opened.keys()]) if (previous.get(name) !== this.sealed.get(name)) this.opened.delete(name);
   }
 
   materialFor(name: string | null): AccountMaterial | null {

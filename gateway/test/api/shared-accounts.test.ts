@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentAccountValues, type AgentSnapshot } from '../../src/agents/agent-snapshot.js';
 import { signedHeaders } from '../../src/agents/signature.js';
-import { openMaterial } from '../../src/secrets/account-material.js';
+import { openMaterial, type StoredAccountMaterial } from '../../src/secrets/account-material.js';
 import { agentKey } from '../../src/secrets/cipher.js';
 import { CONFIG_API_VERSION } from '../../src/schemas/config-document.js';
 import { readSettings } from '../../src/settings.js';
@@ -159,6 +159,25 @@ describe('shared accounts API', () => {
     const replaced = await api.put(`/api/v1/shared-accounts/${id}`, { name: 'web-tls', description: 'TLS client for the web tier', username: USERNAME, password: PASSWORD });
     expect(replaced.body).toMatchObject({ version: 4, configured: { username: true, password: true } });
     await expect.poll(() => controlPlane.accounts.materialFor('web-tls')).toEqual(material());
+  });
+
+  it('keeps the opened material through changes that do not touch the account, and opens it again after its own', async () => {
+    const accounts = controlPlane.accounts as StoredAccountMaterial;
+    await accounts.load();
+    const opened = accounts.materialFor('web-tls');
+    expect(opened).toEqual(material());
+    const unrelated = await api.post('/api/v1/servers', { name: 'unrelated-to-accounts', gateways: ['elsewhere'] });
+    expect(unrelated.status).toBe(201);
+    // What every change triggers: the same object (and the TLS contexts keyed by it) stays in use.
+    await accounts.load();
+    expect(accounts.materialFor('web-tls')).toBe(opened);
+
+    const current = (await api.get(`/api/v1/shared-accounts/${id}`)).body;
+    expect((await api.put(`/api/v1/shared-accounts/${id}`, { name: 'web-tls', description: current.description, version: current.version })).status).toBe(200);
+    await accounts.load();
+    expect(accounts.materialFor('web-tls')).not.toBe(opened);
+    expect(accounts.materialFor('web-tls')).toEqual(material());
+    expect((await api.delete(`/api/v1/servers/${unrelated.body.id}`)).status).toBe(200);
   });
 
   it('refuses PEM that is wrong with 400 naming the field, never echoing it', async () => {
