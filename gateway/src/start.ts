@@ -57,18 +57,27 @@ export async function startGateway(settings: Settings, logger: FastifyServerOpti
   // An agent keeps its accounts sealed as the control plane sent them, under the key both derive from the agent token.
   const secretKey = agentOf ? null : loadSecretKey(settings);
   const store = await ConfigStore.open(location);
-  try {
+  // What start-up has opened so far, closed again (newest first) when a later step fails: on PostgreSQL the database
+  // may go away in the middle of it, and nothing may stay open behind the error.
+  const opened: (() => unknown)[] = [() => store.close()];
+  const step = async <T>(work: () => Promise<T> | T): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      for (const close of opened.reverse()) await Promise.resolve().then(close).catch(() => {});
+      throw error;
+    }
+  };
+  await step(async () => {
     if (secretKey) assertMaterialOpens(await store.sharedAccounts.allSealed(), secretKey.key, secretKey.file);
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
+  });
   const accountKey = secretKey?.key ?? agentKey(settings.controlPlaneToken!, settings.gatewayId);
   let warn: (message: string) => void = () => {};
   // PostgreSQL looks after its own write-ahead log; a SQLite file needs its WAL checkpointed.
   const checkpointer = store.sqlite && location.kind === 'sqlite'
     ? startCheckpointer(store.sqlite, location.file, { onError: (message) => warn(`WAL checkpoint failed: ${message}`) })
     : null;
+  opened.push(() => checkpointer?.stop());
   const service = new ConfigService(store, {
     gatewayId: settings.gatewayId,
     allowlist: settings.allowlist,
@@ -76,13 +85,16 @@ export async function startGateway(settings: Settings, logger: FastifyServerOpti
   });
   // Writes other replicas commit reach this one's engine and agent long polls as if made here.
   const stopFollowing = store.onRemoteChange((change) => service.announce(change));
+  opened.push(stopFollowing);
   const sharedAccounts = new SharedAccountService(service, accountKey);
   const accounts = new StoredAccountMaterial(service, accountKey, {
     onOpenError: (name, message) => warn(`shared account "${name}" cannot be used: ${message}`),
     onLoadError: (message) => warn(`shared accounts could not be re-read; checks keep the material read before: ${message}`),
   });
-  await accounts.load();
+  opened.push(() => accounts.close());
+  await step(() => accounts.load());
   const metrics = createMetrics({ gateway: settings.gatewayId });
+  opened.push(() => metrics.shutdown());
   const inFlightCap = machineInFlightCap(settings.maxInFlight);
   const engine = new ProbeEngine({
     service,
@@ -93,7 +105,7 @@ export async function startGateway(settings: Settings, logger: FastifyServerOpti
     accounts,
   });
   let ready = false;
-  const app = await buildApp({
+  const app = await step(() => buildApp({
     service,
     apiToken: token.token,
     sharedAccounts,
@@ -108,20 +120,11 @@ export async function startGateway(settings: Settings, logger: FastifyServerOpti
         await root.register(agentRoutes, { prefix: '/api/v1', service, engine, agentToken: settings.controlPlaneToken, accounts: sharedAccounts });
       }
     },
-  });
+  }));
+  opened.push(() => app.close());
 
-  let address: string;
-  try {
-    address = await app.listen({ host: settings.host, port: settings.port });
-  } catch (error) {
-    // e.g. EADDRINUSE: leave nothing open behind the error.
-    stopFollowing();
-    accounts.close();
-    await app.close();
-    await checkpointer?.stop();
-    await store.close();
-    throw error;
-  }
+  // e.g. EADDRINUSE
+  const address = await step(() => app.listen({ host: settings.host, port: settings.port }));
   warn = (message) => {
     app.log.warn(message);
   };
@@ -136,7 +139,8 @@ export async function startGateway(settings: Settings, logger: FastifyServerOpti
   const { maxInFlight, source, openFilesLimit, descriptorCap } = inFlightCap;
   app.log.info({ maxInFlight, source, openFilesLimit, descriptorCap }, `checks in flight: at most ${maxInFlight} (${source === 'setting' ? 'GATEWAY_MAX_IN_FLIGHT' : source === 'fallback' ? 'open-file limit unknown: the fallback' : `sized to the ${source === 'memory' ? 'memory' : 'open-file limit'}`})`);
   if (inFlightCap.warning !== null) app.log.warn(inFlightCap.warning);
-  await engine.start();
+  opened.push(() => engine.stop());
+  await step(() => engine.start());
   const agent = agentOf
     ? new AgentSync({
       controlPlaneUrls: settings.controlPlaneUrls,

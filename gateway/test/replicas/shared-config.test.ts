@@ -1,7 +1,9 @@
 // Two replicas on one PostgreSQL database serve one configuration: what A writes B reads at once, a version both
 // are sent wins once, B's engine and long polls hear of A's writes, and an account A seals opens on B.
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigChange } from '../../src/domain/config-service.js';
 import { startTestGateway } from '../helpers/gateway.js';
@@ -90,5 +92,29 @@ describe('two replicas on one PostgreSQL database', () => {
     const { GATEWAY_SECRET_KEY_FILE: _key, ...withoutKey } = env;
     await expect(spawnGateway({ ...withoutKey, GATEWAY_ID: 'replica-c', GATEWAY_DB: join(tmpdir(), 'probekit-unused', 'gateway.db') }, 20_000))
       .rejects.toThrow(/exited before it was ready:\nprobekit-gateway: set GATEWAY_SECRET_KEY_FILE /);
+  });
+
+  it('closes what it opened on the database when a later start-up step fails', async () => {
+    // Each replica's connections carry its id as their application_name.
+    const connections = async () => {
+      const client = new pg.Client({ connectionString: replicas.databaseUrl });
+      await client.connect();
+      try {
+        const { rows } = await client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'probekit-gateway replica-d'");
+        return rows[0].n as number;
+      } finally {
+        await client.end();
+      }
+    };
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      // The store, its change feed and the accounts are open by the time the port turns out to be taken.
+      await expect(startTestGateway({ ...replicas.env, GATEWAY_ID: 'replica-d', GATEWAY_PORT: String((taken.address() as AddressInfo).port) }))
+        .rejects.toThrow(/EADDRINUSE/);
+      expect(await eventually(connections, (n) => n === 0, 5_000)).toBe(0);
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
   });
 });
