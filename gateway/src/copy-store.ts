@@ -24,7 +24,7 @@ function readOptions(argv: string[], env: NodeJS.ProcessEnv): { from: string; to
   const from = resolve(values.from);
   // Opening a missing file would create an empty store and copy nothing.
   if (!existsSync(from)) throw new UsageError(`--from ${from}: no such file`);
-  if (!/^postgres(ql)?:\/\//.test(values.to)) throw new UsageError(`--to must be a postgres:// or postgresql:// URL, not "${values.to}"`);
+  if (!/^postgres(ql)?:\/\//.test(values.to)) throw new UsageError('--to must be a postgres:// or postgresql:// URL'); // not echoed: it may hold a password
   const passwordFile = env.GATEWAY_DATABASE_PASSWORD_FILE?.trim();
   let password: string | undefined;
   if (passwordFile) {
