@@ -11,7 +11,7 @@ import { PROBE_VALUE_KEYS, SERVER_VALUE_KEYS, pick, probeValues, scheduleValues,
 
 const SCHEDULE_KEYS = ['name', 'description', 'timeZone', 'windows', 'exclusions'] as const;
 
-/** One transaction, so the document is one consistent state even while others edit. */
+/** One snapshot transaction, so the document is one consistent state even while others edit. */
 export function exportConfig(service: ConfigService): Promise<ConfigDocument> {
   return service.store.transaction(async (tx) => {
     const schedules = await tx.schedules.all();
@@ -34,7 +34,7 @@ export function exportConfig(service: ConfigService): Promise<ConfigDocument> {
         }),
       })),
     };
-  });
+  }, { snapshot: true });
 }
 
 export interface ImportOptions {

@@ -66,10 +66,8 @@ export class SnapshotRepository {
    * probes: read in SQL, so the cost follows the gateway's share of the configuration rather than all of it.
    */
   snapshotFor(gateway: string, movesSinceIso: string): Promise<GatewaySnapshot> {
-    // One transaction, so a write committed between two of the reads cannot give a mixed snapshot.
+    // One view for all the reads, so a write committed between two of them cannot give a mixed snapshot.
     return this.sql.transaction(async (tx) => {
-      // PostgreSQL's default isolation gives each statement its own view: the reads need one view for all.
-      if (tx.dialect.name === 'postgres') await tx.run('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
       const servers = new ServerRepository(tx);
       const serverList = await servers.inSnapshot(gateway, movesSinceIso);
       // Results are not configuration: leaving them out keeps the snapshot (and its ETag) still while probes run.
@@ -81,7 +79,7 @@ export class SnapshotRepository {
       const moves = await servers.movesInSnapshot(gateway, movesSinceIso);
       const locations = await servers.locationsInSnapshot(gateway, movesSinceIso);
       return { gateway, servers: serverList, probes, schedules, moves, locations };
-    });
+    }, { snapshot: true });
   }
 
   /**

@@ -103,6 +103,30 @@ describe('PgDatabase', () => {
     expect(await db.transaction((tx) => tx.value('SHOW synchronous_commit'))).toBe('on');
   });
 
+  it('reads one state in a snapshot transaction, where a plain one sees each commit, and refuses writes in it', async () => {
+    // Between the transaction's two reads, another connection (the pool outside it) commits a row.
+    const readTwice = (options?: { snapshot: true }) => db.transaction(async (tx) => {
+      const first = await tx.value<number>('SELECT count(*) FROM items');
+      await db.run('INSERT INTO items (name) VALUES (?)', [`between-${options ? 'snapshot' : 'plain'}`]);
+      return [first, await tx.value<number>('SELECT count(*) FROM items')];
+    }, options);
+    const [plainFirst, plainSecond] = await readTwice();
+    expect(plainSecond).toBe(plainFirst! + 1);
+    const [first, second] = await readTwice({ snapshot: true });
+    expect(second).toBe(first);
+
+    const refused = await db.transaction(async (tx) => {
+      await tx.value('SELECT count(*) FROM items');
+      // A nested call joins, its options ignored: still read only.
+      return tx.transaction((inner) => inner.run('INSERT INTO items (name) VALUES (?)', ['written-in-snapshot']));
+    }, { snapshot: true }).catch((e: unknown) => e);
+    expect((refused as { code?: string }).code).toBe('25006'); // read_only_sql_transaction
+    expect(refused).not.toBeInstanceOf(StoreUnavailableError);
+    expect(await db.value('SELECT count(*) FROM items WHERE name = ?', ['written-in-snapshot'])).toBe(0);
+    // The connection goes back to the pool at the default level.
+    expect(await db.transaction((tx) => tx.value('SHOW transaction_isolation'))).toBe('read committed');
+  });
+
   it('lets unique violations through as themselves', async () => {
     await db.run('INSERT INTO items (name) VALUES (?)', ['unique']);
     const error = await db.run('INSERT INTO items (name) VALUES (?)', ['unique']).catch((e: unknown) => e);

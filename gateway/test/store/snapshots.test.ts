@@ -1,5 +1,7 @@
 // A gateway's snapshot and an agent's copy of it, on SQLite and on PostgreSQL alike.
 import { describe, expect, it } from 'vitest';
+import { exportConfig } from '../../src/domain/config-document.js';
+import type { ConfigService } from '../../src/domain/config-service.js';
 import type { Server } from '../../src/schemas/server.js';
 import type { ConfigStore, SnapshotDiff } from '../../src/store/index.js';
 import { SnapshotRepository, type GatewaySnapshot } from '../../src/store/snapshots.js';
@@ -221,5 +223,42 @@ describe.each(DIALECTS)('snapshots on %s', (dialect) => {
     const after = await plane.snapshots.snapshotFor('edge-1', NOW);
     expect(after.moves.map((m) => m.toGateway)).toContain('edge-5');
     expect([JSON.stringify(before), JSON.stringify(after)]).toContain(JSON.stringify(snapshot));
+  });
+});
+
+/**
+ * What exportConfig needs of a service: its store, here with a hook after the transaction's probes are read (between
+ * its reads of schedules and probes and its read of servers).
+ */
+function exportingFrom(store: ConfigStore, afterProbes?: () => Promise<void>): ConfigService {
+  const hooked = (tx: ConfigStore): ConfigStore => {
+    if (!afterProbes) return tx;
+    const probes = Object.create(tx.probes, {
+      all: { value: async () => { const all = await tx.probes.all(); await afterProbes(); return all; } },
+    }) as ConfigStore['probes'];
+    return Object.create(tx, { probes: { value: probes } }) as ConfigStore;
+  };
+  const exporting = { transaction: ((work, options) => store.transaction((tx) => work(hooked(tx)), options)) as ConfigStore['transaction'] };
+  return { store: exporting } as unknown as ConfigService;
+}
+
+describe.each(DIALECTS)('the configuration document on %s', (dialect) => {
+  it('is exported in one view: a server created with its probe while it is read is wholly absent', async () => {
+    const plane = await openTestStore(dialect);
+    await controlPlane(plane);
+    const before = await exportConfig(exportingFrom(plane));
+    let write: Promise<unknown> | undefined;
+    const document = await exportConfig(exportingFrom(plane, async () => {
+      write = plane.transaction(async (tx) => {
+        const late = await tx.servers.create(server('late', { gateways: ['edge-1'] }), 'tester', NOW);
+        await tx.probes.create(late.id, probe('late-web'), 'tester', NOW);
+      });
+      // On SQLite the write waits for the export's transaction; on PostgreSQL it commits now, from another connection.
+      await Promise.race([write, new Promise((resolve) => setTimeout(resolve, 300))]);
+    }));
+    await write;
+    expect(document).toEqual(before);
+    const after = await exportConfig(exportingFrom(plane));
+    expect(after.servers?.find((s) => s.name === 'late')?.probes?.map((p) => p.name)).toEqual(['late-web']);
   });
 });

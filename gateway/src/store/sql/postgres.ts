@@ -102,6 +102,8 @@ export class PgDatabase implements SqlDatabase {
     client.on('error', onError);
     try {
       await client.query('BEGIN');
+      // Must come before the first query of the transaction, which takes the snapshot.
+      if (options.snapshot) await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
       // Results need not reach the disk before the commit returns; configuration writes keep the default.
       if (options.durable === false) await client.query('SET LOCAL synchronous_commit = off');
       let result: T;
@@ -178,6 +180,7 @@ function transactionSql(client: pg.PoolClient, statementTimeoutMs: number): Sql 
     value: async <T>(text: string, params?: Params) => (await mapped(firstColumn<T>(client, text, params)))[0],
     column: (text, params) => mapped(firstColumn(client, text, params)),
     run: (text, params) => mapped(changes(client, text, params)),
+    // Nested: joins the open transaction; its isolation and durability are already set.
     transaction: (work) => work(sql),
   };
   return sql;

@@ -73,6 +73,7 @@ export class SqliteDatabase implements SqlDatabase {
     const relaxed = options.durable === false;
     try {
       if (relaxed) this.connection.pragma('synchronous = NORMAL');
+      // One connection, and writers take turns: every transaction already reads one state (`snapshot` needs nothing).
       this.connection.exec('BEGIN IMMEDIATE');
       let result: T;
       try {

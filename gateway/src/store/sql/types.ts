@@ -22,14 +22,23 @@ export interface Sql {
   run(text: string, params?: Params): Promise<{ changes: number }>;
   /**
    * Runs `work` in one transaction: all of its writes land, or none. Inside, `tx` is the transaction; a nested call
-   * on `tx` joins it. `durable: false` lets the commit return before the write is on disk (results, which the next
-   * check rewrites); configuration writes keep the default.
+   * on `tx` joins it (and ignores `options`: the outer call chose them). See TransactionOptions.
    */
   transaction<T>(work: (tx: Sql) => Promise<T>, options?: TransactionOptions): Promise<T>;
 }
 
 export interface TransactionOptions {
+  /**
+   * `false` lets the commit return before the write is on disk (results, which the next check rewrites);
+   * configuration writes keep the default.
+   */
   durable?: boolean;
+  /**
+   * Reads see one state of the database: PostgreSQL runs the transaction REPEATABLE READ, READ ONLY (without it each
+   * statement sees what was committed when it started); SQLite's transactions already do. For reads only: PostgreSQL
+   * refuses a write in it.
+   */
+  snapshot?: boolean;
 }
 
 /** A connection (SQLite) or pool (PostgreSQL): an Sql that can also be checked and closed. */
