@@ -75,6 +75,9 @@ const NO_ANSWER: ReadonlySet<CheckOutcome> = new Set(['timeout', 'unreachable'])
 /** Shared by every probe without stored results of other locations: a status of 50,000 probes allocates none. */
 const NO_RESULTS: ReadonlyMap<string, CheckResultView> = new Map();
 
+/** The stored results read for a status none of whose probes needs them. */
+const NO_READ: ReadonlyMap<number, readonly CheckResultView[]> = new Map();
+
 
 /** What an agent tells the control plane about one of its probes. */
 export interface ProbeReport {
@@ -106,13 +109,6 @@ const PERSIST_SLICE = 250;
 
 /** After a change could not be read (the store did not answer), everything is re-read this much later, until it works. */
 const RESYNC_DELAY_MS = 5000;
-
-/**
- * From this many reports in one heartbeat (an agent's first, with every probe), their probes and servers are read in
- * two queries rather than one or two per report: the gateway's probes may be more rows than reported, but not 50,000
- * round trips to PostgreSQL.
- */
-const BULK_REPORTS = 1000;
 
 const FULL_CHANGE: ConfigChange = { probeIds: [], removedProbeIds: [], serverIds: [], scheduleIds: [], full: true };
 
@@ -298,11 +294,29 @@ export class ProbeEngine {
     await this.settled();
     const { store } = this.service;
     const now = Date.now();
-    const probes = await this.probesFor(filter);
-    const servers = new Map((await store.servers.all()).map((s) => [s.id, s]));
-    const schedules = new Map((await store.schedules.all()).map((s) => [s.id, s]));
-    const online = new Set((await store.gateways.all()).filter((g) => isGatewayOnline(g, this.gatewayId, now)).map((g) => g.id));
+    // Each read is a round trip to PostgreSQL: the independent ones go at once.
+    const [probes, servers, schedules, gateways] = await Promise.all([
+      this.probesFor(filter),
+      store.servers.all().then((all) => new Map(all.map((s) => [s.id, s]))),
+      store.schedules.all().then((all) => new Map(all.map((s) => [s.id, s]))),
+      store.gateways.all(),
+    ]);
+    const online = new Set(gateways.filter((g) => isGatewayOnline(g, this.gatewayId, now)).map((g) => g.id));
     online.add(this.gatewayId); // also before its first heartbeat is stored
+    // Read apart, the server may be newer than the probe list (on PostgreSQL, another replica may write between).
+    const shownServer = (probe: Probe): Server | undefined => {
+      const server = servers.get(probe.serverId);
+      return server !== undefined && (filter.gateway === undefined || server.gateways.includes(filter.gateway)) ? server : undefined;
+    };
+    // Scheduled here as one of its locations (during a hand-over away from here it runs on, but is no location).
+    const entryOf = (probe: Probe, server: Server) => (server.gateways.includes(this.gatewayId) ? this.running.get(probe.id) : undefined);
+    // The stored results of all the probes that need them, in one read rather than one per probe.
+    const toRead: number[] = [];
+    for (const probe of probes) {
+      const server = shownServer(probe);
+      if (server !== undefined && this.storedSource(probe, server, entryOf(probe, server) !== undefined) === 'read') toRead.push(probe.id);
+    }
+    const read = toRead.length === 0 ? NO_READ : await store.probes.latestResultsOf(toRead);
     // Probes share a few windows and schedules: each distinct one is searched once per call.
     const openings = new Map<string, number | null>();
     const opensAt = (probe: Probe): number | null => {
@@ -316,16 +330,13 @@ export class ProbeEngine {
     };
     const items: ProbeStatus[] = [];
     for (const probe of probes) {
-      // Read apart, the server may be newer than the probe list (on PostgreSQL, another replica may write between).
-      const server = servers.get(probe.serverId);
+      const server = shownServer(probe);
       if (server === undefined) continue;
-      if (filter.gateway !== undefined && !server.gateways.includes(filter.gateway)) continue;
-      // Scheduled here as one of its locations (during a hand-over away from here it runs on, but is no location).
-      const entry = server.gateways.includes(this.gatewayId) ? this.running.get(probe.id) : undefined;
+      const entry = entryOf(probe, server);
       const enabled = probe.enabled && server.enabled;
       const openAt = enabled ? opensAt(probe) : null;
       const windowOpen = openAt === now;
-      const stored = await this.storedResults(probe, server, entry !== undefined);
+      const stored = this.storedResults(probe, this.storedSource(probe, server, entry !== undefined), read);
       const locations = server.gateways.map((gateway): LocationStatus => {
         const self = gateway === this.gatewayId;
         const local = self && entry !== undefined;
@@ -374,16 +385,23 @@ export class ProbeEngine {
   }
 
   /**
-   * The latest stored result of each location but this gateway's running one. The probe's own latest result (the
-   * newest of any location) answers without a query when no location has one, or when it is that of the only location
-   * asked for: so a control plane with one location per server reads no extra rows for its status.
+   * Where the latest stored result of each location but this gateway's running one comes from. The probe's own latest
+   * result (the newest of any location) answers without a query when no location has one ('none'), or when it is that
+   * of the only location asked for ('newest'): so a control plane with one location per server reads no extra rows
+   * for its status. Otherwise the probe's stored results are read ('read').
    */
-  private async storedResults(probe: Probe, server: Server, runningHere: boolean): Promise<ReadonlyMap<string, CheckResultView>> {
+  private storedSource(probe: Probe, server: Server, runningHere: boolean): 'none' | 'newest' | 'read' {
     const newestOfAny = probe.lastResult;
     const asked = runningHere ? server.gateways.filter((g) => g !== this.gatewayId) : server.gateways;
-    if (newestOfAny === null || asked.length === 0) return NO_RESULTS;
-    if (asked.length === 1 && newestOfAny.gateway === asked[0]) return new Map([[newestOfAny.gateway, newestOfAny]]);
-    return new Map((await this.service.store.probes.latestResults(probe.id)).map((r) => [r.gateway, r]));
+    if (newestOfAny === null || asked.length === 0) return 'none';
+    return asked.length === 1 && newestOfAny.gateway === asked[0] ? 'newest' : 'read';
+  }
+
+  /** The stored results by location, from the source storedSource chose; `read`: those of the probes it said to read. */
+  private storedResults(probe: Probe, source: 'none' | 'newest' | 'read', read: ReadonlyMap<number, readonly CheckResultView[]>): ReadonlyMap<string, CheckResultView> {
+    if (source === 'none') return NO_RESULTS;
+    if (source === 'newest') return new Map([[probe.lastResult!.gateway, probe.lastResult!]]);
+    return new Map((read.get(probe.id) ?? []).map((r) => [r.gateway, r]));
   }
 
   private async probesFor(filter: { serverId?: number; probeId?: number }): Promise<Probe[]> {
@@ -676,14 +694,13 @@ export class ProbeEngine {
    * handing over to another gateway; each is kept as that location's, whatever gateway the report names.
    */
   async acceptReports(gateway: string, reports: readonly ProbeReport[]): Promise<number> {
+    if (reports.length === 0) return 0;
     const { store } = this.service;
-    const bulk = reports.length >= BULK_REPORTS;
-    const probes = new Map(bulk ? (await store.probes.all(gateway)).map((p) => [p.id, p]) : []);
-    const servers = new Map<number, Server | undefined>(bulk ? (await store.servers.all()).map((s) => [s.id, s]) : []);
-    const serverOf = async (serverId: number) => {
-      if (!servers.has(serverId)) servers.set(serverId, await unlessNotFound(store.servers.get(serverId)));
-      return servers.get(serverId);
-    };
+    // Two reads whatever the number of reports (a heartbeat comes every few seconds, an agent's first has every
+    // probe), not one or two per report: each is a round trip to PostgreSQL. Probes first: a server deleted after
+    // this read is missing below, and its probes are skipped.
+    const probes = await store.probes.byIds(reports.map((r) => r.probeId));
+    const servers = probes.size === 0 ? new Map<number, Server>() : new Map((await store.servers.all()).map((s) => [s.id, s]));
     let handingOver: Set<number> | undefined;
     const isHandingOver = async (serverId: number) => {
       handingOver ??= new Set([...(await this.recentMoves(gateway)).values()].filter((m) => m.fromGateway === gateway).map((m) => m.serverId));
@@ -692,10 +709,10 @@ export class ProbeEngine {
     const accepted: { probeId: number; result: CheckResultView }[] = [];
     let count = 0;
     for (const report of reports) {
-      // Not among the gateway's probes read in bulk: deleted since the agent ran it, or its server is handing over.
-      const probe = probes.get(report.probeId) ?? await unlessNotFound(store.probes.get(report.probeId));
+      // Unknown: deleted since the agent ran it.
+      const probe = probes.get(report.probeId);
       if (probe === undefined) continue;
-      const server = await serverOf(probe.serverId);
+      const server = servers.get(probe.serverId);
       if (!server || (!server.gateways.includes(gateway) && !(await isHandingOver(server.id)))) continue;
       let active = this.remoteActive.get(report.probeId);
       if (!active) this.remoteActive.set(report.probeId, (active = new Map()));

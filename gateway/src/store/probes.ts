@@ -137,6 +137,17 @@ export class ProbeRepository {
     return toProbe(row);
   }
 
+  /** The probes of `ids` that exist, by id (unknown ids are left out): one query per IDS_PER_QUERY ids. */
+  async byIds(ids: readonly number[]): Promise<Map<number, Probe>> {
+    const found = new Map<number, Probe>();
+    for (const chunk of chunksOf(ids)) {
+      for (const row of await this.sql.all<ProbeRow>(`${SELECT} WHERE p.id IN ${idsIn(this.sql)}`, [idsParam(this.sql, chunk)])) {
+        found.set(row.id, toProbe(row));
+      }
+    }
+    return found;
+  }
+
   async ofServer(serverId: number): Promise<Probe[]> {
     return (await this.sql.all<ProbeRow>(`${SELECT} WHERE p.server_id = ? ORDER BY ${this.byName}, p.id`, [serverId])).map(toProbe);
   }
@@ -187,6 +198,20 @@ export class ProbeRepository {
   }
 
   /**
+   * latestResults of each of `probeIds` (each in the same order, by gateway; [] for one without results) in one query
+   * per IDS_PER_QUERY ids rather than one per probe.
+   */
+  async latestResultsOf(probeIds: readonly number[]): Promise<Map<number, CheckResultView[]>> {
+    const results = new Map<number, CheckResultView[]>(probeIds.map((id) => [id, []]));
+    for (const chunk of chunksOf(probeIds)) {
+      const rows = await this.sql.all<{ probe_id: number; result_json: string }>(
+        `SELECT probe_id, result_json FROM probe_results WHERE probe_id IN ${idsIn(this.sql)} ORDER BY probe_id, gateway`, [idsParam(this.sql, chunk)]);
+      for (const row of rows) results.get(row.probe_id)!.push(storedResult(row.result_json));
+    }
+    return results;
+  }
+
+  /**
    * Keeps each result as its location's latest (keyed by result.gateway), and with the probe when it is the newest
    * of any location; results do not bump the configuration version.
    */
@@ -200,6 +225,29 @@ export class ProbeRepository {
       else await saveResultsRowByRow(tx, batch);
     }, { durable: false });
   }
+}
+
+/** Ids per query of byIds and latestResultsOf: bounds one statement's parameter for very long lists. */
+const IDS_PER_QUERY = 10_000;
+
+/** `ids` without repeats, in slices of IDS_PER_QUERY. */
+function chunksOf(ids: readonly number[]): number[][] {
+  const distinct = [...new Set(ids)];
+  const chunks: number[][] = [];
+  for (let start = 0; start < distinct.length; start += IDS_PER_QUERY) chunks.push(distinct.slice(start, start + IDS_PER_QUERY));
+  return chunks;
+}
+
+/**
+ * The right-hand side of `IN` for a list of ids given as one parameter (see idsParam): one statement text for any
+ * number of ids, so neither dialect's statement cache fills with a text per list length.
+ */
+function idsIn(sql: Sql): string {
+  return sql.dialect.name === 'postgres' ? '(SELECT unnest(?::integer[]))' : '(SELECT value FROM json_each(?))';
+}
+
+function idsParam(sql: Sql, ids: readonly number[]): unknown {
+  return sql.dialect.name === 'postgres' ? ids : JSON.stringify(ids);
 }
 
 // A probe deleted since its check has no row: the INSERT's foreign key would fail, so it selects the probe first.

@@ -89,6 +89,66 @@ describe.each(DIALECTS)('probes on %s', (dialect) => {
   });
 });
 
+describe.each(DIALECTS)('reading many probes at once on %s', (dialect) => {
+  it('reads probes by id, leaving out unknown ids and repeats', async () => {
+    const store = await openTestStore(dialect);
+    const erp = await store.servers.create(server('erp', { connectTimeoutMs: 1500 }), 'tester', NOW);
+    const crm = await store.servers.create(server('crm'), 'tester', NOW);
+    const a = await store.probes.create(erp.id, probe('a', { tls: { serverName: 'erp.example.com' } }), 'tester', NOW);
+    await store.probes.create(erp.id, probe('b'), 'tester', NOW);
+    const c = await store.probes.create(crm.id, probe('c'), 'tester', NOW);
+    const found = await store.probes.byIds([c.id, a.id, c.id, a.id + 1000]);
+    expect([...found.keys()].sort()).toEqual([a.id, c.id].sort());
+    expect(found.get(a.id)).toEqual(await store.probes.get(a.id));
+    expect(found.get(c.id)).toEqual(await store.probes.get(c.id));
+    expect(await store.probes.byIds([])).toEqual(new Map());
+  });
+
+  it('reads the latest results of several probes in latestResults order, [] for those without', async () => {
+    const store = await openTestStore(dialect);
+    const erp = await store.servers.create(server('erp', { gateways: ['edge-1', 'edge-2', 'edge-3'] }), 'tester', NOW);
+    const p = await store.probes.create(erp.id, probe('p'), 'tester', NOW);
+    const q = await store.probes.create(erp.id, probe('q'), 'tester', NOW);
+    const none = await store.probes.create(erp.id, probe('none'), 'tester', NOW);
+    // Saved out of gateway order: the read orders by gateway as latestResults does.
+    await store.probes.saveResults([
+      { probeId: p.id, result: checkResult('edge-3', NOW) },
+      { probeId: q.id, result: checkResult('edge-2', LATER, { actualIpv4: '127.0.0.2' }) },
+      { probeId: p.id, result: checkResult('edge-1', LATER) },
+      { probeId: p.id, result: checkResult('edge-2', NOW, { outcome: 'refused', available: false }) },
+    ]);
+    const read = await store.probes.latestResultsOf([q.id, p.id, none.id, p.id, none.id + 1000]);
+    expect([...read.keys()].sort()).toEqual([p.id, q.id, none.id, none.id + 1000].sort());
+    expect(read.get(p.id)).toEqual(await store.probes.latestResults(p.id));
+    expect(read.get(p.id)!.map((r) => r.gateway)).toEqual(['edge-1', 'edge-2', 'edge-3']);
+    expect(read.get(q.id)).toEqual([checkResult('edge-2', LATER, { actualIpv4: '127.0.0.2' })]);
+    expect(read.get(none.id)).toEqual([]);
+    expect(read.get(none.id + 1000)).toEqual([]);
+    expect(await store.probes.latestResultsOf([])).toEqual(new Map());
+  });
+
+  it('reads lists longer than one query takes', async () => {
+    const store = await openTestStore(dialect);
+    const erp = await store.servers.create(server('erp'), 'tester', NOW);
+    await store.sql.run(`
+      WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 12000)
+      INSERT INTO probes (server_id, name, interval_seconds, host, port, enabled, thresholds_json, version, created_at, created_by, updated_at, updated_by)
+      SELECT ${erp.id}, 'bulk-' || i, 30, '127.0.0.1', 9, 1, '[]', 1, '${NOW}', 'tester', '${NOW}', 'tester' FROM n`);
+    await store.sql.run(`INSERT INTO probe_results (probe_id, gateway, result_json) SELECT id, 'edge-1', CAST(? AS TEXT) FROM probes WHERE id % 3 = 0`,
+      [JSON.stringify(checkResult('edge-1', NOW))]);
+    const ids = (await store.probes.all()).map((p) => p.id);
+    expect(ids).toHaveLength(12000);
+
+    const probes = await store.probes.byIds([...ids, ...ids]);
+    expect(probes.size).toBe(12000);
+    expect(ids.every((id) => probes.get(id)?.id === id)).toBe(true);
+    const results = await store.probes.latestResultsOf(ids);
+    expect(results.size).toBe(12000);
+    expect(ids.every((id) => results.get(id)!.length === (id % 3 === 0 ? 1 : 0))).toBe(true);
+    expect(results.get(ids.find((id) => id % 3 === 0)!)).toEqual([checkResult('edge-1', NOW)]);
+  });
+});
+
 describe.each(DIALECTS)('saving results on %s', (dialect) => {
   const AT = (minute: number) => `2026-12-01T10:${String(minute).padStart(2, '0')}:00.000Z`;
 
