@@ -12,6 +12,7 @@ import { GATEWAY_VERSION } from './version.js';
 import { createMetrics, metricsRoute, type GatewayMetrics } from './metrics/index.js';
 import { createResolver } from './probing/resolve.js';
 import { machineInFlightCap } from './probing/in-flight-cap.js';
+import { OutageLog } from './engine/outage.js';
 import { ProbeEngine } from './engine/probe-engine.js';
 import { probingRoutes } from './api/probing.js';
 import { agentRoutes } from './api/agents.js';
@@ -182,15 +183,13 @@ export async function startGateway(settings: Settings, logger: FastifyServerOpti
 
 /** Records that this gateway is alive; while the database does not answer, warns once (not every beat) and carries on. */
 function heartbeatWriter(store: ConfigStore, self: { id: string; version: string; address: string }, log: FastifyBaseLogger): () => Promise<void> {
-  let failing = false;
+  const outage = new OutageLog(log, `heartbeat not saved, retrying every ${GATEWAY_HEARTBEAT_MS / 1000} s`, 'heartbeat saved again: the configuration database answers');
   return async () => {
     try {
       await store.gateways.touch(self, new Date().toISOString());
-      if (failing) log.info('heartbeat saved again: the configuration database answers');
-      failing = false;
+      outage.succeeded();
     } catch (error) {
-      if (!failing) log.warn(`heartbeat not saved, retrying every ${GATEWAY_HEARTBEAT_MS / 1000} s: ${(error as Error).message}`);
-      failing = true;
+      outage.failed(error);
     }
   };
 }

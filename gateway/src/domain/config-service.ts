@@ -4,6 +4,7 @@ import type { ProbeValues, ScheduleValues, ServerValues } from '../store/index.j
 import type { ServerInput, ServerPatch } from '../schemas/server.js';
 import type { ProbeInput, ProbePatch } from '../schemas/probe.js';
 import type { ScheduleInput } from '../schemas/schedule.js';
+import { completeChange } from './config-change.js';
 import { ApiError, ValidationError } from './errors.js';
 import { missingAccountProblem } from '../secrets/shared-account-service.js';
 import type { TargetAllowlist } from './targets.js';
@@ -192,10 +193,6 @@ export class ConfigService {
   timestamp(): string {
     return this.now().toISOString();
   }
-}
-
-function completeChange(change: Partial<ConfigChange>): ConfigChange {
-  return { probeIds: [], removedProbeIds: [], serverIds: [], scheduleIds: [], ...change };
 }
 
 function throwIfAny(problems: ReturnType<typeof serverProblems>): void {

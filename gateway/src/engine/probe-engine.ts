@@ -1,5 +1,6 @@
 // Runs this gateway's probes (those of servers that list it as a location): keeps the scheduler, the metrics and the
 // recent results in step with the stored configuration, and gathers the other locations' results for the status.
+import { FULL_CHANGE } from '../domain/config-change.js';
 import type { ConfigChange, ConfigService } from '../domain/config-service.js';
 import type { LocationSlot } from '../domain/location-slots.js';
 import { ApiError, NotFoundError } from '../domain/errors.js';
@@ -109,8 +110,6 @@ const PERSIST_SLICE = 250;
 
 /** After a change could not be read (the store did not answer), everything is re-read this much later, until it works. */
 const RESYNC_DELAY_MS = 5000;
-
-const FULL_CHANGE: ConfigChange = { probeIds: [], removedProbeIds: [], serverIds: [], scheduleIds: [], full: true };
 
 export class ProbeEngine {
   private readonly service: ConfigService;

@@ -1,6 +1,7 @@
 // Tells replicas sharing a PostgreSQL database what the others changed: NOTIFY in the writing transaction, LISTEN here.
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
+import { FULL_CHANGE } from '../domain/config-change.js';
 import type { ConfigChange } from '../domain/config-service.js';
 import { connectClient, type PostgresOptions } from './sql/postgres.js';
 import type { Sql } from './sql/types.js';
@@ -14,7 +15,6 @@ const MAX_RECONNECT_DELAY_MS = 2000;
 const HEARTBEAT_MS = 5000;
 const HEARTBEAT_TIMEOUT_MS = 3000;
 
-const FULL_CHANGE: ConfigChange = { full: true, probeIds: [], removedProbeIds: [], serverIds: [], scheduleIds: [] };
 
 type Listener = (change: ConfigChange) => void;
 
